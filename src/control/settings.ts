@@ -1,0 +1,196 @@
+// The settings schema: the one source of truth for every user setting (behaviour.md).
+// The firmware, the console, the simulator, the scenario validator and the docs all read this table.
+
+export interface Settings {
+    maxAngleDeg: number
+    maxRateDps: number
+    returnRateDps: number
+    accelDps2: number
+    deadmanGraceS: number
+    sessionLimitS: number
+    homeDeg: number
+    progression: boolean
+}
+
+export type SettingKey = keyof Settings
+
+export interface SettingSpec {
+    key: SettingKey
+    /** "number" settings have min and max; "boolean" ones only a default */
+    kind: "number" | "boolean"
+    min: number
+    max: number
+    defaultValue: number | boolean
+    unit: string
+    meaning: string
+}
+
+export const SETTINGS_SCHEMA: SettingSpec[] = [
+    {
+        key: "maxAngleDeg",
+        kind: "number",
+        min: 0,
+        max: 90,
+        defaultValue: 45,
+        unit: "deg",
+        meaning: "the user's deepest angle",
+    },
+    {
+        key: "maxRateDps",
+        kind: "number",
+        min: 1,
+        max: 8,
+        defaultValue: 4,
+        unit: "deg/s",
+        meaning: "tilt rate going deeper",
+    },
+    {
+        key: "returnRateDps",
+        kind: "number",
+        min: 1,
+        max: 8,
+        defaultValue: 4,
+        unit: "deg/s",
+        meaning: "tilt rate going back up",
+    },
+    {
+        key: "accelDps2",
+        kind: "number",
+        min: 1,
+        max: 10,
+        defaultValue: 4,
+        unit: "deg/s^2",
+        meaning: "acceleration and deceleration of every move",
+    },
+    {
+        key: "deadmanGraceS",
+        kind: "number",
+        min: 1,
+        max: 10,
+        defaultValue: 3,
+        unit: "s",
+        meaning: "how long the grip may be released before the table returns home",
+    },
+    {
+        key: "sessionLimitS",
+        kind: "number",
+        min: 60,
+        max: 900,
+        defaultValue: 300,
+        unit: "s",
+        meaning: "time allowed inverted (angle > 0) in one session",
+    },
+    {
+        key: "homeDeg",
+        kind: "number",
+        min: -85,
+        max: -45,
+        defaultValue: -65,
+        unit: "deg",
+        meaning: "calibrated home (loading) angle",
+    },
+    {
+        key: "progression",
+        kind: "boolean",
+        min: 0,
+        max: 1,
+        defaultValue: true,
+        unit: "",
+        meaning: "the beginner's progression program",
+    },
+]
+
+/** The schema entry for a key, or undefined when the key is not a setting. */
+export function settingSpec(key: string): SettingSpec {
+    for (const spec of SETTINGS_SCHEMA) {
+        if (spec.key === key) return spec
+    }
+    return undefined
+}
+
+export function defaultSettings(): Settings {
+    const s: any = {}
+    for (const spec of SETTINGS_SCHEMA) s[spec.key] = spec.defaultValue
+    return s as Settings
+}
+
+/** "1..8 deg/s", or "true/false" for a boolean setting. */
+export function rangeText(spec: SettingSpec): string {
+    if (spec.kind === "boolean") return "true/false"
+    const unit = spec.unit.length > 0 ? " " + spec.unit : ""
+    return spec.min + ".." + spec.max + unit
+}
+
+function valueText(value: any): string {
+    if (typeof value === "string") return '"' + value + '"'
+    if (value === undefined) return "undefined"
+    if (value === null) return "null"
+    if (typeof value === "number" || typeof value === "boolean") return "" + value
+    return "a " + typeof value
+}
+
+/**
+ * Checks one value against the schema. Returns null when it is acceptable, or one line naming the
+ * key, the value and the range.
+ */
+export function checkSetting(key: string, value: any): string {
+    const spec = settingSpec(key)
+    if (!spec) return key + ": not a setting (settings are " + settingKeys().join(", ") + ")"
+    if (spec.kind === "boolean") {
+        if (typeof value !== "boolean")
+            return key + ": " + valueText(value) + " is not allowed, expected " + rangeText(spec)
+        return null
+    }
+    // NaN fails both comparisons below, so it is refused as out of range.
+    if (typeof value !== "number" || !(value >= spec.min && value <= spec.max))
+        return key + ": " + valueText(value) + " is out of range " + rangeText(spec)
+    return null
+}
+
+export function settingKeys(): string[] {
+    const keys: string[] = []
+    for (const spec of SETTINGS_SCHEMA) keys.push(spec.key)
+    return keys
+}
+
+/**
+ * Applies a set of changes to a copy of `base`. Every change is checked first; if any is refused,
+ * nothing changes and the first error is returned in `error`.
+ */
+export function applySettings(base: Settings, changes: any): { settings: Settings; error: string } {
+    const keys = Object.keys(changes)
+    for (const key of keys) {
+        const error = checkSetting(key, changes[key])
+        if (error) return { settings: base, error: error }
+    }
+    const next = copySettings(base)
+    const target = next as any
+    for (const key of keys) target[key] = changes[key]
+    return { settings: next, error: null }
+}
+
+export function copySettings(s: Settings): Settings {
+    return {
+        maxAngleDeg: s.maxAngleDeg,
+        maxRateDps: s.maxRateDps,
+        returnRateDps: s.returnRateDps,
+        accelDps2: s.accelDps2,
+        deadmanGraceS: s.deadmanGraceS,
+        sessionLimitS: s.sessionLimitS,
+        homeDeg: s.homeDeg,
+        progression: s.progression,
+    }
+}
+
+/** Checks a whole stored settings object; returns null or the first error. Unknown keys are errors. */
+export function checkAllSettings(s: any): string {
+    if (s === null || s === undefined || typeof s !== "object") return "settings: not an object"
+    for (const key of Object.keys(s)) {
+        const error = checkSetting(key, s[key])
+        if (error) return error
+    }
+    for (const spec of SETTINGS_SCHEMA) {
+        if (s[spec.key] === undefined) return spec.key + ": missing"
+    }
+    return null
+}
