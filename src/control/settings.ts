@@ -101,7 +101,7 @@ export const SETTINGS_SCHEMA: SettingSpec[] = [
 ]
 
 /** The schema entry for a key, or undefined when the key is not a setting. */
-export function settingSpec(key: string): SettingSpec {
+export function settingSpec(key: string): SettingSpec | undefined {
     for (const spec of SETTINGS_SCHEMA) {
         if (spec.key === key) return spec
     }
@@ -133,7 +133,7 @@ function valueText(value: any): string {
  * Checks one value against the schema. Returns null when it is acceptable, or one line naming the
  * key, the value and the range.
  */
-export function checkSetting(key: string, value: any): string {
+export function checkSetting(key: string, value: any): string | null {
     const spec = settingSpec(key)
     if (!spec) return key + ": not a setting (settings are " + settingKeys().join(", ") + ")"
     if (spec.kind === "boolean") {
@@ -157,7 +157,7 @@ export function settingKeys(): string[] {
  * Applies a set of changes to a copy of `base`. Every change is checked first; if any is refused,
  * nothing changes and the first error is returned in `error`.
  */
-export function applySettings(base: Settings, changes: any): { settings: Settings; error: string } {
+export function applySettings(base: Settings, changes: any): { settings: Settings; error: string | null } {
     const keys = Object.keys(changes)
     for (const key of keys) {
         const error = checkSetting(key, changes[key])
@@ -183,7 +183,7 @@ export function copySettings(s: Settings): Settings {
 }
 
 /** Checks a whole stored settings object; returns null or the first error. Unknown keys are errors. */
-export function checkAllSettings(s: any): string {
+export function checkAllSettings(s: any): string | null {
     if (s === null || s === undefined || typeof s !== "object") return "settings: not an object"
     for (const key of Object.keys(s)) {
         const error = checkSetting(key, s[key])

@@ -1,0 +1,105 @@
+// The button pad rules of behaviour.md: press edges, UP and DOWN together (stop, then ignore both
+// until both are released), stuck DOWN or PRESET (held over 60 s: ignored until released), and
+// buttons already held when the controller starts (DOWN and PRESET must be released first, so a
+// restart never resumes a move deeper on its own).
+
+import { STUCK_BUTTON_MS } from "./limits"
+import { Inputs } from "./types"
+
+/** One momentary button: level, press edge, how long it has been held. */
+export class ButtonState {
+    held: boolean
+    pressed: boolean
+    heldSinceMs: number
+    /** ignored until released (stuck, or held since boot) */
+    ignored: boolean
+
+    constructor() {
+        this.held = false
+        this.pressed = false
+        this.heldSinceMs = -1
+        this.ignored = false
+    }
+
+    update(level: boolean, nowMs: number): void {
+        this.pressed = level && !this.held
+        if (level && !this.held) this.heldSinceMs = nowMs
+        if (!level) {
+            this.heldSinceMs = -1
+            this.ignored = false
+        }
+        this.held = level
+    }
+
+    heldForMs(nowMs: number): number {
+        return this.held ? nowMs - this.heldSinceMs : 0
+    }
+}
+
+export class ButtonPad {
+    up: ButtonState
+    down: ButtonState
+    stop: ButtonState
+    preset: ButtonState
+    home: ButtonState
+    /** UP and DOWN were pressed together: both ignored until both are released */
+    upDownLockout: boolean
+    /** the lockout began this tick: stop */
+    upDownPressedTogether: boolean
+    started: boolean
+
+    constructor() {
+        this.up = new ButtonState()
+        this.down = new ButtonState()
+        this.stop = new ButtonState()
+        this.preset = new ButtonState()
+        this.home = new ButtonState()
+        this.upDownLockout = false
+        this.upDownPressedTogether = false
+        this.started = false
+    }
+
+    update(inputs: Inputs, nowMs: number): void {
+        this.up.update(inputs.up, nowMs)
+        this.down.update(inputs.down, nowMs)
+        this.stop.update(inputs.stop, nowMs)
+        this.preset.update(inputs.preset, nowMs)
+        this.home.update(inputs.home, nowMs)
+        if (!this.started) {
+            this.started = true
+            if (this.down.held) this.down.ignored = true
+            if (this.preset.held) this.preset.ignored = true
+            this.down.pressed = false
+            this.preset.pressed = false
+            this.stop.pressed = false
+            this.home.pressed = false
+            this.up.pressed = false
+        }
+        if (this.down.heldForMs(nowMs) > STUCK_BUTTON_MS) this.down.ignored = true
+        if (this.preset.heldForMs(nowMs) > STUCK_BUTTON_MS) this.preset.ignored = true
+
+        this.upDownPressedTogether = false
+        if (this.up.held && this.down.held) {
+            if (!this.upDownLockout) this.upDownPressedTogether = true
+            this.upDownLockout = true
+        } else if (!this.up.held && !this.down.held) this.upDownLockout = false
+    }
+
+    /** DOWN is held and counts. */
+    downActive(): boolean {
+        return this.down.held && !this.down.ignored && !this.upDownLockout
+    }
+
+    upActive(): boolean {
+        return this.up.held && !this.upDownLockout
+    }
+
+    presetTapped(): boolean {
+        return this.preset.pressed && !this.preset.ignored
+    }
+
+    /** PRESET has been held so long it is taken as stuck. */
+    presetStuck(): boolean {
+        return this.preset.held && this.preset.ignored
+    }
+}

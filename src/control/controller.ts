@@ -1,0 +1,272 @@
+// The controller: one step per control tick. Time and inputs in, motor duty and reports out; no
+// clock, no I/O. The same source runs on the ESP32, on the host under test and in the simulator.
+//
+// Each tick: sense (IMU health, angle estimate), monitor (motion faults), decide (supervisor),
+// plan and drive (planner, drive loop), then a last guard that enforces the hard rules on the duty
+// whatever the layers above asked for.
+
+import { DriveLoop } from "./drive"
+import { AngleEstimator, accelAngleDeg } from "./estimator"
+import { RECOVERY_ALL, recoveryAllowed } from "./faultPolicy"
+import { ImuMonitor } from "./imuMonitor"
+import {
+    AT_HOME_TOLERANCE_DEG,
+    HARD_MAX_ANGLE_DEG,
+    IMU_FAULT_UP_DUTY,
+    TICK_MS,
+    WATCHDOG_LATE_MS,
+} from "./limits"
+import { MotionMonitor } from "./motionMonitor"
+import { MotionRequest } from "./motion"
+import { Planner } from "./planner"
+import { Settings, copySettings } from "./settings"
+import { Supervisor, World } from "./supervisor"
+import { BOOT_SETTLE_MS, IMU_HEALTHY_FOR_CLEAR_MS, STILL_AFTER_MS } from "./tuning"
+import { FaultName, ImuSample, Inputs, Outputs } from "./types"
+
+/** Boot needs at least this many IMU samples before the estimate is used. */
+const BOOT_MIN_SAMPLES = 5
+
+function bool(x: any): boolean {
+    return x === true
+}
+
+/** Inputs as the controller trusts them: booleans are true only when exactly true. */
+function sanitize(inputs: Inputs, lastSeq: number): Inputs {
+    let imu: ImuSample | null = inputs ? inputs.imu : null
+    if (!imu || typeof imu !== "object")
+        imu = { ok: false, seq: lastSeq, axG: 0, ayG: 0, azG: 0, gxDps: 0, gyDps: 0, gzDps: 0 }
+    if (!inputs) inputs = {} as Inputs
+    return {
+        imu: imu,
+        grip: bool(inputs.grip),
+        latch: bool(inputs.latch),
+        up: bool(inputs.up),
+        down: bool(inputs.down),
+        stop: bool(inputs.stop),
+        preset: bool(inputs.preset),
+        home: bool(inputs.home),
+        homeSwitch: bool(inputs.homeSwitch),
+    }
+}
+
+export class Controller {
+    settings: Settings
+    supervisor: Supervisor
+    estimator: AngleEstimator
+    imuMonitor: ImuMonitor
+    motionMonitor: MotionMonitor
+    planner: Planner
+    drive: DriveLoop
+
+    startMs: number
+    lastMs: number
+    booted: boolean
+    /** after an imu fault: the sensor has been healthy long enough and the estimate restarted */
+    imuRecovered: boolean
+    lastDuty: number
+    dutyZeroSinceMs: number
+    /** last tick the drive followed the planner in closed loop */
+    closedLoopLastTick: boolean
+    lastSeq: number
+
+    constructor(settings: Settings, settingsError: string | null) {
+        this.settings = copySettings(settings)
+        this.supervisor = new Supervisor(this.settings, settingsError)
+        this.estimator = new AngleEstimator()
+        this.imuMonitor = new ImuMonitor()
+        this.motionMonitor = new MotionMonitor()
+        this.planner = new Planner(this.settings.homeDeg)
+        this.drive = new DriveLoop()
+        this.startMs = -1
+        this.lastMs = -1
+        this.booted = false
+        this.imuRecovered = false
+        this.lastDuty = 0
+        this.dutyZeroSinceMs = -1
+        this.closedLoopLastTick = false
+        this.lastSeq = -1
+    }
+
+    /** The deepest angle allowed now: min(hard limit, the user's limit, the progression program). */
+    effectiveMaxDeg(): number {
+        return Math.min(HARD_MAX_ANGLE_DEG, this.settings.maxAngleDeg)
+    }
+
+    state(): string {
+        return this.supervisor.state
+    }
+
+    step(rawInputs: Inputs, nowMs: number): Outputs {
+        const inputs = sanitize(rawInputs, this.lastSeq)
+        const faults = this.supervisor.faults
+        const first = this.lastMs < 0
+        let dtMs = first ? TICK_MS : nowMs - this.lastMs
+        if (!(dtMs >= 0)) dtMs = TICK_MS
+        if (!first && dtMs > TICK_MS + WATCHDOG_LATE_MS)
+            faults.raise("watchdog", "control tick " + dtMs + " ms after the previous one")
+        if (first) {
+            this.startMs = nowMs
+            this.dutyZeroSinceMs = nowMs
+        }
+        this.lastMs = nowMs
+        this.supervisor.observeInputs(inputs, nowMs)
+
+        // Sense.
+        const sample = inputs.imu
+        this.lastSeq = sample.seq
+        const accelDeg = accelAngleDeg(sample.axG, sample.azG)
+        const mon = this.imuMonitor
+        mon.check(sample, nowMs, accelDeg, this.estimator.biasDps)
+        if (mon.reason !== null) {
+            faults.raise("imu", mon.reason)
+            this.imuRecovered = false
+        }
+        const imuFault = faults.has("imu")
+        if (imuFault && !this.imuRecovered && mon.healthySinceMs >= 0 && nowMs - mon.healthySinceMs >= IMU_HEALTHY_FOR_CLEAR_MS) {
+            // The sensor is back: start the estimate afresh (the table may have moved open-loop).
+            this.estimator.restart()
+            mon.resetReference()
+            this.imuRecovered = true
+        }
+        const feed = mon.fresh && mon.reason === null && (!imuFault || this.imuRecovered)
+        if (feed) {
+            if (!this.booted && !imuFault) this.estimator.bootSample(accelDeg, sample.gyDps)
+            else {
+                const still = this.lastDuty === 0 && nowMs - this.dutyZeroSinceMs >= STILL_AFTER_MS
+                this.estimator.update(accelDeg, sample.gyDps, mon.dtS, still)
+            }
+        }
+        if (!this.booted && this.estimator.initialized && nowMs - this.startMs >= BOOT_SETTLE_MS) {
+            if (imuFault || this.estimator.bootSamples >= BOOT_MIN_SAMPLES) this.booted = true
+        }
+        const booting = !this.booted && !imuFault
+        const estTrusted = this.booted && this.estimator.initialized && mon.reason === null && (!imuFault || this.imuRecovered)
+        const est = this.estimator
+
+        // Monitor.
+        const effMax = this.effectiveMaxDeg()
+        const home = this.settings.homeDeg
+        const mm = this.motionMonitor
+        if (estTrusted) {
+            const planned = this.closedLoopLastTick ? this.planner.velDps : 0
+            mm.check(nowMs, est.angleDeg, est.rateDps, planned, this.lastDuty, effMax, home)
+            if (mm.overtravel !== null) faults.raise("overtravel", mm.overtravel)
+            if (mm.overspeed !== null) faults.raise("overspeed", mm.overspeed)
+            if (mm.stall !== null) faults.raise("stall", mm.stall)
+            if (mm.direction !== null) faults.raise("direction", mm.direction)
+            const atHome = Math.abs(est.angleDeg - home) <= AT_HOME_TOLERANCE_DEG
+            if (!inputs.latch && !atHome) faults.raise("latch", "strap latch open away from home")
+        } else mm.resetTimers()
+
+        // Decide.
+        let request: MotionRequest
+        if (booting) {
+            this.supervisor.state = "boot"
+            request = { kind: "off", targetDeg: 0, rateDps: 0, duty: 0 }
+        } else {
+            const world: World = {
+                nowMs: nowMs,
+                dtMs: dtMs,
+                inputs: inputs,
+                estTrusted: estTrusted,
+                estDeg: est.angleDeg,
+                rateDps: est.rateDps,
+                effectiveMaxDeg: effMax,
+                setpointDeg: this.planner.posDeg,
+                setpointVelDps: this.planner.velDps,
+                setpointArrived: this.planner.arrived(),
+                driveSettled: this.drive.settled,
+                imuHealthyMs: mon.healthySinceMs >= 0 ? nowMs - mon.healthySinceMs : 0,
+            }
+            request = this.supervisor.decide(world, this.currentReasons(faults.names()))
+        }
+
+        // Plan and drive.
+        let duty = this.carryOut(request, nowMs, dtMs / 1000, est.angleDeg)
+        duty = this.guard(duty, request, inputs, estTrusted, booting, effMax)
+
+        if (duty === 0) {
+            if (this.lastDuty !== 0) this.dutyZeroSinceMs = nowMs
+        }
+        this.lastDuty = duty
+
+        const sup = this.supervisor
+        const targetDeg = request.kind === "openLoop" || request.kind === "off" ? est.angleDeg : this.planner.targetDeg
+        return {
+            duty: duty,
+            state: sup.state,
+            faults: faults.names(),
+            faultReasons: faults.reasonList(),
+            estDeg: est.angleDeg,
+            rateDps: est.rateDps,
+            targetDeg: targetDeg,
+            setpointDeg: this.planner.posDeg,
+            effectiveMaxDeg: effMax,
+            sessionInvertedS: sup.session.invertedMs / 1000,
+            warning: sup.session.warning(this.settings.sessionLimitS),
+            alarm: faults.anyExcept(["settings"]),
+            grip: inputs.grip,
+            latch: inputs.latch,
+        }
+    }
+
+    /** For each latched fault, the monitor's reason now (null when the condition is not present). */
+    currentReasons(names: FaultName[]): (string | null)[] {
+        const out: (string | null)[] = []
+        for (const name of names) {
+            if (name === "imu") out.push(this.imuMonitor.reason)
+            else if (name === "overtravel") out.push(this.motionMonitor.overtravel)
+            else if (name === "overspeed") out.push(this.motionMonitor.overspeed)
+            else out.push(null)
+        }
+        return out
+    }
+
+    carryOut(request: MotionRequest, nowMs: number, dtS: number, estDeg: number): number {
+        const p = this.planner
+        const kind = request.kind
+        this.closedLoopLastTick = false
+        if (kind === "off" || kind === "halt" || kind === "openLoop") {
+            p.halt(estDeg)
+            this.drive.cut()
+            return kind === "openLoop" ? request.duty : 0
+        }
+        if (kind === "stop") p.stopSmoothly(this.settings.accelDps2, dtS)
+        else if (kind === "move") p.moveTo(request.targetDeg, request.rateDps, this.settings.accelDps2)
+        p.step(dtS)
+        const duty = this.drive.duty(nowMs, p.posDeg, p.velDps, p.lastAccelDps2, p.arrived(), estDeg)
+        this.closedLoopLastTick = !this.drive.settled
+        return duty
+    }
+
+    /**
+     * The last word on the duty, independent of the layers above: nothing deeper without grip,
+     * settled latch, a trusted angle, no fault and a session not over, and never past the effective
+     * deepest angle; nothing toward home past home; open-loop only as the imu fault allows.
+     */
+    guard(duty: number, request: MotionRequest, inputs: Inputs, estTrusted: boolean, booting: boolean, effMax: number): number {
+        if (booting || typeof duty !== "number" || !(duty === duty)) return 0
+        const sup = this.supervisor
+        if (request.kind === "openLoop") {
+            if (!sup.faults.has("imu")) return 0
+            return Math.max(-IMU_FAULT_UP_DUTY, Math.min(0, duty))
+        }
+        if (!estTrusted) return 0
+        const est = this.estimator.angleDeg
+        const home = this.settings.homeDeg
+        if (duty > 0) {
+            const recovery = recoveryAllowed(sup.faults, est, home)
+            const deeperOk =
+                inputs.grip &&
+                inputs.latch &&
+                sup.latchSettled(this.lastMs) &&
+                recovery === RECOVERY_ALL &&
+                !sup.session.expired &&
+                est < effMax
+            if (!deeperOk) return 0
+        }
+        if (duty < 0 && est <= home - 1) return 0
+        return Math.max(-1, Math.min(1, duty))
+    }
+}

@@ -1,0 +1,74 @@
+// The angle estimator: accelerometer tilt fused with the gyro rate (a complementary filter), plus a
+// gyro bias estimate learned whenever the worm gear holds the table still. It measures; it decides
+// nothing.
+
+import { atan2Deg } from "./trig"
+import { BIAS_TRACK_TAU_S, ESTIMATOR_TAU_S, RATE_FILTER_TAU_S } from "./tuning"
+
+/** The tilt angle the accelerometer alone sees (axis convention in types.ts). */
+export function accelAngleDeg(axG: number, azG: number): number {
+    return atan2Deg(axG, azG)
+}
+
+/** The fraction of the way a first-order filter moves in dtS: dt/tau, never above 1. */
+export function filterGain(dtS: number, tauS: number): number {
+    const k = dtS / tauS
+    return k > 1 ? 1 : k
+}
+
+export class AngleEstimator {
+    angleDeg: number
+    rateDps: number
+    biasDps: number
+    /** false until the first sample after construction or restart() */
+    initialized: boolean
+    /** samples averaged so far while booting (the table is still: the motor is off) */
+    bootSamples: number
+
+    constructor() {
+        this.angleDeg = 0
+        this.rateDps = 0
+        this.biasDps = 0
+        this.initialized = false
+        this.bootSamples = 0
+    }
+
+    /** Forget the angle (after a sensor fault): the next sample starts it again. The bias is kept. */
+    restart(): void {
+        this.initialized = false
+        this.rateDps = 0
+    }
+
+    /**
+     * Boot: the motor is off and the table still, so the running means of the accelerometer angle
+     * and of the gyro give the starting angle and the gyro bias.
+     */
+    bootSample(accelDeg: number, gyroDps: number): void {
+        const n = this.bootSamples + 1
+        if (n === 1) {
+            this.angleDeg = accelDeg
+            this.biasDps = gyroDps
+        } else {
+            this.angleDeg += (accelDeg - this.angleDeg) / n
+            this.biasDps += (gyroDps - this.biasDps) / n
+        }
+        this.bootSamples = n
+        this.rateDps = 0
+        this.initialized = true
+    }
+
+    /** One fresh sample, dtS after the previous one. `still`: the table is known not to move. */
+    update(accelDeg: number, gyroDps: number, dtS: number, still: boolean): void {
+        if (!this.initialized) {
+            this.angleDeg = accelDeg
+            this.rateDps = 0
+            this.initialized = true
+            return
+        }
+        if (still) this.biasDps += (gyroDps - this.biasDps) * filterGain(dtS, BIAS_TRACK_TAU_S)
+        const rate = gyroDps - this.biasDps
+        this.angleDeg += rate * dtS
+        this.angleDeg += (accelDeg - this.angleDeg) * filterGain(dtS, ESTIMATOR_TAU_S)
+        this.rateDps += (rate - this.rateDps) * filterGain(dtS, RATE_FILTER_TAU_S)
+    }
+}

@@ -1,0 +1,68 @@
+// Fixed numbers of the behaviour contract (behaviour.md). Compile-time: no setting, command or
+// calibration can change them. User-adjustable limits live in settings.ts, tuning in tuning.ts.
+
+/** Hard limits that nothing can exceed. */
+export const HARD_MAX_ANGLE_DEG = 90
+export const HARD_MAX_RATE_DPS = 10
+export const HARD_MAX_ACCEL_DPS2 = 15
+
+/** The control loop period (50 Hz). */
+export const TICK_MS = 20
+
+/** "At home" means within this distance of the home angle. */
+export const AT_HOME_TOLERANCE_DEG = 3
+
+/** Presets the PRESET button cycles through, shallowest first. */
+export const PRESETS_DEG = [0, 15, 30, 45, 60, 90]
+
+/** DOWN or PRESET held longer than this is taken as stuck. */
+export const STUCK_BUTTON_MS = 60000
+
+/** Dead-man release while moving deeper: stop within this time and this further travel. */
+export const DEADMAN_STOP_MS = 250
+export const DEADMAN_STOP_TRAVEL_DEG = 1.5
+
+/** A return from deeper than this pauses near flat before going upright. */
+export const RETURN_PAUSE_FROM_DEG = 30
+/** Where the return pauses (inside the "near flat" band of 0..10 degrees) and for how long. */
+export const RETURN_PAUSE_AT_DEG = 5
+export const RETURN_PAUSE_MS = 10000
+
+/** The latch must read closed this long before any move away from home. */
+export const LATCH_SETTLE_MS = 200
+/** With the latch open away from home, only UP held moves the table, at most this fast. */
+export const LATCH_HELPER_RATE_DPS = 2
+
+/** The session warning sounds this long before sessionLimitS. */
+export const SESSION_WARNING_S = 30
+
+/** Fault triggers (behaviour.md's fault table). */
+export const IMU_STALE_MS = 100
+export const IMU_ACCEL_MIN_G = 0.7
+export const IMU_ACCEL_MAX_G = 1.3
+export const IMU_ACCEL_IMPLAUSIBLE_MS = 200
+export const IMU_FROZEN_MS = 500
+export const IMU_DISAGREE_DEG = 5
+export const IMU_DISAGREE_MS = 500
+export const OVERTRAVEL_DEEP_MARGIN_DEG = 1
+export const OVERTRAVEL_HOME_MARGIN_DEG = 5
+export const OVERSPEED_MARGIN_DPS = 2
+export const STALL_MS = 1000
+/** Stall: the measured rate below this fraction of the planned rate. */
+export const STALL_RATE_FRACTION = 0.2
+export const DIRECTION_MS = 300
+export const WATCHDOG_LATE_MS = 100
+
+/** With an imu fault, UP held drives toward home open-loop at no more than this duty... */
+export const IMU_FAULT_UP_DUTY = 0.3
+/** ...and stops at the home switch, or after this much driving without one. */
+export const IMU_FAULT_UP_MAX_MS = 120000
+
+/** Service mode: entered by holding STOP and UP together this long at home with the latch open. */
+export const SERVICE_ENTRY_HOLD_MS = 3000
+/** Service mode ends by itself after this long. */
+export const SERVICE_TIMEOUT_MS = 600000
+
+/** Sensor readings beyond these are not physical for this table: treated as a sensor fault. */
+export const IMU_MAX_ABS_G = 16
+export const IMU_MAX_ABS_DPS = 2000

@@ -1,0 +1,80 @@
+// The motion monitor: compares what the drive was told with what the table did. Implements the
+// overtravel, overspeed, stall and direction triggers of behaviour.md; reports reasons, decides
+// nothing.
+
+import { fmt1 } from "./format"
+import {
+    DIRECTION_MS,
+    HARD_MAX_RATE_DPS,
+    OVERSPEED_MARGIN_DPS,
+    OVERTRAVEL_DEEP_MARGIN_DEG,
+    OVERTRAVEL_HOME_MARGIN_DEG,
+    STALL_MS,
+    STALL_RATE_FRACTION,
+} from "./limits"
+import { DIRECTION_MIN_DUTY, DIRECTION_MIN_RATE_DPS, STALL_MIN_PLANNED_DPS } from "./tuning"
+
+export class MotionMonitor {
+    overtravel: string | null
+    overspeed: string | null
+    stall: string | null
+    direction: string | null
+    stallSinceMs: number
+    directionSinceMs: number
+
+    constructor() {
+        this.overtravel = null
+        this.overspeed = null
+        this.stall = null
+        this.direction = null
+        this.stallSinceMs = -1
+        this.directionSinceMs = -1
+    }
+
+    /**
+     * `plannedRateDps` is the planner's velocity when the drive follows it in closed loop (0
+     * otherwise); `duty` the command sent last tick, which the table is answering now.
+     */
+    check(
+        nowMs: number,
+        estDeg: number,
+        rateDps: number,
+        plannedRateDps: number,
+        duty: number,
+        effectiveMaxDeg: number,
+        homeDeg: number
+    ): void {
+        this.overtravel = null
+        if (estDeg > effectiveMaxDeg + OVERTRAVEL_DEEP_MARGIN_DEG)
+            this.overtravel = "angle " + fmt1(estDeg) + " beyond the deepest allowed " + fmt1(effectiveMaxDeg)
+        else if (estDeg < homeDeg - OVERTRAVEL_HOME_MARGIN_DEG)
+            this.overtravel = "angle " + fmt1(estDeg) + " below home " + fmt1(homeDeg)
+
+        this.overspeed = null
+        if (Math.abs(rateDps) > HARD_MAX_RATE_DPS + OVERSPEED_MARGIN_DPS)
+            this.overspeed = "rate " + fmt1(rateDps) + " deg/s above " + (HARD_MAX_RATE_DPS + OVERSPEED_MARGIN_DPS)
+
+        this.stall = null
+        const plannedAbs = Math.abs(plannedRateDps)
+        const following = plannedRateDps > 0 ? rateDps : -rateDps
+        if (plannedAbs >= STALL_MIN_PLANNED_DPS && following < plannedAbs * STALL_RATE_FRACTION) {
+            if (this.stallSinceMs < 0) this.stallSinceMs = nowMs
+            if (nowMs - this.stallSinceMs >= STALL_MS)
+                this.stall = "table not following the drive (" + fmt1(rateDps) + " of " + fmt1(plannedRateDps) + " deg/s)"
+        } else this.stallSinceMs = -1
+
+        this.direction = null
+        const against = duty > 0 ? -rateDps : rateDps
+        if (Math.abs(duty) >= DIRECTION_MIN_DUTY && against > DIRECTION_MIN_RATE_DPS) {
+            if (this.directionSinceMs < 0) this.directionSinceMs = nowMs
+            if (nowMs - this.directionSinceMs >= DIRECTION_MS)
+                this.direction = "table moving against the drive (" + fmt1(rateDps) + " deg/s, duty " + fmt1(duty) + ")"
+        } else this.directionSinceMs = -1
+    }
+
+    /** Forget the running timers (after the drive was cut). */
+    resetTimers(): void {
+        this.stallSinceMs = -1
+        this.directionSinceMs = -1
+    }
+}
