@@ -11,7 +11,6 @@ import { RECOVERY_ALL, recoveryAllowed } from "./faultPolicy"
 import { ImuMonitor } from "./imuMonitor"
 import {
     AT_HOME_TOLERANCE_DEG,
-    HARD_MAX_ANGLE_DEG,
     IMU_FAULT_UP_DUTY,
     TICK_MS,
     WATCHDOG_LATE_MS,
@@ -19,7 +18,7 @@ import {
 import { MotionMonitor } from "./motionMonitor"
 import { MotionRequest } from "./motion"
 import { Planner } from "./planner"
-import { Settings, copySettings } from "./settings"
+import { Settings, copySettings, userMaxDeg } from "./settings"
 import { Supervisor, World } from "./supervisor"
 import { BOOT_SETTLE_MS, IMU_HEALTHY_FOR_CLEAR_MS, STILL_AFTER_MS } from "./tuning"
 import { FaultName, ImuSample, Inputs, Outputs } from "./types"
@@ -90,7 +89,7 @@ export class Controller {
 
     /** The deepest angle allowed now: min(hard limit, the user's limit, the progression program). */
     effectiveMaxDeg(): number {
-        return Math.min(HARD_MAX_ANGLE_DEG, this.settings.maxAngleDeg)
+        return userMaxDeg(this.settings)
     }
 
     state(): string {

@@ -3,7 +3,14 @@
 // nothing.
 
 import { atan2Deg } from "./trig"
-import { BIAS_TRACK_TAU_S, ESTIMATOR_TAU_S, RATE_FILTER_TAU_S } from "./tuning"
+import {
+    BIAS_TRACK_TAU_S,
+    ESTIMATOR_MAX_TAU_S,
+    ESTIMATOR_QUIET_SCATTER_DEG,
+    ESTIMATOR_SCATTER_TAU_S,
+    ESTIMATOR_TAU_S,
+    RATE_FILTER_TAU_S,
+} from "./tuning"
 
 /** The tilt angle the accelerometer alone sees (axis convention in types.ts). */
 export function accelAngleDeg(axG: number, azG: number): number {
@@ -24,6 +31,8 @@ export class AngleEstimator {
     initialized: boolean
     /** samples averaged so far while booting (the table is still: the motor is off) */
     bootSamples: number
+    /** mean square of the accelerometer angle's difference from the estimate */
+    scatterSqDeg2: number
 
     constructor() {
         this.angleDeg = 0
@@ -31,6 +40,14 @@ export class AngleEstimator {
         this.biasDps = 0
         this.initialized = false
         this.bootSamples = 0
+        this.scatterSqDeg2 = ESTIMATOR_QUIET_SCATTER_DEG * ESTIMATOR_QUIET_SCATTER_DEG
+    }
+
+    /** The complementary filter's time constant for the accelerometer scatter seen lately. */
+    tauS(): number {
+        const scatter = Math.sqrt(this.scatterSqDeg2)
+        const tau = (ESTIMATOR_TAU_S * scatter) / ESTIMATOR_QUIET_SCATTER_DEG
+        return tau < ESTIMATOR_TAU_S ? ESTIMATOR_TAU_S : tau > ESTIMATOR_MAX_TAU_S ? ESTIMATOR_MAX_TAU_S : tau
     }
 
     /** Forget the angle (after a sensor fault): the next sample starts it again. The bias is kept. */
@@ -68,7 +85,9 @@ export class AngleEstimator {
         if (still) this.biasDps += (gyroDps - this.biasDps) * filterGain(dtS, BIAS_TRACK_TAU_S)
         const rate = gyroDps - this.biasDps
         this.angleDeg += rate * dtS
-        this.angleDeg += (accelDeg - this.angleDeg) * filterGain(dtS, ESTIMATOR_TAU_S)
+        const residual = accelDeg - this.angleDeg
+        this.scatterSqDeg2 += (residual * residual - this.scatterSqDeg2) * filterGain(dtS, ESTIMATOR_SCATTER_TAU_S)
+        this.angleDeg += residual * filterGain(dtS, this.tauS())
         this.rateDps += (rate - this.rateDps) * filterGain(dtS, RATE_FILTER_TAU_S)
     }
 }

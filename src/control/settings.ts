@@ -1,6 +1,8 @@
 // The settings schema: the one source of truth for every user setting (behaviour.md).
 // The firmware, the console, the simulator, the scenario validator and the docs all read this table.
 
+import { HARD_MAX_ANGLE_DEG } from "./limits"
+
 export interface Settings {
     maxAngleDeg: number
     maxRateDps: number
@@ -106,6 +108,11 @@ export function settingSpec(key: string): SettingSpec | undefined {
         if (spec.key === key) return spec
     }
     return undefined
+}
+
+/** The deepest angle the user's own settings allow: min(hard limit, maxAngleDeg). */
+export function userMaxDeg(s: Settings): number {
+    return Math.min(HARD_MAX_ANGLE_DEG, s.maxAngleDeg)
 }
 
 export function defaultSettings(): Settings {

@@ -5,9 +5,15 @@
 export const BOOT_SETTLE_MS = 400
 
 /** Complementary filter: the accelerometer corrects the gyro-propagated angle with this time
- *  constant. Short enough to cancel gyro bias quickly, long enough to average accelerometer noise
- *  (at 20x noise the estimate stays within about 0.5 degree). */
+ *  constant while the accelerometer is as quiet as a healthy MPU-6050 on a still bed. */
 export const ESTIMATOR_TAU_S = 0.5
+/** The accelerometer angle's scatter (RMS) up to which ESTIMATOR_TAU_S applies. Noisier (vibration, a
+ *  failing sensor) lengthens the time constant in proportion, so the estimate stays smooth and the
+ *  gyro carries it, up to ESTIMATOR_MAX_TAU_S. */
+export const ESTIMATOR_QUIET_SCATTER_DEG = 0.3
+export const ESTIMATOR_MAX_TAU_S = 4
+/** The scatter is measured with this time constant. */
+export const ESTIMATOR_SCATTER_TAU_S = 1
 
 /** With the motor off this long the worm gear holds the table still, so the gyro reads its bias. */
 export const STILL_AFTER_MS = 300

@@ -1,0 +1,165 @@
+// `npm run sim -- SCENARIO.json [--trace OUT.csv] [--plot OUT.svg] [--firmware]`
+//
+// Exit codes: 0 for a valid scenario that ran (faults of the table are results, not errors); 2 for a
+// bad argument or an invalid scenario, with one line on standard error and nothing simulated; anything
+// else is a bug in the simulator or the controller (a stack trace, exit 1).
+
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { pathToFileURL } from "node:url"
+import { ArgsError, parseSimArgs, SimArgs, USAGE } from "./args"
+import { renderPlotSvg } from "./plot"
+import { runScenario } from "./run"
+import { parseScenario, Scenario, ScenarioError } from "./scenario"
+import { formatSummary, summarize } from "./summary"
+import { openTraceFile, streamTraceWriter, TraceRow, TraceWriter } from "./trace"
+
+export const EXIT_OK = 0
+export const EXIT_BAD_INPUT = 2
+
+export interface CliIo {
+    out: (text: string) => void
+    err: (text: string) => void
+}
+
+const processIo: CliIo = {
+    // process.stdout.write, not fs.writeSync(1): a non-blocking pipe makes writeSync fail with EAGAIN.
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+}
+
+/** A problem with what the user gave us: reported in one line, exit 2. */
+class BadInput extends Error {}
+
+export function runSimCli(argv: readonly string[], io: CliIo = processIo): number {
+    try {
+        return run(argv, io)
+    } catch (e) {
+        if (e instanceof BadInput || e instanceof ScenarioError) {
+            io.err(oneLine(e.message) + "\n")
+            return EXIT_BAD_INPUT
+        }
+        throw e
+    }
+}
+
+function run(argv: readonly string[], io: CliIo): number {
+    let args: SimArgs
+    try {
+        args = parseSimArgs(argv)
+    } catch (e) {
+        if (e instanceof ArgsError) throw new BadInput("sim: " + e.message + " (usage: " + USAGE + ")")
+        throw e
+    }
+    if (args.help) {
+        io.out("usage: " + USAGE + "\n")
+        return EXIT_OK
+    }
+
+    const scenario = parseScenario(readScenarioText(args.scenarioPath), args.scenarioPath)
+    checkOutputPaths(args)
+
+    if (args.firmware) return runOnFirmware(scenario, args)
+    return runOnHost(scenario, args, io)
+}
+
+function runOnHost(scenario: Scenario, args: SimArgs, io: CliIo): number {
+    const writer = openWriter(args.tracePath, io)
+    // Rows are kept only when something needs them all; a trace to stdout alone streams.
+    const keepRows = args.plotPath !== null || args.tracePath !== null
+    const rows: TraceRow[] = []
+    runScenario(scenario, (row) => {
+        writer.write(row)
+        if (keepRows) rows.push(row)
+    })
+    writer.close()
+    if (args.plotPath !== null) fs.writeFileSync(args.plotPath, renderPlotSvg(rows, scenario.name))
+    // Standard output is the trace unless it went to a file; only then is there room for a summary.
+    if (args.tracePath !== null) {
+        io.out("trace: " + args.tracePath + " (" + rows.length + " rows)\n")
+        if (args.plotPath !== null) io.out("plot:  " + args.plotPath + "\n")
+        io.out(formatSummary(summarize(rows)))
+    }
+    return EXIT_OK
+}
+
+/**
+ * Firmware-in-the-loop: the same scenario against the compiled firmware in the DeviceScript VM.
+ * Not built yet; this is where it plugs in, after the scenario and the output paths are checked.
+ */
+function runOnFirmware(_scenario: Scenario, _args: SimArgs): number {
+    throw new BadInput("sim: --firmware: firmware-in-the-loop is not available in this build (run without --firmware to use the host controller)")
+}
+
+function readScenarioText(file: string): string {
+    try {
+        return fs.readFileSync(file, "utf8")
+    } catch (e) {
+        throw new BadInput(file + ": cannot read the scenario file (" + describeFsError(e) + ")")
+    }
+}
+
+/** Refuses outputs that would clobber the scenario or each other, or that cannot be written. */
+function checkOutputPaths(args: SimArgs): void {
+    const scenario = path.resolve(args.scenarioPath)
+    const outputs = [args.tracePath, args.plotPath].filter((p): p is string => p !== null)
+    for (const out of outputs) {
+        if (path.resolve(out) === scenario) throw new BadInput(out + ": is the scenario file itself; choose another output file")
+        checkWritable(out)
+    }
+    if (args.tracePath !== null && args.plotPath !== null && path.resolve(args.tracePath) === path.resolve(args.plotPath))
+        throw new BadInput(args.tracePath + ": given as both --trace and --plot")
+}
+
+/** The file need not exist yet, but its folder must, and neither may refuse writing. */
+function checkWritable(file: string): void {
+    let stat: fs.Stats | null = null
+    try {
+        stat = fs.statSync(file)
+    } catch {
+        // does not exist yet: check the folder below
+    }
+    try {
+        if (stat !== null) {
+            if (stat.isDirectory()) throw new BadInput(file + ": is a folder, expected a file name")
+            fs.accessSync(file, fs.constants.W_OK)
+        } else {
+            fs.accessSync(path.dirname(path.resolve(file)), fs.constants.W_OK)
+        }
+    } catch (e) {
+        if (e instanceof BadInput) throw e
+        throw new BadInput(file + ": cannot write here (" + describeFsError(e) + ")")
+    }
+}
+
+function openWriter(tracePath: string | null, io: CliIo): TraceWriter {
+    if (tracePath === null) return streamTraceWriter(io.out)
+    try {
+        return openTraceFile(tracePath)
+    } catch (e) {
+        throw new BadInput(tracePath + ": cannot write the trace (" + describeFsError(e) + ")")
+    }
+}
+
+function describeFsError(e: unknown): string {
+    const code = (e as { code?: string }).code
+    if (code === "ENOENT") return "no such file or folder"
+    if (code === "EISDIR") return "is a folder"
+    if (code === "EACCES" || code === "EPERM") return "permission denied"
+    if (code === "ENOTDIR") return "a part of the path is not a folder"
+    return e instanceof Error ? e.message : String(e)
+}
+
+function oneLine(text: string): string {
+    return text.replace(/[\r\n]+/g, " ")
+}
+
+// Run only when started as a program, so tests can import runSimCli.
+if (process.argv[1] !== undefined && pathToFileURL(path.resolve(process.argv[1])).href === import.meta.url) {
+    // `npm run sim -- x.json | head`: the reader has seen enough; stop quietly, as Unix tools do.
+    process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+        if (e.code !== "EPIPE") throw e
+        process.exit(0)
+    })
+    process.exitCode = runSimCli(process.argv.slice(2))
+}

@@ -1,0 +1,101 @@
+// Runs a scenario: the controller and the model table, tick by tick, with the scenario's events.
+//
+// Fixed step, no clock: tick k is at k/50 s and the controller sees nowMs = k * 20, exactly what the
+// firmware loop gives it. Everything random is drawn from the model seeded by the scenario, so a
+// scenario and seed always give the same trace.
+
+import { Controller } from "../src/control/controller"
+import { copySettings } from "../src/control/settings"
+import { Inputs } from "../src/control/types"
+import { HOME_ABOVE_STOP_DEG } from "./model/params"
+import { SimTable } from "./model/table"
+import { InputLevels, INPUT_NAMES, Scenario, ScenarioEvent } from "./scenario"
+import { TRACE_TICK_S, TRACE_TICKS_PER_S, TraceRow } from "./trace"
+
+const TICK_MS = 1000 * TRACE_TICK_S
+
+/** The number of ticks a scenario runs: every k with k/50 < durationS. */
+export function tickCount(durationS: number): number {
+    let n = Math.max(0, Math.floor(durationS * TRACE_TICKS_PER_S) - 1)
+    // durationS * 50 is rounded; settle the edge with the same comparison the loop's time uses.
+    while (tickTimeS(n) < durationS) n++
+    return n
+}
+
+/** The time of tick k, in seconds. k/50 is the double nearest k * 0.02 (k * 0.02 itself drifts). */
+export function tickTimeS(k: number): number {
+    return k / TRACE_TICKS_PER_S
+}
+
+export function runScenario(s: Scenario, onRow: (row: TraceRow) => void): void {
+    const table = new SimTable({
+        startAngleDeg: s.table.startAngleDeg,
+        userMassKg: s.table.userMassKg,
+        imuNoise: s.table.imuNoise,
+        seed: s.seed,
+        homeStopDeg: s.settings.homeDeg - HOME_ABOVE_STOP_DEG,
+    })
+    // The stored settings: what a restarted controller reads back from flash. A copy, so nothing the
+    // controller does to its own object can leak into the next power cycle.
+    const stored = copySettings(s.settings)
+    let controller = new Controller(copySettings(stored), null)
+    const levels = allReleased()
+    let nextEvent = 0
+
+    const ticks = tickCount(s.durationS)
+    for (let k = 0; k < ticks; k++) {
+        const tS = tickTimeS(k)
+        while (nextEvent < s.events.length && s.events[nextEvent].t <= tS) {
+            const event = s.events[nextEvent++]
+            applyLevels(levels, event)
+            if (event.fault === "power-cycle") controller = new Controller(copySettings(stored), null)
+            else if (event.fault === "clear") table.clearFaults()
+            else if (event.fault !== null) table.injectFault(event.fault)
+        }
+
+        // The order matters for determinism: the model draws noise and bounce once per tick each.
+        const imu = table.readImu()
+        const latch = table.readLatch(levels.latch)
+        const inputs: Inputs = {
+            imu,
+            grip: levels.deadman,
+            latch,
+            up: levels.up,
+            down: levels.down,
+            stop: levels.stop,
+            preset: levels.preset,
+            home: levels.home,
+            homeSwitch: levels.homeSwitch,
+        }
+        const out = controller.step(inputs, k * TICK_MS)
+        onRow({
+            tS,
+            angleDeg: table.angleDeg,
+            estDeg: out.estDeg,
+            targetDeg: out.targetDeg,
+            rateDps: table.rateDps,
+            duty: out.duty,
+            state: out.state,
+            faults: out.faults.slice(),
+            latch: out.latch,
+            deadman: out.grip,
+        })
+        table.advance(TRACE_TICK_S, out.duty)
+    }
+}
+
+type Levels = { [K in keyof Required<InputLevels>]: boolean }
+
+/** Every input starts released: nothing pressed, grip open, latch open (as a broken wire reads). */
+function allReleased(): Levels {
+    const levels = {} as Levels
+    for (const name of INPUT_NAMES) levels[name] = false
+    return levels
+}
+
+function applyLevels(levels: Levels, event: ScenarioEvent): void {
+    for (const name of INPUT_NAMES) {
+        const level = event.set[name]
+        if (level !== undefined) levels[name] = level
+    }
+}

@@ -1,0 +1,133 @@
+// The sim command: exit codes, one-line errors, and a real run writing a trace.
+// A few real processes check the wiring (each start costs about a second); the other refusals run
+// in-process through runSimCli, which is what the process calls.
+
+import { spawnSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { afterAll, describe, expect, it } from "vitest"
+import { runSimCli } from "../sim/cli"
+import { parseTrace, TRACE_HEADER } from "../sim/trace"
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
+const TSX = path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs")
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sim-cli-test-"))
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+function file(name: string, content: string): string {
+    const p = path.join(dir, name)
+    fs.writeFileSync(p, content)
+    return p
+}
+
+function sim(...args: string[]) {
+    const result = spawnSync(process.execPath, [TSX, "sim/cli.ts", ...args], { cwd: ROOT, encoding: "utf8" })
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr }
+}
+
+/** runSimCli in this process, with its output captured. */
+function simInProcess(...args: string[]) {
+    let stdout = ""
+    let stderr = ""
+    const code = runSimCli(args, { out: (t) => (stdout += t), err: (t) => (stderr += t) })
+    return { code, stdout, stderr }
+}
+
+function expectOneLineError(result: { code: number | null; stdout: string; stderr: string }, pattern: RegExp) {
+    expect(result.code).toBe(2)
+    expect(result.stdout).toBe("")
+    expect(result.stderr).toMatch(/^[^\n]*\n$/)
+    expect(result.stderr).toMatch(pattern)
+}
+
+const tiny = JSON.stringify({
+    name: "tiny",
+    durationS: 2,
+    seed: 5,
+    events: [
+        { t: 0, set: { latch: true, deadman: true } },
+        { t: 0.5, set: { down: true } },
+        { t: 1.5, set: { deadman: false } },
+    ],
+})
+
+describe("sim as a process", () => {
+    it("runs a valid scenario: exit 0, the header, 50 rows per second", () => {
+        const scenario = file("tiny.json", tiny)
+        const trace = path.join(dir, "tiny.csv")
+        const result = sim(scenario, "--trace", trace)
+        expect(result.stderr).toBe("")
+        expect(result.code).toBe(0)
+        const csv = fs.readFileSync(trace, "utf8")
+        expect(csv.split("\n")[0]).toBe(TRACE_HEADER)
+        const rows = parseTrace(csv)
+        expect(rows).toHaveLength(100)
+        rows.forEach((row, k) => expect(row.tS).toBe(k / 50))
+        // The inputs reached the controller when the scenario set them.
+        expect(rows[0].latch).toBe(true)
+        expect(rows[74].deadman).toBe(true)
+        expect(rows[75].deadman).toBe(false)
+        expect(result.stdout).toContain("trace: " + trace + " (100 rows)")
+    })
+
+    it("refuses an unknown option with one line and exit 2", () => {
+        expectOneLineError(sim("x.json", "--tracefile", "o.csv"), /^sim: unknown option --tracefile \(usage: npm run sim -- SCENARIO\.json/)
+    })
+
+    it("refuses an invalid scenario with one line naming the file and the place, and writes nothing", () => {
+        const scenario = file("bad.json", JSON.stringify({ durationS: 5, events: [{ t: 0, set: { down: "yes" } }] }))
+        const trace = path.join(dir, "bad.csv")
+        const result = sim(scenario, "--trace", trace)
+        expectOneLineError(result, new RegExp("^" + scenario.replace(/[.\\/]/g, "\\$&") + ': events\\[0\\]\\.set\\.down: expected true or false, got "yes"\\n$'))
+        expect(fs.existsSync(trace)).toBe(false)
+    })
+
+    it("says firmware-in-the-loop is not available yet, exit 2", () => {
+        const result = sim(file("fw.json", tiny), "--firmware")
+        expectOneLineError(result, /^sim: --firmware: firmware-in-the-loop is not available in this build/)
+    })
+})
+
+describe("sim in-process", () => {
+    it("writes the trace to stdout without --trace, and nothing else", () => {
+        const result = simInProcess(file("stdout.json", tiny))
+        expect(result.code).toBe(0)
+        expect(result.stderr).toBe("")
+        expect(parseTrace(result.stdout)).toHaveLength(100)
+    })
+
+    it("writes a plot when asked", () => {
+        const plot = path.join(dir, "p.svg")
+        const result = simInProcess(file("plot.json", tiny), "--trace", path.join(dir, "p.csv"), "--plot", plot)
+        expect(result.code).toBe(0)
+        expect(fs.readFileSync(plot, "utf8")).toMatch(/^<svg /)
+    })
+
+    it("refuses a missing or unreadable scenario file", () => {
+        expectOneLineError(simInProcess(path.join(dir, "nope.json")), /nope\.json: cannot read the scenario file \(no such file or folder\)\n$/)
+        expectOneLineError(simInProcess(dir), /: cannot read the scenario file \(is a folder\)\n$/)
+    })
+
+    it("refuses a missing value and a missing scenario", () => {
+        expectOneLineError(simInProcess("x.json", "--plot"), /^sim: --plot needs a file name \(usage: /)
+        expectOneLineError(simInProcess(), /^sim: no scenario file given \(usage: /)
+    })
+
+    it("refuses outputs that cannot be written or would overwrite the scenario", () => {
+        const scenario = file("keep.json", tiny)
+        expectOneLineError(simInProcess(scenario, "--trace", path.join(dir, "no-such-folder", "t.csv")), /t\.csv: cannot write here \(no such file or folder\)\n$/)
+        expectOneLineError(simInProcess(scenario, "--plot", dir), /: is a folder, expected a file name\n$/)
+        expectOneLineError(simInProcess(scenario, "--trace", scenario), /keep\.json: is the scenario file itself/)
+        expect(fs.readFileSync(scenario, "utf8")).toBe(tiny)
+        const same = path.join(dir, "same")
+        expectOneLineError(simInProcess(scenario, "--trace", same, "--plot", same), /same: given as both --trace and --plot\n$/)
+    })
+
+    it("prints the usage for --help", () => {
+        const result = simInProcess("--help")
+        expect(result.code).toBe(0)
+        expect(result.stdout).toMatch(/^usage: npm run sim -- SCENARIO\.json/)
+    })
+})
