@@ -32,6 +32,14 @@ export interface Violation {
  * tracks a planned speed through a motor whose speed varies with load and angle. A claim, measured.
  */
 export const RATE_TRACKING_TOLERANCE_DPS = 0.75
+/**
+ * Acceleration of the real table is judged over this window: a per-tick difference of the true rate
+ * magnifies ripples of a few hundredths of a degree per second that nobody can feel.
+ */
+export const ACCEL_WINDOW_S = 0.1
+/** The real table's acceleration in a commanded move stays within this multiple of the setting (the
+ *  drive follows the planned ramp through a motor with its own lag). A claim, measured. */
+export const ACCEL_TRACKING_FACTOR = 1.5
 /** Slack for "no faster than" comparisons of the true rate at rest (float noise only). */
 const EPS = 1e-6
 /** A table counts as still moving deeper above this rate. */

@@ -91,7 +91,14 @@ export class ButtonPad {
     }
 
     upActive(): boolean {
-        return this.up.held && !this.upDownLockout
+        return this.up.held && !this.up.ignored && !this.upDownLockout
+    }
+
+    /** STOP: whatever is held now is ignored until released; only a new press resumes. */
+    consumeHeld(): void {
+        if (this.up.held) this.up.ignored = true
+        if (this.down.held) this.down.ignored = true
+        if (this.preset.held) this.preset.ignored = true
     }
 
     presetTapped(): boolean {

@@ -20,8 +20,17 @@ import { MotionRequest } from "./motion"
 import { Planner } from "./planner"
 import { Settings, copySettings, userMaxDeg } from "./settings"
 import { Supervisor, World } from "./supervisor"
-import { BOOT_SETTLE_MS, IMU_HEALTHY_FOR_CLEAR_MS, STILL_AFTER_MS } from "./tuning"
+import {
+    BOOT_SETTLE_MS,
+    IMU_HEALTHY_FOR_CLEAR_MS,
+    MAX_TRACKING_LAG_DEG,
+    SETTLE_TOLERANCE_DEG,
+    STILL_AFTER_MS,
+} from "./tuning"
 import { FaultName, ImuSample, Inputs, Outputs } from "./types"
+
+/** The guard's backstop lies this far beyond the limits the planner keeps to (estimate noise). */
+const GUARD_MARGIN_DEG = 0.5
 
 /** Boot needs at least this many IMU samples before the estimate is used. */
 const BOOT_MIN_SAMPLES = 5
@@ -129,6 +138,8 @@ export class Controller {
             this.imuRecovered = true
         }
         const feed = mon.fresh && mon.reason === null && (!imuFault || this.imuRecovered)
+        if (!mon.fresh && this.estimator.initialized && !imuFault)
+            this.estimator.predict(dtMs / 1000)
         if (feed) {
             if (!this.booted && !imuFault) this.estimator.bootSample(accelDeg, sample.gyDps)
             else {
@@ -149,7 +160,7 @@ export class Controller {
         const mm = this.motionMonitor
         if (estTrusted) {
             const planned = this.closedLoopLastTick ? this.planner.velDps : 0
-            mm.check(nowMs, est.angleDeg, est.rateDps, planned, this.lastDuty, effMax, home)
+            mm.check(nowMs, est.angleDeg, est.rateDps, planned, this.lastDuty, effMax, home, dtMs / 1000)
             if (mm.overtravel !== null) faults.raise("overtravel", mm.overtravel)
             if (mm.overspeed !== null) faults.raise("overspeed", mm.overspeed)
             if (mm.stall !== null) faults.raise("stall", mm.stall)
@@ -184,6 +195,10 @@ export class Controller {
         // Plan and drive.
         let duty = this.carryOut(request, nowMs, dtMs / 1000, est.angleDeg)
         duty = this.guard(duty, request, inputs, estTrusted, booting, effMax)
+        if (!booting && estTrusted) {
+            const atHome = Math.abs(est.angleDeg - home) <= AT_HOME_TOLERANCE_DEG
+            this.supervisor.refineState(this.planner.arrived(), this.drive.settled || duty === 0, atHome)
+        }
 
         if (duty === 0) {
             if (this.lastDuty !== 0) this.dutyZeroSinceMs = nowMs
@@ -231,11 +246,25 @@ export class Controller {
             this.drive.cut()
             return kind === "openLoop" ? request.duty : 0
         }
-        if (kind === "stop") p.stopSmoothly(this.settings.accelDps2, dtS)
-        else if (kind === "move") p.moveTo(request.targetDeg, request.rateDps, this.settings.accelDps2)
+        if (kind === "stop") {
+            // Brake from where the table is, not from where the plan had got to: a table lagging its
+            // setpoint must not be driven on to catch up with a stop it was never going to reach.
+            if (p.velDps > 0 ? p.posDeg > estDeg : p.posDeg < estDeg) p.posDeg = estDeg
+            p.stopSmoothly(this.settings.accelDps2, dtS)
+        }
+        else if (kind === "move") {
+            // A table resting within the settle tolerance of the goal is there already: asking it
+            // to move that last fraction would only make it hunt around the goal.
+            const there = this.drive.settled && Math.abs(request.targetDeg - p.posDeg) < SETTLE_TOLERANCE_DEG
+            if (!there) p.moveTo(request.targetDeg, request.rateDps, this.settings.accelDps2)
+        }
         p.step(dtS)
-        const duty = this.drive.duty(nowMs, p.posDeg, p.velDps, p.lastAccelDps2, p.arrived(), estDeg)
+        if (p.posDeg > estDeg + MAX_TRACKING_LAG_DEG) p.posDeg = estDeg + MAX_TRACKING_LAG_DEG
+        else if (p.posDeg < estDeg - MAX_TRACKING_LAG_DEG) p.posDeg = estDeg - MAX_TRACKING_LAG_DEG
+        const duty = this.drive.duty(nowMs, p, estDeg, this.estimator.rateDps, dtS)
         this.closedLoopLastTick = !this.drive.settled
+        // A finished move holds where the table came to rest: the next move starts from there.
+        if (this.drive.settled) p.halt(estDeg)
         return duty
     }
 
@@ -262,10 +291,10 @@ export class Controller {
                 sup.latchSettled(this.lastMs) &&
                 recovery === RECOVERY_ALL &&
                 !sup.session.expired &&
-                est < effMax
+                est < effMax + GUARD_MARGIN_DEG
             if (!deeperOk) return 0
         }
-        if (duty < 0 && est <= home - 1) return 0
+        if (duty < 0 && est <= home - GUARD_MARGIN_DEG) return 0
         return Math.max(-1, Math.min(1, duty))
     }
 }

@@ -1,16 +1,25 @@
-// The drive loop: turns the planner's setpoint into a motor duty. Feed-forward of the planned
-// velocity plus position feedback; once a move has finished and the table has settled, the motor is
-// switched off and the self-locking worm gear holds the table (holding never drives the motor).
+// The drive loop: turns the planner's setpoint into a motor duty, as a cascade. The position error
+// asks for a small speed correction on top of the planned speed; the commanded speed is never more
+// than the move's rate limit; a rate loop on the gyro-measured speed makes the table keep to it.
+// Feed-forward (planned speed and acceleration, the motor's deadzone) does most of the work, the
+// feedback the rest. Once a move has finished and the table has come to rest, the motor is switched
+// off and the self-locking worm gear holds the table (holding never drives the motor).
 
 import {
-    DRIVE_SPEED_MARGIN_DPS,
+    CORRECTION_ACCEL_DPS2,
     MOTOR_DEADZONE_DUTY,
     MOTOR_NOMINAL_DPS_PER_DUTY,
     MOTOR_NOMINAL_TIME_CONSTANT_S,
-    POSITION_GAIN_DUTY_PER_DEG,
+    POSITION_GAIN_PER_S,
+    POSITION_CORRECTION_MAX_DPS,
+    RATE_GAIN_DUTY_PER_DPS,
+    RATE_INTEGRAL_DUTY_PER_DEG,
+    RATE_INTEGRAL_MAX_DUTY,
+    SETTLE_RATE_DPS,
     SETTLE_TIMEOUT_MS,
     SETTLE_TOLERANCE_DEG,
 } from "./tuning"
+import { Planner } from "./planner"
 
 function clamp(x: number, lo: number, hi: number): number {
     return x < lo ? lo : x > hi ? hi : x
@@ -21,27 +30,36 @@ export class DriveLoop {
     settled: boolean
     /** when the setpoint came to rest (-1 while it moves) */
     arrivedAtMs: number
+    /** the rate loop's integral: the duty the load needs beyond the nominal feed-forward */
+    integralDuty: number
+    /** the speed asked of the table last tick */
+    wantedDps: number
 
     constructor() {
         this.settled = true
         this.arrivedAtMs = -1
+        this.integralDuty = 0
+        this.wantedDps = 0
     }
 
     /** The drive was cut (safety stop, fault, boot): it is settled where it is. */
     cut(): void {
         this.settled = true
         this.arrivedAtMs = -1
+        this.integralDuty = 0
+        this.wantedDps = 0
     }
 
-    /** The duty for this tick; 0 once the move has finished and the table has settled. */
-    duty(
-        nowMs: number,
-        setpointDeg: number,
-        setpointVelDps: number,
-        setpointAccelDps2: number,
-        setpointArrived: boolean,
-        estDeg: number
-    ): number {
+    /**
+     * The duty for this tick following the planner `plan`; 0 once the move has finished and the
+     * table has settled. The speed asked of the table never exceeds the move's rate limit.
+     */
+    duty(nowMs: number, plan: Planner, estDeg: number, estRateDps: number, dtS: number): number {
+        const setpointDeg = plan.posDeg
+        const setpointVelDps = plan.velDps
+        const setpointAccelDps2 = plan.lastAccelDps2
+        const setpointArrived = plan.arrived()
+        const rateLimitDps = plan.rateDps
         const errorDeg = setpointDeg - estDeg
         if (!setpointArrived) {
             this.settled = false
@@ -49,19 +67,36 @@ export class DriveLoop {
         } else {
             if (this.settled) return 0
             if (this.arrivedAtMs < 0) this.arrivedAtMs = nowMs
-            if (Math.abs(errorDeg) < SETTLE_TOLERANCE_DEG || nowMs - this.arrivedAtMs >= SETTLE_TIMEOUT_MS) {
-                this.settled = true
+            // Switch off only once the table has come to rest on its own: cutting a moving motor
+            // would stop it with the worm gear's jolt instead of the acceleration limit.
+            const resting = Math.abs(errorDeg) < SETTLE_TOLERANCE_DEG && Math.abs(estRateDps) < SETTLE_RATE_DPS
+            if (resting || nowMs - this.arrivedAtMs >= SETTLE_TIMEOUT_MS) {
+                this.cut()
                 return 0
             }
         }
-        // Feed-forward: the duty for the planned speed, led by the motor's lag so the table keeps up
-        // with the ramps instead of catching up (and overshooting the rate) afterwards.
-        let ff = (setpointVelDps + MOTOR_NOMINAL_TIME_CONSTANT_S * setpointAccelDps2) / MOTOR_NOMINAL_DPS_PER_DUTY
-        if (setpointVelDps > 0) ff += MOTOR_DEADZONE_DUTY
-        else if (setpointVelDps < 0) ff -= MOTOR_DEADZONE_DUTY
-        // The feedback may ask for a little more speed than planned, never much more: a table that
-        // lagged (a jam that frees itself) must not then run away.
-        const maxDuty = (Math.abs(setpointVelDps) + DRIVE_SPEED_MARGIN_DPS) / MOTOR_NOMINAL_DPS_PER_DUTY + MOTOR_DEADZONE_DUTY
-        return clamp(ff + POSITION_GAIN_DUTY_PER_DEG * errorDeg, -Math.min(1, maxDuty), Math.min(1, maxDuty))
+        const correctionDps = clamp(POSITION_GAIN_PER_S * errorDeg, -POSITION_CORRECTION_MAX_DPS, POSITION_CORRECTION_MAX_DPS)
+        // The speed asked of the table changes no faster than the move's acceleration (plus a
+        // little room for the correction): the feedback may not jerk the table either.
+        const slew = (plan.accelDps2 + CORRECTION_ACCEL_DPS2) * dtS
+        const wantedDps = clamp(
+            clamp(setpointVelDps + correctionDps, -rateLimitDps, rateLimitDps),
+            this.wantedDps - slew,
+            this.wantedDps + slew
+        )
+        this.wantedDps = wantedDps
+        let duty = (wantedDps + MOTOR_NOMINAL_TIME_CONSTANT_S * setpointAccelDps2) / MOTOR_NOMINAL_DPS_PER_DUTY
+        if (wantedDps > 0) duty += MOTOR_DEADZONE_DUTY
+        else if (wantedDps < 0) duty -= MOTOR_DEADZONE_DUTY
+        const rateErrorDps = wantedDps - estRateDps
+        duty += RATE_GAIN_DUTY_PER_DPS * rateErrorDps
+        // The integral learns what the load needs (a heavy user, the angle) so that the table keeps
+        // to the commanded speed instead of running a little over or under it.
+        this.integralDuty = clamp(
+            this.integralDuty + RATE_INTEGRAL_DUTY_PER_DEG * rateErrorDps * dtS,
+            -RATE_INTEGRAL_MAX_DUTY,
+            RATE_INTEGRAL_MAX_DUTY
+        )
+        return clamp(duty + this.integralDuty, -1, 1)
     }
 }

@@ -33,6 +33,8 @@ export class AngleEstimator {
     bootSamples: number
     /** mean square of the accelerometer angle's difference from the estimate */
     scatterSqDeg2: number
+    /** travel carried on by predict() since the last sample */
+    predictedDeg: number
 
     constructor() {
         this.angleDeg = 0
@@ -40,6 +42,7 @@ export class AngleEstimator {
         this.biasDps = 0
         this.initialized = false
         this.bootSamples = 0
+        this.predictedDeg = 0
         this.scatterSqDeg2 = ESTIMATOR_QUIET_SCATTER_DEG * ESTIMATOR_QUIET_SCATTER_DEG
     }
 
@@ -54,6 +57,7 @@ export class AngleEstimator {
     restart(): void {
         this.initialized = false
         this.rateDps = 0
+        this.predictedDeg = 0
     }
 
     /**
@@ -74,17 +78,28 @@ export class AngleEstimator {
         this.initialized = true
     }
 
+    /** A tick without a new sample: carry the angle on at the last rate (it is caught up with when
+     *  samples come again; a sensor that stays silent raises the imu fault within 100 ms). */
+    predict(dtS: number): void {
+        const step = this.rateDps * dtS
+        this.angleDeg += step
+        this.predictedDeg += step
+    }
+
     /** One fresh sample, dtS after the previous one. `still`: the table is known not to move. */
     update(accelDeg: number, gyroDps: number, dtS: number, still: boolean): void {
         if (!this.initialized) {
             this.angleDeg = accelDeg
             this.rateDps = 0
+            this.predictedDeg = 0
             this.initialized = true
             return
         }
         if (still) this.biasDps += (gyroDps - this.biasDps) * filterGain(dtS, BIAS_TRACK_TAU_S)
         const rate = gyroDps - this.biasDps
-        this.angleDeg += rate * dtS
+        // Replace whatever was predicted since the last sample by what the gyro measured.
+        this.angleDeg += rate * dtS - this.predictedDeg
+        this.predictedDeg = 0
         const residual = accelDeg - this.angleDeg
         this.scatterSqDeg2 += (residual * residual - this.scatterSqDeg2) * filterGain(dtS, ESTIMATOR_SCATTER_TAU_S)
         this.angleDeg += residual * filterGain(dtS, this.tauS())

@@ -126,6 +126,9 @@ export class ImuMonitor {
             reason = "no fresh IMU sample for " + (nowMs - this.lastFreshMs) + " ms"
         if (!s.ok || (isNew && !this.fresh)) this.lastSeq = s.seq
         this.reason = reason
+        // While the data itself is bad (missing, frozen, implausible) the accelerometer/gyro
+        // comparison means nothing: it starts afresh when good data flows again.
+        if (reason !== null && this.disagreeSinceMs < 0) this.resetReference()
         if (reason !== null) this.healthySinceMs = -1
         else if (this.healthySinceMs < 0) this.healthySinceMs = nowMs
     }

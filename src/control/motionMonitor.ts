@@ -12,7 +12,14 @@ import {
     STALL_MS,
     STALL_RATE_FRACTION,
 } from "./limits"
-import { DIRECTION_MIN_DUTY, DIRECTION_MIN_RATE_DPS, STALL_MIN_PLANNED_DPS } from "./tuning"
+import {
+    DIRECTION_COAST_MS,
+    DIRECTION_MAX_TRAVEL_DEG,
+    DIRECTION_MIN_DUTY,
+    DIRECTION_MIN_RATE_DPS,
+    DIRECTION_TRAVEL_MIN_DUTY,
+    STALL_MIN_PLANNED_DPS,
+} from "./tuning"
 
 export class MotionMonitor {
     overtravel: string | null
@@ -21,6 +28,11 @@ export class MotionMonitor {
     direction: string | null
     stallSinceMs: number
     directionSinceMs: number
+    /** the duty has pushed one way (beyond the deadzone) since; 0 while it does not push */
+    pushSign: number
+    pushSinceMs: number
+    /** travel against a steady push, once the coasting time has passed */
+    againstTravelDeg: number
 
     constructor() {
         this.overtravel = null
@@ -29,6 +41,9 @@ export class MotionMonitor {
         this.direction = null
         this.stallSinceMs = -1
         this.directionSinceMs = -1
+        this.pushSign = 0
+        this.pushSinceMs = -1
+        this.againstTravelDeg = 0
     }
 
     /**
@@ -42,7 +57,8 @@ export class MotionMonitor {
         plannedRateDps: number,
         duty: number,
         effectiveMaxDeg: number,
-        homeDeg: number
+        homeDeg: number,
+        dtS: number
     ): void {
         this.overtravel = null
         if (estDeg > effectiveMaxDeg + OVERTRAVEL_DEEP_MARGIN_DEG)
@@ -70,11 +86,26 @@ export class MotionMonitor {
             if (nowMs - this.directionSinceMs >= DIRECTION_MS)
                 this.direction = "table moving against the drive (" + fmt1(rateDps) + " deg/s, duty " + fmt1(duty) + ")"
         } else this.directionSinceMs = -1
+
+        const push = duty >= DIRECTION_TRAVEL_MIN_DUTY ? 1 : duty <= -DIRECTION_TRAVEL_MIN_DUTY ? -1 : 0
+        if (push !== this.pushSign) {
+            this.pushSign = push
+            this.pushSinceMs = nowMs
+            this.againstTravelDeg = 0
+        }
+        if (push !== 0 && nowMs - this.pushSinceMs >= DIRECTION_COAST_MS) {
+            const againstDps = push > 0 ? -rateDps : rateDps
+            if (againstDps > 0) this.againstTravelDeg += againstDps * dtS
+            if (this.direction === null && this.againstTravelDeg > DIRECTION_MAX_TRAVEL_DEG)
+                this.direction = "table moved " + fmt1(this.againstTravelDeg) + " deg against the drive"
+        }
     }
 
     /** Forget the running timers (after the drive was cut). */
     resetTimers(): void {
         this.stallSinceMs = -1
         this.directionSinceMs = -1
+        this.pushSign = 0
+        this.againstTravelDeg = 0
     }
 }

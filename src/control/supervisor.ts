@@ -28,7 +28,7 @@ import { MotionRequest, motion, moveTo, openLoop } from "./motion"
 import { nextPresetDeg } from "./presets"
 import { SessionClock } from "./session"
 import { Settings } from "./settings"
-import { FAULT_UP_NO_PROGRESS_MS, STALL_MIN_PLANNED_DPS } from "./tuning"
+import { FAULT_UP_NO_PROGRESS_MS, SETTLE_TOLERANCE_DEG, STALL_MIN_PLANNED_DPS } from "./tuning"
 import { Inputs, StateName } from "./types"
 
 /** What the supervisor knows of the world this tick (measured by others). */
@@ -242,9 +242,11 @@ export class Supervisor {
         this.state = "fault"
         const b = this.buttons
         if (b.up.pressed) this.helperUpCut = false
-        if (!b.upActive() || atHome || this.helperUpCut) {
+        if (this.helperUpCut) return motion("off")
+        if (!b.upActive()) {
+            // Released: decelerate and hold, as UP always does (the drive only ever went toward home).
             this.helperUpNoProgressSinceMs = -1
-            return motion("off")
+            return w.setpointVelDps !== 0 ? motion("stop") : motion("hold")
         }
         // A jammed drive is not driven for ever: no progress for a while cuts it until UP is
         // pressed again.
@@ -297,6 +299,7 @@ export class Supervisor {
             w.setpointVelDps > 0
         if (b.stop.pressed) {
             this.intent = INTENT_NONE
+            b.consumeHeld()
             this.autoReturnHeldUntilMs = w.nowMs + s.deadmanGraceS * 1000
             request = motion("halt")
         } else if (b.upDownPressedTogether) {
@@ -379,7 +382,9 @@ export class Supervisor {
     }
 
     advanceReturn(w: World, atHome: boolean): void {
-        if (this.returnPhase === PHASE_TO_PAUSE && w.setpointArrived && w.setpointDeg === this.pauseAtDeg) {
+        const atPause = Math.abs(w.setpointDeg - this.pauseAtDeg) <= SETTLE_TOLERANCE_DEG
+        // The pause is timed from when the table has come to rest there, so it is never shorter.
+        if (this.returnPhase === PHASE_TO_PAUSE && w.setpointArrived && atPause && w.driveSettled) {
             this.returnPhase = PHASE_PAUSING
             this.pauseUntilMs = w.nowMs + RETURN_PAUSE_MS
         }
@@ -412,6 +417,17 @@ export class Supervisor {
         if (!grip && !atHome && this.intent === INTENT_NONE) return "deadman"
         if (!w.setpointArrived || !w.driveSettled) return "moving"
         return this.restingState(w, atHome)
+    }
+
+    /**
+     * After the drive has carried out this tick's request: a table that has started or finished
+     * moving is named for what it does now, not for what it did last tick.
+     */
+    refineState(setpointArrived: boolean, driveSettled: boolean, atHome: boolean): void {
+        const st = this.state
+        if (st !== "idle" && st !== "holding" && st !== "moving") return
+        if (!setpointArrived || !driveSettled) this.state = "moving"
+        else this.state = atHome ? "idle" : "holding"
     }
 
     restingState(w: World, atHome: boolean): StateName {

@@ -38,21 +38,42 @@ export const MOTOR_NOMINAL_DPS_PER_DUTY = 15
 export const MOTOR_NOMINAL_TIME_CONSTANT_S = 0.08
 /** Duty below which a gear motor does not turn; added to the feed-forward of a move. */
 export const MOTOR_DEADZONE_DUTY = 0.04
-/** Position feedback, duty per degree of error (about 2.2 rad/s of loop bandwidth at the nominal
- *  motor speed: well damped against the motor's ~0.1 s time constant, so moves do not overshoot). */
-export const POSITION_GAIN_DUTY_PER_DEG = 0.15
-/** A finished move is settled (motor off, the worm gear holds) once within this of its target... */
+/** Position feedback: speed asked per degree of error (2 rad/s of bandwidth, well inside the rate
+ *  loop's, so moves do not overshoot), and at most this much speed on top of the plan. */
+export const POSITION_GAIN_PER_S = 2
+export const POSITION_CORRECTION_MAX_DPS = 1.5
+/** The speed asked of the table may change this much faster than the planned acceleration, so the
+ *  position feedback has room to correct. */
+export const CORRECTION_ACCEL_DPS2 = 0.5
+/** The setpoint never runs further than this ahead of (or behind) the table: a table that cannot keep
+ *  up (a heavy user at the rate limit) is waited for, so it never has to catch up faster. */
+export const MAX_TRACKING_LAG_DEG = 1
+/** Rate feedback on the gyro-measured speed, duty per deg/s of speed error (stiffens the motor
+ *  against load: about a third of its own speed gain). */
+export const RATE_GAIN_DUTY_PER_DPS = 0.04
+/** Integral of the rate error, duty per degree of speed error accumulated, and its bound (the load
+ *  changes the motor's speed by some 15 %: a tenth of full duty covers it). */
+export const RATE_INTEGRAL_DUTY_PER_DEG = 0.3
+export const RATE_INTEGRAL_MAX_DUTY = 0.1
+/** A finished move is settled (motor off, the worm gear holds) once within this of its target and
+ *  slower than SETTLE_RATE_DPS... */
 export const SETTLE_TOLERANCE_DEG = 0.5
+export const SETTLE_RATE_DPS = 0.2
 /** ...or this long after the setpoint arrived, whichever is first. */
 export const SETTLE_TIMEOUT_MS = 1500
-/** The feedback may ask for at most this much more speed than the plan (see drive.ts). */
-export const DRIVE_SPEED_MARGIN_DPS = 4
 
 /** Stall and direction checks only judge moves at least this fast (planned or commanded). */
 export const STALL_MIN_PLANNED_DPS = 1
 export const DIRECTION_MIN_DUTY = 0.15
 /** The table counts as moving against the command beyond this rate. */
 export const DIRECTION_MIN_RATE_DPS = 1
+/** Besides behaviour.md's 0.3 s, the direction fault also trips once the table has travelled this
+ *  far against a command held steady for DIRECTION_COAST_MS (longer than a cut motor coasts): a
+ *  reversed drive near the deepest angle must not carry the user a degree too far. */
+export const DIRECTION_MAX_TRAVEL_DEG = 0.3
+export const DIRECTION_COAST_MS = 250
+/** Duty above the motor's deadzone: the drive is really pushing. */
+export const DIRECTION_TRAVEL_MIN_DUTY = 0.05
 
 /** In a fault that allows UP held at the helper's rate: if the table does not follow for this long,
  *  the drive is cut until UP is pressed again (no driving a jammed motor forever). */
