@@ -154,6 +154,11 @@ export function checkTrace(s: Scenario, rows: TraceRow[]): Violation[] {
         }
         if (windowStart < 0) windowStart = k
         if (anyOf(tl.injected[k], DRIVE_FAULTS)) continue
+        // Below the home band "deeper" leads home (a table started below it may come up to it).
+        if (rows[k].angleDeg < home - AT_HOME_TOLERANCE_DEG) {
+            windowStart = k
+            continue
+        }
         const rise = rows[k].angleDeg - rows[windowStart].angleDeg
         if (rise > DEADMAN_STOP_TRAVEL_DEG + EPS)
             add("deeper-without-grip", k, `went ${rise.toFixed(3)} deg deeper after grip/latch was lost`)

@@ -18,7 +18,7 @@ import {
 import { MotionMonitor } from "./motionMonitor"
 import { MotionRequest } from "./motion"
 import { Planner } from "./planner"
-import { Settings, copySettings, userMaxDeg } from "./settings"
+import { Settings, checkAllSettings, copySettings, defaultSettings, userMaxDeg } from "./settings"
 import { Supervisor, World } from "./supervisor"
 import {
     BOOT_SETTLE_MS,
@@ -79,6 +79,12 @@ export class Controller {
     lastSeq: number
 
     constructor(settings: Settings, settingsError: string | null) {
+        // Whatever the caller loaded, the controller runs only on settings the schema accepts.
+        const problem = checkAllSettings(settings)
+        if (problem !== null) {
+            settingsError = settingsError !== null ? settingsError : problem
+            settings = defaultSettings()
+        }
         this.settings = copySettings(settings)
         this.supervisor = new Supervisor(this.settings, settingsError)
         this.estimator = new AngleEstimator()
@@ -283,7 +289,8 @@ export class Controller {
         if (!estTrusted) return 0
         const est = this.estimator.angleDeg
         const home = this.settings.homeDeg
-        if (duty > 0) {
+        // Below the home band, "deeper" is toward home: allowed as any move toward home is.
+        if (duty > 0 && est >= home - AT_HOME_TOLERANCE_DEG) {
             const recovery = recoveryAllowed(sup.faults, est, home)
             const deeperOk =
                 inputs.grip &&

@@ -31,8 +31,11 @@ export class AngleEstimator {
     initialized: boolean
     /** samples averaged so far while booting (the table is still: the motor is off) */
     bootSamples: number
-    /** mean square of the accelerometer angle's difference from the estimate */
+    /** mean square of the accelerometer angle's sample-to-sample change not explained by the gyro,
+     *  halved: the accelerometer's own noise variance, independent of any error of the estimate */
     scatterSqDeg2: number
+    /** the previous sample's accelerometer angle */
+    lastAccelDeg: number
     /** travel carried on by predict() since the last sample */
     predictedDeg: number
 
@@ -43,6 +46,7 @@ export class AngleEstimator {
         this.initialized = false
         this.bootSamples = 0
         this.predictedDeg = 0
+        this.lastAccelDeg = NaN
         this.scatterSqDeg2 = ESTIMATOR_QUIET_SCATTER_DEG * ESTIMATOR_QUIET_SCATTER_DEG
     }
 
@@ -58,6 +62,7 @@ export class AngleEstimator {
         this.initialized = false
         this.rateDps = 0
         this.predictedDeg = 0
+        this.lastAccelDeg = NaN
     }
 
     /**
@@ -100,9 +105,14 @@ export class AngleEstimator {
         // Replace whatever was predicted since the last sample by what the gyro measured.
         this.angleDeg += rate * dtS - this.predictedDeg
         this.predictedDeg = 0
-        const residual = accelDeg - this.angleDeg
-        this.scatterSqDeg2 += (residual * residual - this.scatterSqDeg2) * filterGain(dtS, ESTIMATOR_SCATTER_TAU_S)
-        this.angleDeg += residual * filterGain(dtS, this.tauS())
+        // The accelerometer's noise, measured from its own successive readings (the gyro's share of
+        // the change taken out), so that an error of the estimate is never mistaken for noise.
+        if (!isNaN(this.lastAccelDeg)) {
+            const jump = accelDeg - this.lastAccelDeg - rate * dtS
+            this.scatterSqDeg2 += ((jump * jump) / 2 - this.scatterSqDeg2) * filterGain(dtS, ESTIMATOR_SCATTER_TAU_S)
+        }
+        this.lastAccelDeg = accelDeg
+        this.angleDeg += (accelDeg - this.angleDeg) * filterGain(dtS, this.tauS())
         this.rateDps += (rate - this.rateDps) * filterGain(dtS, RATE_FILTER_TAU_S)
     }
 }

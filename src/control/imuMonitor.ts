@@ -122,7 +122,7 @@ export class ImuMonitor {
             this.fresh = true
             reason = this.judgeSample(s, nowMs, accelDeg, biasDps)
         }
-        if (!this.fresh && nowMs - this.lastFreshMs > IMU_STALE_MS && reason === null)
+        if (!this.fresh && nowMs - this.lastFreshMs >= IMU_STALE_MS && reason === null)
             reason = "no fresh IMU sample for " + (nowMs - this.lastFreshMs) + " ms"
         if (!s.ok || (isNew && !this.fresh)) this.lastSeq = s.seq
         this.reason = reason

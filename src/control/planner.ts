@@ -16,7 +16,9 @@ function clamp(x: number, lo: number, hi: number): number {
 export function brakingSpeedDps(distanceDeg: number, accelDps2: number, dtS: number): number {
     if (distanceDeg <= 0) return 0
     const half = (accelDps2 * dtS) / 2
-    return Math.sqrt(half * half + 2 * accelDps2 * distanceDeg) - half
+    const v = Math.sqrt(half * half + 2 * accelDps2 * distanceDeg) - half
+    // For distances so small that the difference rounds to 0, the speed that covers them in one tick.
+    return v > 0 ? v : distanceDeg / dtS
 }
 
 /** Distance covered while braking from `speedDps` at `accelDps2`, tick by tick. */
@@ -98,12 +100,14 @@ export class Planner {
         const v = clamp(wanted, this.velDps - dv, this.velDps + dv)
         const next = this.posDeg + v * dtS
         const passes = (toGo > 0 && next >= this.targetDeg) || (toGo < 0 && next <= this.targetDeg)
-        // Arriving: land on the target instead of passing it. The last step is no faster than one
-        // tick of acceleration, so stopping there stays within the acceleration limit. (Only a target
-        // moved inside the braking distance can be passed; then the setpoint brakes and comes back.)
+        // Arriving: land on the target instead of passing it. The velocity drops to zero in this tick
+        // only if it was no more than one tick of acceleration; otherwise it lands with the slower
+        // velocity and stops in the next tick, so no tick changes it by more than the limit. (Only a
+        // target moved inside the braking distance can be passed; then the setpoint brakes and comes
+        // back.)
         if (passes && Math.abs(v) <= dv) {
             this.posDeg = this.targetDeg
-            this.velDps = 0
+            this.velDps = Math.abs(this.velDps) <= dv ? 0 : v
             return
         }
         this.posDeg = next

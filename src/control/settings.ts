@@ -165,6 +165,8 @@ export function settingKeys(): string[] {
  * nothing changes and the first error is returned in `error`.
  */
 export function applySettings(base: Settings, changes: any): { settings: Settings; error: string | null } {
+    if (changes === null || changes === undefined || typeof changes !== "object")
+        return { settings: base, error: "settings: expected an object of key/value changes" }
     const keys = Object.keys(changes)
     for (const key of keys) {
         const error = checkSetting(key, changes[key])

@@ -293,10 +293,11 @@ export class Supervisor {
         let request: MotionRequest | null = null
 
         // Safety stops: cut the drive at once.
+        // Deeper means toward the deep end from the home band on (below it, "deeper" leads home).
         const goingDeeper =
             this.intent === INTENT_DOWN ||
             (this.intent === INTENT_PRESET && this.presetTargetDeg > w.setpointDeg) ||
-            w.setpointVelDps > 0
+            (w.setpointVelDps > 0 && w.setpointDeg >= s.homeDeg - AT_HOME_TOLERANCE_DEG)
         if (b.stop.pressed) {
             this.intent = INTENT_NONE
             b.consumeHeld()
