@@ -189,7 +189,8 @@ export function checkTrace(s: Scenario, rows: TraceRow[]): Violation[] {
         if (r.faults.indexOf("latch") < 0 || r.faults.indexOf("imu") >= 0) return
         if (r.duty > 0) add("latch-fault", k, `duty ${r.duty} deeper`)
         if (r.duty !== 0 && !tl.levels[k].up) add("latch-fault", k, "driving without UP held")
-        if (-r.rateDps > LATCH_HELPER_RATE_DPS + RATE_TRACKING_TOLERANCE_DPS && !anyOf(tl.injected[k], DRIVE_FAULTS))
+        const lying = anyOf(tl.injected[k], DRIVE_FAULTS) || anyOf(tl.injected[k], IMU_FAULTS)
+        if (-r.rateDps > LATCH_HELPER_RATE_DPS + RATE_TRACKING_TOLERANCE_DPS && !lying)
             add("latch-fault", k, `rate ${r.rateDps.toFixed(3)} beyond the helper's ${LATCH_HELPER_RATE_DPS}`)
     })
 

@@ -34,9 +34,20 @@ const CONTRACT: { key: string; kind: "number" | "boolean"; min: number; max: num
 const NUMERIC = CONTRACT.filter((c) => c.kind === "number")
 
 describe("the settings schema", () => {
-    it("has exactly the keys of behaviour.md's table, in its order", () => {
-        expect(SETTINGS_SCHEMA.map((s) => s.key)).toEqual(CONTRACT.map((c) => c.key))
-        expect(settingKeys()).toEqual(CONTRACT.map((c) => c.key))
+    it("has exactly the keys of behaviour.md's table as its user settings, in its order", () => {
+        expect(SETTINGS_SCHEMA.filter((s) => s.group === "user").map((s) => s.key)).toEqual(CONTRACT.map((c) => c.key))
+    })
+
+    it("keeps the calibration values (measured, not chosen) apart, after the user settings", () => {
+        const calibration = SETTINGS_SCHEMA.filter((s) => s.group === "calibration")
+        expect(calibration.map((s) => s.key)).toEqual(["accelOffsetDeg", "gyroBiasDps"])
+        for (const spec of calibration) {
+            expect(spec.kind).toBe("number")
+            expect(spec.defaultValue).toBe(0)
+            expect(spec.min).toBeLessThan(0)
+            expect(spec.max).toBeGreaterThan(0)
+        }
+        expect(settingKeys()).toEqual(CONTRACT.map((c) => c.key).concat(["accelOffsetDeg", "gyroBiasDps"]))
     })
 
     for (const c of CONTRACT) {
@@ -79,7 +90,7 @@ describe("the settings schema", () => {
 describe("defaultSettings", () => {
     it("is built from the schema's defaults, one value per key and nothing else", () => {
         const d = defaultSettings() as any
-        expect(Object.keys(d).sort()).toEqual(CONTRACT.map((c) => c.key).sort())
+        expect(Object.keys(d).sort()).toEqual(SETTINGS_SCHEMA.map((s) => s.key).sort())
         for (const c of CONTRACT) expect(d[c.key]).toBe(c.def)
         expect(checkAllSettings(d)).toBeNull()
     })

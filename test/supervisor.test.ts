@@ -14,6 +14,7 @@ import {
     LATCH_SETTLE_MS,
     RETURN_PAUSE_MS,
     SERVICE_ENTRY_HOLD_MS,
+    SERVICE_RATE_DPS,
     SERVICE_TIMEOUT_MS,
     STUCK_BUTTON_MS,
     TICK_MS,
@@ -565,16 +566,26 @@ const ROWS: Row[] = [
         ],
     },
     {
-        name: "service mode: STOP and UP held 3 s at home with the latch open; nothing moves; STOP leaves it",
+        name: "service mode: STOP and UP held 3 s at home with the latch open; the held buttons do nothing; DOWN moves the empty table slowly; STOP brings it home and leaves",
         levels: { grip: true },
         steps: [
             { set: { stop: true, up: true }, forMs: SERVICE_ENTRY_HOLD_MS, every: { state: "idle", duty: 0 } },
             { forMs: TICK_MS, first: { state: "service", duty: 0 } },
+            { forMs: 1000, every: { state: "service", duty: 0 }, note: "STOP and UP still held: consumed" },
             { set: { stop: false, up: false }, forMs: 1000, every: { state: "service", duty: 0 } },
-            { set: { down: true, grip: true }, forMs: 1000, every: { state: "service", duty: 0 } },
-            { set: { down: false }, forMs: TICK_MS },
-            tap("stop", { state: "idle", duty: 0 }),
-            { set: { stop: false }, forMs: 1000, every: { state: "idle" } },
+            { set: { down: true }, forMs: 3000, every: { state: "service", noFault: ["latch"] }, last: { duty: "+" } },
+            {
+                set: { down: false },
+                until: { duty: 0 },
+                maxMs: 3000,
+                after: (r) => {
+                    expect(r.angle).toBeGreaterThan(-65 + 2)
+                    expect(r.maxPlantDps).toBeLessThanOrEqual(SERVICE_RATE_DPS + 0.5)
+                },
+            },
+            tap("stop", { state: "service" }),
+            { set: { stop: false }, while: { state: "service" }, maxMs: 10000, last: { state: "idle" } },
+            { forMs: 1000, every: { state: "idle", duty: 0 } },
         ],
     },
     {

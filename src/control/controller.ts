@@ -12,13 +12,15 @@ import { ImuMonitor } from "./imuMonitor"
 import {
     AT_HOME_TOLERANCE_DEG,
     IMU_FAULT_UP_DUTY,
+    SERVICE_MAX_DEG,
     TICK_MS,
     WATCHDOG_LATE_MS,
 } from "./limits"
 import { MotionMonitor } from "./motionMonitor"
 import { MotionRequest } from "./motion"
 import { Planner } from "./planner"
-import { Settings, checkAllSettings, copySettings, defaultSettings, userMaxDeg } from "./settings"
+import { Settings, applySettings, checkAllSettings, copySettings, defaultSettings, userMaxDeg } from "./settings"
+import { CalibrationView, Calibrator, STILL_RATE_DPS } from "./calibration"
 import { Supervisor, World } from "./supervisor"
 import {
     BOOT_SETTLE_MS,
@@ -77,6 +79,11 @@ export class Controller {
     /** last tick the drive followed the planner in closed loop */
     closedLoopLastTick: boolean
     lastSeq: number
+    calibrator: Calibrator
+    calibrationView: CalibrationView
+    /** increases with every change of the settings (the firmware saves them when asked) */
+    settingsRevision: number
+    clearRequested: boolean
 
     constructor(settings: Settings, settingsError: string | null) {
         // Whatever the caller loaded, the controller runs only on settings the schema accepts.
@@ -100,6 +107,18 @@ export class Controller {
         this.dutyZeroSinceMs = -1
         this.closedLoopLastTick = false
         this.lastSeq = -1
+        this.calibrator = new Calibrator()
+        this.calibrationView = {
+            nowMs: 0,
+            rawAccelDeg: 0,
+            rawGyroDps: 0,
+            fresh: false,
+            estDeg: 0,
+            rateDps: 0,
+            still: false,
+        }
+        this.settingsRevision = 0
+        this.clearRequested = false
     }
 
     /** The deepest angle allowed now: min(hard limit, the user's limit, the progression program). */
@@ -129,7 +148,10 @@ export class Controller {
         // Sense.
         const sample = inputs.imu
         this.lastSeq = sample.seq
-        const accelDeg = accelAngleDeg(sample.axG, sample.azG)
+        // Calibration corrects the readings before anything uses them.
+        const rawAccelDeg = accelAngleDeg(sample.axG, sample.azG)
+        const accelDeg = rawAccelDeg - this.settings.accelOffsetDeg
+        const gyroDps = sample.gyDps - this.settings.gyroBiasDps
         const mon = this.imuMonitor
         mon.check(sample, nowMs, accelDeg, this.estimator.biasDps)
         if (mon.reason !== null) {
@@ -147,10 +169,10 @@ export class Controller {
         if (!mon.fresh && this.estimator.initialized && !imuFault)
             this.estimator.predict(dtMs / 1000)
         if (feed) {
-            if (!this.booted && !imuFault) this.estimator.bootSample(accelDeg, sample.gyDps)
+            if (!this.booted && !imuFault) this.estimator.bootSample(accelDeg, gyroDps)
             else {
                 const still = this.lastDuty === 0 && nowMs - this.dutyZeroSinceMs >= STILL_AFTER_MS
-                this.estimator.update(accelDeg, sample.gyDps, mon.dtS, still)
+                this.estimator.update(accelDeg, gyroDps, mon.dtS, still)
             }
         }
         if (!this.booted && this.estimator.initialized && nowMs - this.startMs >= BOOT_SETTLE_MS) {
@@ -172,7 +194,9 @@ export class Controller {
             if (mm.stall !== null) faults.raise("stall", mm.stall)
             if (mm.direction !== null) faults.raise("direction", mm.direction)
             const atHome = Math.abs(est.angleDeg - home) <= AT_HOME_TOLERANCE_DEG
-            if (!inputs.latch && !atHome) faults.raise("latch", "strap latch open away from home")
+            // In service mode the table is empty: an open latch is how it is meant to be.
+            if (!inputs.latch && !atHome && !this.supervisor.inService())
+                faults.raise("latch", "strap latch open away from home")
         } else mm.resetTimers()
 
         // Decide.
@@ -194,6 +218,11 @@ export class Controller {
                 setpointArrived: this.planner.arrived(),
                 driveSettled: this.drive.settled,
                 imuHealthyMs: mon.healthySinceMs >= 0 ? nowMs - mon.healthySinceMs : 0,
+                calibrationTargetDeg: this.calibrator.axisTargetDeg(),
+            }
+            if (this.clearRequested) {
+                this.clearRequested = false
+                this.supervisor.tryClearFaults(world, this.currentReasons(faults.names()))
             }
             request = this.supervisor.decide(world, this.currentReasons(faults.names()))
         }
@@ -210,6 +239,7 @@ export class Controller {
             if (this.lastDuty !== 0) this.dutyZeroSinceMs = nowMs
         }
         this.lastDuty = duty
+        this.calibrationTick(nowMs, rawAccelDeg, sample.gyDps, mon.fresh && mon.reason === null, estTrusted)
 
         const sup = this.supervisor
         const targetDeg = request.kind === "openLoop" || request.kind === "off" ? est.angleDeg : this.planner.targetDeg
@@ -228,6 +258,90 @@ export class Controller {
             alarm: faults.anyExcept(["settings"]),
             grip: inputs.grip,
             latch: inputs.latch,
+            calibration: this.calibrator.step === "" ? "" : this.calibrator.step + ": " + this.calibrator.status + ": " + this.calibrator.message,
+            settingsRevision: this.settingsRevision,
+        }
+    }
+
+    // ---- service mode: settings and calibration (refused outside service mode) ----
+
+    /** The reason a service command cannot run now, or null. */
+    serviceRefusal(): string | null {
+        if (!this.supervisor.inService())
+            return "only in service mode: hold STOP and UP together for 3 s at home with the latch open"
+        return null
+    }
+
+    /** Change one setting. Refused (nothing changes) outside service mode or out of range. */
+    setSetting(key: string, value: any): string | null {
+        const refusal = this.serviceRefusal()
+        if (refusal !== null) return refusal
+        const result = applySettings(this.settings, this.changeOf(key, value))
+        if (result.error !== null) return result.error
+        this.adopt(result.settings)
+        return null
+    }
+
+    changeOf(key: string, value: any): any {
+        const change: any = {}
+        change[key] = value
+        return change
+    }
+
+    /** Every setting back to its default (calibration included). */
+    restoreDefaults(): string | null {
+        const refusal = this.serviceRefusal()
+        if (refusal !== null) return refusal
+        this.adopt(defaultSettings())
+        return null
+    }
+
+    /** Take new settings in place (the supervisor reads the same object). */
+    adopt(next: Settings): void {
+        const offsetChanged = next.accelOffsetDeg !== this.settings.accelOffsetDeg
+        const target = this.settings as any
+        const source = next as any
+        for (const key of Object.keys(source)) target[key] = source[key]
+        this.settingsRevision++
+        // A new accelerometer offset moves the angle it reads: start the estimate from it afresh.
+        if (offsetChanged) this.estimator.restart()
+    }
+
+    /** Start a calibration step ("level", "gyro", "home", "axis"); null, or why not. */
+    startCalibration(step: string): string | null {
+        const refusal = this.serviceRefusal()
+        if (refusal !== null) return this.calibrator.refuse(step, refusal)
+        return this.calibrator.start(step, this.calibrationView, SERVICE_MAX_DEG)
+    }
+
+    /** Clear the faults whose condition has gone, as a STOP press at home does (on the next tick). */
+    requestClearFaults(): void {
+        this.clearRequested = true
+    }
+
+    calibrationTick(nowMs: number, rawAccelDeg: number, rawGyroDps: number, fresh: boolean, estTrusted: boolean): void {
+        const v = this.calibrationView
+        v.nowMs = nowMs
+        v.rawAccelDeg = rawAccelDeg
+        v.rawGyroDps = rawGyroDps
+        v.fresh = fresh
+        v.estDeg = this.estimator.angleDeg
+        v.rateDps = this.estimator.rateDps
+        v.still = estTrusted && this.drive.settled && this.lastDuty === 0 && Math.abs(this.estimator.rateDps) < STILL_RATE_DPS
+        const cal = this.calibrator
+        if (!cal.running()) return
+        if (!this.supervisor.inService()) {
+            cal.abort("service mode ended")
+            return
+        }
+        // The axis check moves the table: it is judged on the angle, not on stillness.
+        if (cal.step === "axis") v.still = true
+        cal.tick(v)
+        if (cal.status === "done" && cal.resultKey !== null) {
+            const result = applySettings(this.settings, this.changeOf(cal.resultKey, cal.resultValue))
+            if (result.error !== null) cal.fail(result.error)
+            else this.adopt(result.settings)
+            cal.resultKey = null
         }
     }
 
@@ -289,6 +403,13 @@ export class Controller {
         if (!estTrusted) return 0
         const est = this.estimator.angleDeg
         const home = this.settings.homeDeg
+        if (sup.inService()) {
+            // The table is empty: it may move between home and SERVICE_MAX_DEG, nothing more.
+            if (sup.faults.anyExcept(["settings"])) return 0
+            if (duty > 0 && est >= SERVICE_MAX_DEG + GUARD_MARGIN_DEG) return 0
+            if (duty < 0 && est <= home - GUARD_MARGIN_DEG) return 0
+            return Math.max(-1, Math.min(1, duty))
+        }
         // Below the home band, "deeper" is toward home: allowed as any move toward home is.
         if (duty > 0 && est >= home - AT_HOME_TOLERANCE_DEG) {
             const recovery = recoveryAllowed(sup.faults, est, home)

@@ -62,6 +62,10 @@ export const IMU_FAULT_UP_MAX_MS = 120000
 export const SERVICE_ENTRY_HOLD_MS = 3000
 /** Service mode ends by itself after this long. */
 export const SERVICE_TIMEOUT_MS = 600000
+/** In service mode (the table empty) the pad moves it at this rate, no deeper than this: enough to
+ *  level it for calibration, never to invert it. */
+export const SERVICE_RATE_DPS = 2
+export const SERVICE_MAX_DEG = 10
 
 /** Sensor readings beyond these are not physical for this table: treated as a sensor fault. */
 export const IMU_MAX_ABS_G = 16

@@ -12,12 +12,16 @@ export interface Settings {
     sessionLimitS: number
     homeDeg: number
     progression: boolean
+    accelOffsetDeg: number
+    gyroBiasDps: number
 }
 
 export type SettingKey = keyof Settings
 
 export interface SettingSpec {
     key: SettingKey
+    /** "user": the settings table of behaviour.md; "calibration": measured by the calibration steps */
+    group: "user" | "calibration"
     /** "number" settings have min and max; "boolean" ones only a default */
     kind: "number" | "boolean"
     min: number
@@ -30,6 +34,7 @@ export interface SettingSpec {
 export const SETTINGS_SCHEMA: SettingSpec[] = [
     {
         key: "maxAngleDeg",
+        group: "user",
         kind: "number",
         min: 0,
         max: 90,
@@ -39,6 +44,7 @@ export const SETTINGS_SCHEMA: SettingSpec[] = [
     },
     {
         key: "maxRateDps",
+        group: "user",
         kind: "number",
         min: 1,
         max: 8,
@@ -48,6 +54,7 @@ export const SETTINGS_SCHEMA: SettingSpec[] = [
     },
     {
         key: "returnRateDps",
+        group: "user",
         kind: "number",
         min: 1,
         max: 8,
@@ -57,6 +64,7 @@ export const SETTINGS_SCHEMA: SettingSpec[] = [
     },
     {
         key: "accelDps2",
+        group: "user",
         kind: "number",
         min: 1,
         max: 10,
@@ -66,6 +74,7 @@ export const SETTINGS_SCHEMA: SettingSpec[] = [
     },
     {
         key: "deadmanGraceS",
+        group: "user",
         kind: "number",
         min: 1,
         max: 10,
@@ -75,6 +84,7 @@ export const SETTINGS_SCHEMA: SettingSpec[] = [
     },
     {
         key: "sessionLimitS",
+        group: "user",
         kind: "number",
         min: 60,
         max: 900,
@@ -84,6 +94,7 @@ export const SETTINGS_SCHEMA: SettingSpec[] = [
     },
     {
         key: "homeDeg",
+        group: "user",
         kind: "number",
         min: -85,
         max: -45,
@@ -93,12 +104,33 @@ export const SETTINGS_SCHEMA: SettingSpec[] = [
     },
     {
         key: "progression",
+        group: "user",
         kind: "boolean",
         min: 0,
         max: 1,
         defaultValue: true,
         unit: "",
         meaning: "the beginner's progression program",
+    },
+    {
+        key: "accelOffsetDeg",
+        group: "calibration",
+        kind: "number",
+        min: -15,
+        max: 15,
+        defaultValue: 0,
+        unit: "deg",
+        meaning: "calibration: what the accelerometer reads with the table level",
+    },
+    {
+        key: "gyroBiasDps",
+        group: "calibration",
+        kind: "number",
+        min: -10,
+        max: 10,
+        defaultValue: 0,
+        unit: "deg/s",
+        meaning: "calibration: what the gyro reads with the table still",
     },
 ]
 
@@ -154,6 +186,13 @@ export function checkSetting(key: string, value: any): string | null {
     return null
 }
 
+/** The keys of behaviour.md's settings table (what scenarios and users set). */
+export function userSettingKeys(): string[] {
+    const keys: string[] = []
+    for (const spec of SETTINGS_SCHEMA) if (spec.group === "user") keys.push(spec.key)
+    return keys
+}
+
 export function settingKeys(): string[] {
     const keys: string[] = []
     for (const spec of SETTINGS_SCHEMA) keys.push(spec.key)
@@ -188,6 +227,8 @@ export function copySettings(s: Settings): Settings {
         sessionLimitS: s.sessionLimitS,
         homeDeg: s.homeDeg,
         progression: s.progression,
+        accelOffsetDeg: s.accelOffsetDeg,
+        gyroBiasDps: s.gyroBiasDps,
     }
 }
 

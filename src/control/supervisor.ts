@@ -22,8 +22,11 @@ import {
     RETURN_PAUSE_FROM_DEG,
     RETURN_PAUSE_MS,
     SERVICE_ENTRY_HOLD_MS,
+    SERVICE_MAX_DEG,
+    SERVICE_RATE_DPS,
     SERVICE_TIMEOUT_MS,
 } from "./limits"
+import { AXIS_RATE_DPS } from "./calibration"
 import { MotionRequest, motion, moveTo, openLoop } from "./motion"
 import { nextPresetDeg } from "./presets"
 import { SessionClock } from "./session"
@@ -47,6 +50,8 @@ export interface World {
     setpointArrived: boolean
     /** the drive is settled (motor off, the worm gear holds) */
     driveSettled: boolean
+    /** in service mode: where a running calibration step needs the table (NaN: nowhere) */
+    calibrationTargetDeg: number
     /** the IMU has been healthy this long (0 when it is not) */
     imuHealthyMs: number
 }
@@ -94,13 +99,15 @@ export class Supervisor {
     serviceSinceMs: number
     /** STOP and UP held together at home since (-1: not) */
     serviceEntrySinceMs: number
+    /** service mode is ending: the table goes home first */
+    serviceExiting: boolean
     /** open-loop driving used under the current imu fault */
     openLoopUsedMs: number
     /** helper's UP in a fault: the drive was cut for not making progress, until UP is pressed again */
     helperUpCut: boolean
     helperUpNoProgressSinceMs: number
-    /** the drive is cut and stays cut (fault with no allowed recovery, boot, service) */
-    cutLastTick: boolean
+    /** last tick's request was a move */
+    movedLastTick: boolean
 
     constructor(settings: Settings, settingsError: string | null) {
         this.settings = settings
@@ -121,10 +128,11 @@ export class Supervisor {
         this.autoReturnHeldUntilMs = 0
         this.serviceSinceMs = -1
         this.serviceEntrySinceMs = -1
+        this.serviceExiting = false
         this.openLoopUsedMs = 0
         this.helperUpCut = false
         this.helperUpNoProgressSinceMs = -1
-        this.cutLastTick = true
+        this.movedLastTick = false
         if (settingsError) this.faults.raise("settings", settingsError)
     }
 
@@ -177,6 +185,17 @@ export class Supervisor {
      * order, the monitor's current reason (null when its condition is not present now).
      */
     decide(w: World, monitorReasons: (string | null)[]): MotionRequest {
+        const request = this.decideRequest(w, monitorReasons)
+        this.movedLastTick = request.kind === "move"
+        return request
+    }
+
+    /** A move was asked for last tick: releasing it now means decelerating (once), else holding. */
+    stopOrHold(): MotionRequest {
+        return this.movedLastTick ? motion("stop") : motion("hold")
+    }
+
+    decideRequest(w: World, monitorReasons: (string | null)[]): MotionRequest {
         const b = this.buttons
         const s = this.settings
         const grip = w.inputs.grip
@@ -202,11 +221,14 @@ export class Supervisor {
             return motion("halt")
         }
 
-        if (this.serviceSinceMs >= 0) return this.serviceTick(w)
+        if (this.serviceSinceMs >= 0) return this.serviceTick(w, atHome)
         if (this.serviceEntryDue(w, atHome)) {
             this.serviceSinceMs = w.nowMs
+            this.serviceExiting = false
             this.intent = INTENT_NONE
             this.state = "service"
+            // The buttons that entered it do nothing more until released.
+            b.consumeHeld()
             return motion("halt")
         }
 
@@ -246,7 +268,7 @@ export class Supervisor {
         if (!b.upActive()) {
             // Released: decelerate and hold, as UP always does (the drive only ever went toward home).
             this.helperUpNoProgressSinceMs = -1
-            return w.setpointVelDps !== 0 ? motion("stop") : motion("hold")
+            return this.stopOrHold()
         }
         // A jammed drive is not driven for ever: no progress for a while cuts it until UP is
         // pressed again.
@@ -263,7 +285,8 @@ export class Supervisor {
 
     serviceEntryDue(w: World, atHome: boolean): boolean {
         const b = this.buttons
-        const eligible = atHome && !w.inputs.latch && !this.faults.any() && b.stop.held && b.up.held
+        // The settings notice does not keep a technician out: service mode is where settings are fixed.
+        const eligible = atHome && !w.inputs.latch && !this.faults.anyExcept(["settings"]) && b.stop.held && b.up.held
         if (!eligible) {
             this.serviceEntrySinceMs = -1
             return false
@@ -272,16 +295,40 @@ export class Supervisor {
         return w.nowMs - since >= SERVICE_ENTRY_HOLD_MS
     }
 
-    serviceTick(w: World): MotionRequest {
+    /**
+     * Service mode: the table is empty (latch open). The pad moves it slowly between home and
+     * SERVICE_MAX_DEG, a running calibration step may move it, and it ends by STOP, after 10 min, or
+     * when the latch closes (someone on the table) — going home first if it is away.
+     */
+    serviceTick(w: World, atHome: boolean): MotionRequest {
         const b = this.buttons
-        const fresh = b.stop.pressed && w.nowMs > this.serviceSinceMs
-        if (fresh || w.nowMs - this.serviceSinceMs >= SERVICE_TIMEOUT_MS || w.inputs.latch) {
-            this.serviceSinceMs = -1
-            this.state = "idle"
-            return motion("off")
-        }
         this.state = "service"
-        return motion("off")
+        this.intent = INTENT_NONE
+        const stopPressed = b.stop.pressed && w.nowMs > this.serviceSinceMs
+        if (stopPressed || w.nowMs - this.serviceSinceMs >= SERVICE_TIMEOUT_MS || w.inputs.latch) {
+            if (!this.serviceExiting) {
+                this.serviceExiting = true
+                b.consumeHeld()
+                if (stopPressed) return motion("halt")
+            }
+        }
+        if (this.serviceExiting) {
+            if (atHome && w.setpointArrived) {
+                this.serviceSinceMs = -1
+                this.serviceExiting = false
+                this.state = "idle"
+                return motion("hold")
+            }
+            return moveTo(this.settings.homeDeg, SERVICE_RATE_DPS)
+        }
+        if (!isNaN(w.calibrationTargetDeg)) return moveTo(w.calibrationTargetDeg, AXIS_RATE_DPS)
+        if (b.upActive()) return moveTo(this.settings.homeDeg, SERVICE_RATE_DPS)
+        if (b.downActive()) return moveTo(SERVICE_MAX_DEG, SERVICE_RATE_DPS)
+        return this.stopOrHold()
+    }
+
+    inService(): boolean {
+        return this.serviceSinceMs >= 0
     }
 
     /** Normal operation; with `deeperAllowed` false (a toward-home fault) nothing goes deeper. */

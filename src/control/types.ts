@@ -98,4 +98,8 @@ export interface Outputs {
     /** the inputs as the controller used them */
     grip: boolean
     latch: boolean
+    /** the last calibration step and how it went: "level: done: accelerometer offset 0.3 deg" */
+    calibration: string
+    /** increases with every change of the settings */
+    settingsRevision: number
 }
