@@ -194,8 +194,9 @@ export class Controller {
             if (mm.stall !== null) faults.raise("stall", mm.stall)
             if (mm.direction !== null) faults.raise("direction", mm.direction)
             const atHome = Math.abs(est.angleDeg - home) <= AT_HOME_TOLERANCE_DEG
-            // In service mode the table is empty: an open latch is how it is meant to be.
-            if (!inputs.latch && !atHome && !this.supervisor.inService())
+            // In service mode the table is empty: an open latch is how it is meant to be. A pressed
+            // home switch says the table is at its loading stop, whatever the stored home says.
+            if (!inputs.latch && !atHome && !inputs.homeSwitch && !this.supervisor.inService())
                 faults.raise("latch", "strap latch open away from home")
         } else mm.resetTimers()
 

@@ -286,7 +286,10 @@ export class Supervisor {
     serviceEntryDue(w: World, atHome: boolean): boolean {
         const b = this.buttons
         // The settings notice does not keep a technician out: service mode is where settings are fixed.
-        const eligible = atHome && !w.inputs.latch && !this.faults.anyExcept(["settings"]) && b.stop.held && b.up.held
+        // The home switch witnesses "at home" too: a table whose stored home is wrong can still be
+        // brought into service mode at its loading stop, to calibrate it.
+        const home = atHome || w.inputs.homeSwitch
+        const eligible = home && !w.inputs.latch && !this.faults.anyExcept(["settings"]) && b.stop.held && b.up.held
         if (!eligible) {
             this.serviceEntrySinceMs = -1
             return false
