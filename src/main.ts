@@ -1,19 +1,170 @@
-import { Controller } from "./control/controller"
-import { defaultSettings } from "./control/settings"
+// The firmware: hardware in, controller, hardware out, at 50 Hz on ds.millis(). The only place with
+// a clock and timers; the controller (src/control/) is plain TypeScript and never sees a role.
+//
+// Start-up, in this order:
+//   1. the roles (simulator) or the board's services (table), and the motor written off (speed 0);
+//      until the motor role is bound nothing can be written, and the first write after binding is
+//      speed 0 again (motorWrites.ts);
+//   2. on the table, the stored settings (defaults and the `settings` fault if they are missing or
+//      bad); the motor is held off meanwhile;
+//   3. the IMU streaming (FIRST_SAMPLES samples) and every switch reporting its level, at most
+//      STARTUP_WAIT_MS: the controller counts "no fresh sample for 100 ms" from its first tick, and
+//      it must see a button held at start as held from its first tick (a restart with DOWN held
+//      must not look like a new press of DOWN); the switches' debouncers start at the present level;
+//   4. the loop: inputs, controller.step(inputs, ds.millis()), one motor write, the TICK line.
+// A restart of the program goes through all of it again: the controller assumes nothing.
 
-const controller = new Controller(defaultSettings(), null)
-const out = controller.step(
-    {
-        imu: { ok: true, seq: 1, axG: -0.9, ayG: 0, azG: 0.42, gxDps: 0, gyDps: 0, gzDps: 0 },
-        grip: false,
-        latch: false,
-        up: false,
-        down: false,
-        stop: false,
-        preset: false,
-        home: false,
-        homeSwitch: false,
-    },
-    0
-)
-console.log(out.state)
+import * as ds from "@devicescript/core"
+import { Controller } from "./control/controller"
+import { TICK_MS } from "./control/limits"
+import { Settings, copySettings, defaultSettings } from "./control/settings"
+import { Outputs } from "./control/types"
+import { SettingsStore } from "./hw/settingsStore"
+import { TableIo, boardTableIo, simTableIo } from "./hw/tableIo"
+import { faultsField, tickLine } from "./hw/tickLine"
+
+const SIMULATOR = ds.isSimulator()
+
+/**
+ * Stored settings are used on the table only. On the simulator the firmware runs with the defaults:
+ * the settings service would add a role to the firmware's role list, which must be exactly the
+ * harness contract's, and the simulator's scenarios do not set stored settings yet.
+ */
+const USE_STORED_SETTINGS = !SIMULATOR
+/** How long the settings service may take to bind and answer (it binds within ~1 s). */
+const SETTINGS_TIMEOUT_MS = 3000
+/** IMU samples wanted before the first tick (100 ms of data: the sensor is really streaming). */
+const FIRST_SAMPLES = 5
+/**
+ * After this long without them (or without every switch's level) the controller starts anyway: a
+ * missing IMU then raises the imu fault, a silent switch reads released/open.
+ */
+const STARTUP_WAIT_MS = 3000
+/** A status line (not a TICK line) this often. */
+const STATUS_EVERY_MS = 5000
+
+function errorText(e: any): string {
+    return e && e.message ? "" + e.message : "" + e
+}
+
+function hasFault(out: Outputs, name: string): boolean {
+    for (const f of out.faults) if (f === name) return true
+    return false
+}
+
+// 1. Hardware, motor off.
+const io: TableIo = SIMULATOR ? simTableIo() : boardTableIo()
+await io.motor.apply(0)
+console.log("FW start t=" + ds.millis() + " simulator=" + (SIMULATOR ? 1 : 0))
+
+// 2. Settings.
+const store = new SettingsStore(SETTINGS_TIMEOUT_MS)
+let settings: Settings = defaultSettings()
+let settingsError: string | null = null
+let settingsLoaded = !USE_STORED_SETTINGS
+
+async function loadSettings() {
+    const loaded = await store.load()
+    settings = loaded.settings
+    settingsError = loaded.error
+    settingsLoaded = true
+}
+
+/** Set by the loop when the settings should be stored; the saver fiber does it (never the loop). */
+let saveWanted = false
+
+async function settingsSaver() {
+    while (true) {
+        if (saveWanted) {
+            saveWanted = false
+            const error = await store.save(copySettings(controller.settings))
+            console.log(error === null ? "settings stored" : "settings not stored: " + error)
+        }
+        await ds.sleep(100)
+    }
+}
+
+if (USE_STORED_SETTINGS) loadSettings.start()
+
+// 3. Settings loaded, the IMU streaming and every switch's level known, with the motor held off.
+const waitStartMs = ds.millis()
+while (
+    !settingsLoaded ||
+    ((io.imu.count() < FIRST_SAMPLES || !io.inputs.allReported()) && ds.millis() - waitStartMs < STARTUP_WAIT_MS)
+) {
+    await io.motor.apply(0)
+    await ds.sleep(TICK_MS)
+}
+io.inputs.prime()
+if (settingsError !== null) console.log("settings: " + settingsError)
+console.log("FW ready t=" + ds.millis() + " imuSamples=" + io.imu.count() + " silentSwitches=" + io.inputs.silent())
+
+// 4. The control loop.
+let controller = new Controller(settings, settingsError)
+io.annunciator.start()
+if (USE_STORED_SETTINGS) settingsSaver.start()
+/** On the table, defaults used because of a settings error are stored once the fault is acknowledged. */
+let storeAfterAck = USE_STORED_SETTINGS && settingsError !== null
+/** The controller's settings revision last seen: a change (service mode, calibration) is stored. */
+let settingsRevision = 0
+
+let ticks = 0
+let faultsShown = "-"
+let lateTicks = 0
+let maxGapMs = 0
+let lastTickMs = -1
+let nextStatusMs = ds.millis() + STATUS_EVERY_MS
+let next = ds.millis()
+while (true) {
+    const nowMs = ds.millis()
+    if (lastTickMs >= 0) {
+        const gap = nowMs - lastTickMs
+        if (gap > maxGapMs) maxGapMs = gap
+        if (gap > TICK_MS + TICK_MS / 2) lateTicks++
+    }
+    lastTickMs = nowMs
+    ticks++
+
+    const inputs = io.inputs.read(io.imu.latest())
+    let out: Outputs = null
+    try {
+        out = controller.step(inputs, nowMs)
+    } catch (e) {
+        // A thrown step must not leave the motor running (a stopped program would leave the motor
+        // server at its last speed): cut it, and start the controller afresh, as after a restart.
+        console.log("ERROR controller.step threw: " + errorText(e) + "; motor off, controller restarted")
+        controller = new Controller(copySettings(controller.settings), storeAfterAck ? settingsError : null)
+        settingsRevision = 0
+    }
+    await io.motor.apply(out !== null ? out.duty : 0)
+
+    if (out !== null) {
+        console.log(tickLine(nowMs, out))
+        const faultsNow = faultsField(out.faults)
+        if (faultsNow !== faultsShown) {
+            faultsShown = faultsNow
+            console.log("FAULTS " + faultsNow + (out.faultReasons.length > 0 ? ": " + out.faultReasons.join("; ") : ""))
+        }
+        io.annunciator.report(out.state, out.alarm, out.warning)
+        if (storeAfterAck && !hasFault(out, "settings")) {
+            storeAfterAck = false
+            saveWanted = true
+        }
+        if (out.settingsRevision !== settingsRevision) {
+            settingsRevision = out.settingsRevision
+            if (USE_STORED_SETTINGS) saveWanted = true
+        }
+    }
+
+    if (nowMs >= nextStatusMs) {
+        nextStatusMs = nowMs + STATUS_EVERY_MS
+        console.log("STATUS ticks=" + ticks + " late=" + lateTicks + " maxGapMs=" + maxGapMs + " imuSamples=" + io.imu.count())
+        console.log("STATUS motorWrites=" + io.motor.planner.writes + " motorBound=" + (io.motor.motor.isBound ? 1 : 0))
+        maxGapMs = 0
+    }
+
+    next += TICK_MS
+    const now = ds.millis()
+    if (now - next > TICK_MS) next = now // far behind: back on a fresh grid, no burst of catch-up ticks
+    await ds.sleep(next > now ? next - now : 0)
+}
