@@ -10,25 +10,14 @@ import { describe, expect, it } from "vitest"
 import { SETTINGS_SCHEMA } from "../src/control/settings"
 import { checkTrace } from "../sim/check"
 import { runScenario } from "../sim/run"
-import { parseScenario } from "../sim/scenario"
+import { INPUT_NAMES, parseScenario, SCENARIO_FAULTS } from "../sim/scenario"
 import { TraceRow } from "../sim/trace"
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 150)
 const SEED = Number(process.env.PROPERTY_SEED ?? 20261126)
 
-const INPUTS = ["latch", "deadman", "up", "down", "stop", "preset", "home", "homeSwitch"] as const
-const FAULTS = [
-    "imu-stale",
-    "imu-stuck",
-    "imu-i2c",
-    "imu-bias",
-    "imu-noise",
-    "motor-stall",
-    "motor-reversed",
-    "latch-chatter",
-    "power-cycle",
-    "clear",
-] as const
+const INPUTS = INPUT_NAMES
+const FAULTS = SCENARIO_FAULTS
 
 /** User settings drawn from the schema's own ranges (whole numbers keep counterexamples readable).
  *  The calibration values stay at their defaults: the simulated IMU is mounted true. */
