@@ -1,14 +1,18 @@
 // `npm run sim -- SCENARIO.json [--trace OUT.csv] [--plot OUT.svg] [--firmware]`
 //
 // Exit codes: 0 for a valid scenario that ran (faults of the table are results, not errors); 2 for a
-// bad argument or an invalid scenario, with one line on standard error and nothing simulated; anything
-// else is a bug in the simulator or the controller (a stack trace, exit 1).
+// bad argument or an invalid scenario, with one line on standard error and nothing simulated; 3 when
+// --firmware cannot run the firmware (port taken, firmware not built, VM did not start, firmware
+// stopped), with one line on standard error; anything else is a bug in the simulator or the
+// controller (a stack trace, exit 1).
 
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { pathToFileURL } from "node:url"
 import { ArgsError, parseSimArgs, SimArgs, USAGE } from "./args"
 import { renderPlotSvg } from "./plot"
+import { FirmwareLoopError } from "./firmware/errors"
+import { runScenarioOnFirmware } from "./firmware/runner"
 import { runScenario } from "./run"
 import { parseScenario, Scenario, ScenarioError } from "./scenario"
 import { formatSummary, summarize } from "./summary"
@@ -16,6 +20,7 @@ import { openTraceFile, streamTraceWriter, TraceRow, TraceWriter } from "./trace
 
 export const EXIT_OK = 0
 export const EXIT_BAD_INPUT = 2
+export const EXIT_FIRMWARE = 3
 
 export interface CliIo {
     out: (text: string) => void
@@ -31,19 +36,24 @@ const processIo: CliIo = {
 /** A problem with what the user gave us: reported in one line, exit 2. */
 class BadInput extends Error {}
 
-export function runSimCli(argv: readonly string[], io: CliIo = processIo): number {
+/** The whole command; resolves to its exit code. */
+export async function runSimCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
     try {
-        return run(argv, io)
+        return await run(argv, io)
     } catch (e) {
         if (e instanceof BadInput || e instanceof ScenarioError) {
             io.err(oneLine(e.message) + "\n")
             return EXIT_BAD_INPUT
         }
+        if (e instanceof FirmwareLoopError) {
+            io.err("sim: --firmware: " + oneLine(e.message) + "\n")
+            return EXIT_FIRMWARE
+        }
         throw e
     }
 }
 
-function run(argv: readonly string[], io: CliIo): number {
+async function run(argv: readonly string[], io: CliIo): Promise<number> {
     let args: SimArgs
     try {
         args = parseSimArgs(argv)
@@ -59,36 +69,81 @@ function run(argv: readonly string[], io: CliIo): number {
     const scenario = parseScenario(readScenarioText(args.scenarioPath), args.scenarioPath)
     checkOutputPaths(args)
 
-    if (args.firmware) return runOnFirmware(scenario, args)
+    if (args.firmware) return runOnFirmware(scenario, args, io)
     return runOnHost(scenario, args, io)
 }
 
-function runOnHost(scenario: Scenario, args: SimArgs, io: CliIo): number {
+/** Where the rows go: the trace writer, and a list when something needs them all. */
+interface RowSink {
+    writer: TraceWriter
+    rows: TraceRow[]
+    add(row: TraceRow): void
+}
+
+function openRowSink(args: SimArgs, io: CliIo): RowSink {
     const writer = openWriter(args.tracePath, io)
     // Rows are kept only when something needs them all; a trace to stdout alone streams.
     const keepRows = args.plotPath !== null || args.tracePath !== null
     const rows: TraceRow[] = []
-    runScenario(scenario, (row) => {
-        writer.write(row)
-        if (keepRows) rows.push(row)
-    })
-    writer.close()
-    if (args.plotPath !== null) fs.writeFileSync(args.plotPath, renderPlotSvg(rows, scenario.name))
-    // Standard output is the trace unless it went to a file; only then is there room for a summary.
-    if (args.tracePath !== null) {
-        io.out("trace: " + args.tracePath + " (" + rows.length + " rows)\n")
-        if (args.plotPath !== null) io.out("plot:  " + args.plotPath + "\n")
-        io.out(formatSummary(summarize(rows)))
+    return {
+        writer,
+        rows,
+        add(row) {
+            writer.write(row)
+            if (keepRows) rows.push(row)
+        },
     }
+}
+
+function runOnHost(scenario: Scenario, args: SimArgs, io: CliIo): number {
+    const sink = openRowSink(args, io)
+    runScenario(scenario, (row) => sink.add(row))
+    sink.writer.close()
+    finish(scenario, args, io, sink.rows, [])
     return EXIT_OK
 }
 
 /**
- * Firmware-in-the-loop: the same scenario against the compiled firmware in the DeviceScript VM.
- * Not built yet; this is where it plugs in, after the scenario and the output paths are checked.
+ * Firmware-in-the-loop: the same scenario against the compiled firmware in the DeviceScript VM, in
+ * real time (sim/firmware/). If the firmware cannot run, a trace file begun is removed, and what
+ * was still buffered for standard output is dropped.
  */
-function runOnFirmware(_scenario: Scenario, _args: SimArgs): number {
-    throw new BadInput("sim: --firmware: firmware-in-the-loop is not available in this build (run without --firmware to use the host controller)")
+async function runOnFirmware(scenario: Scenario, args: SimArgs, io: CliIo): Promise<number> {
+    const sink = openRowSink(args, io)
+    let report
+    try {
+        report = await runScenarioOnFirmware(scenario, (row) => sink.add(row))
+    } catch (e) {
+        if (args.tracePath !== null) {
+            sink.writer.close()
+            fs.rmSync(args.tracePath, { force: true })
+        }
+        throw e
+    }
+    sink.writer.close()
+    const cycles = report.boots.length - 1
+    finish(scenario, args, io, sink.rows, [
+        "firmware: " +
+            report.firmwareTicks +
+            " ticks in " +
+            (report.wallMs / 1000).toFixed(1) +
+            " s real time, " +
+            cycles +
+            " power cycle" +
+            (cycles === 1 ? "" : "s"),
+    ])
+    return EXIT_OK
+}
+
+/** The plot, and (when the trace went to a file, so standard output is free) where things went and a summary. */
+function finish(scenario: Scenario, args: SimArgs, io: CliIo, rows: TraceRow[], notes: string[]): void {
+    if (args.plotPath !== null) fs.writeFileSync(args.plotPath, renderPlotSvg(rows, scenario.name))
+    if (args.tracePath !== null) {
+        io.out("trace: " + args.tracePath + " (" + rows.length + " rows)\n")
+        if (args.plotPath !== null) io.out("plot:  " + args.plotPath + "\n")
+        for (const note of notes) io.out(note + "\n")
+        io.out(formatSummary(summarize(rows)))
+    }
 }
 
 function readScenarioText(file: string): string {
@@ -161,5 +216,9 @@ if (process.argv[1] !== undefined && pathToFileURL(path.resolve(process.argv[1])
         if (e.code !== "EPIPE") throw e
         process.exit(0)
     })
-    process.exitCode = runSimCli(process.argv.slice(2))
+    void runSimCli(process.argv.slice(2)).then((code) => {
+        process.exitCode = code
+        // Exit when the work is done, even if a library left a timer behind (jacdac-ts's bus).
+        setTimeout(() => process.exit(code), 1000).unref()
+    })
 }

@@ -6,7 +6,7 @@
 
 import { Controller } from "../src/control/controller"
 import { copySettings } from "../src/control/settings"
-import { Inputs } from "../src/control/types"
+import { Inputs, Outputs } from "../src/control/types"
 import { HOME_ABOVE_STOP_DEG } from "./model/params"
 import { SimTable } from "./model/table"
 import { InputLevels, INPUT_NAMES, Scenario, ScenarioEvent } from "./scenario"
@@ -27,14 +27,22 @@ export function tickTimeS(k: number): number {
     return k / TRACE_TICKS_PER_S
 }
 
-export function runScenario(s: Scenario, onRow: (row: TraceRow) => void): void {
-    const table = new SimTable({
+/** The model table a scenario runs on (the firmware-in-the-loop runner builds the same one). */
+export function createSimTable(s: Scenario): SimTable {
+    return new SimTable({
         startAngleDeg: s.table.startAngleDeg,
         userMassKg: s.table.userMassKg,
         imuNoise: s.table.imuNoise,
         seed: s.seed,
         homeStopDeg: s.settings.homeDeg - HOME_ABOVE_STOP_DEG,
     })
+}
+
+/** Sees every controller step: what went in and what came out (for recording, e.g. conformance tests). */
+export type StepObserver = (inputs: Inputs, nowMs: number, out: Outputs) => void
+
+export function runScenario(s: Scenario, onRow: (row: TraceRow) => void, observeStep?: StepObserver): void {
+    const table = createSimTable(s)
     // The stored settings: what a restarted controller reads back from flash. A copy, so nothing the
     // controller does to its own object can leak into the next power cycle.
     const stored = copySettings(s.settings)
@@ -68,6 +76,7 @@ export function runScenario(s: Scenario, onRow: (row: TraceRow) => void): void {
             homeSwitch: levels.homeSwitch,
         }
         const out = controller.step(inputs, k * TICK_MS)
+        if (observeStep) observeStep(inputs, k * TICK_MS, out)
         onRow({
             tS,
             angleDeg: table.angleDeg,
@@ -84,16 +93,16 @@ export function runScenario(s: Scenario, onRow: (row: TraceRow) => void): void {
     }
 }
 
-type Levels = { [K in keyof Required<InputLevels>]: boolean }
+export type Levels = { [K in keyof Required<InputLevels>]: boolean }
 
 /** Every input starts released: nothing pressed, grip open, latch open (as a broken wire reads). */
-function allReleased(): Levels {
+export function allReleased(): Levels {
     const levels = {} as Levels
     for (const name of INPUT_NAMES) levels[name] = false
     return levels
 }
 
-function applyLevels(levels: Levels, event: ScenarioEvent): void {
+export function applyLevels(levels: Levels, event: ScenarioEvent): void {
     for (const name of INPUT_NAMES) {
         const level = event.set[name]
         if (level !== undefined) levels[name] = level

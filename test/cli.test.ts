@@ -28,10 +28,10 @@ function sim(...args: string[]) {
 }
 
 /** runSimCli in this process, with its output captured. */
-function simInProcess(...args: string[]) {
+async function simInProcess(...args: string[]) {
     let stdout = ""
     let stderr = ""
-    const code = runSimCli(args, { out: (t) => (stdout += t), err: (t) => (stderr += t) })
+    const code = await runSimCli(args, { out: (t) => (stdout += t), err: (t) => (stderr += t) })
     return { code, stdout, stderr }
 }
 
@@ -84,49 +84,50 @@ describe("sim as a process", () => {
         expect(fs.existsSync(trace)).toBe(false)
     })
 
-    it("says firmware-in-the-loop is not available yet, exit 2", () => {
-        const result = sim(file("fw.json", tiny), "--firmware")
-        expectOneLineError(result, /^sim: --firmware: firmware-in-the-loop is not available in this build/)
+    // --firmware runs themselves are in firmware-loop.test.ts: they need the one VM port, in turn.
+    it("checks the scenario before starting the firmware: an invalid one is refused, exit 2", () => {
+        const result = sim(file("fw-bad.json", JSON.stringify({ durationS: 0, events: [] })), "--firmware")
+        expectOneLineError(result, /fw-bad\.json: durationS: 0 is out of range/)
     })
 })
 
 describe("sim in-process", () => {
-    it("writes the trace to stdout without --trace, and nothing else", () => {
-        const result = simInProcess(file("stdout.json", tiny))
+    it("writes the trace to stdout without --trace, and nothing else", async () => {
+        const result = await simInProcess(file("stdout.json", tiny))
         expect(result.code).toBe(0)
         expect(result.stderr).toBe("")
         expect(parseTrace(result.stdout)).toHaveLength(100)
     })
 
-    it("writes a plot when asked", () => {
+    it("writes a plot when asked", async () => {
         const plot = path.join(dir, "p.svg")
-        const result = simInProcess(file("plot.json", tiny), "--trace", path.join(dir, "p.csv"), "--plot", plot)
+        const result = await simInProcess(file("plot.json", tiny), "--trace", path.join(dir, "p.csv"), "--plot", plot)
         expect(result.code).toBe(0)
         expect(fs.readFileSync(plot, "utf8")).toMatch(/^<svg /)
     })
 
-    it("refuses a missing or unreadable scenario file", () => {
-        expectOneLineError(simInProcess(path.join(dir, "nope.json")), /nope\.json: cannot read the scenario file \(no such file or folder\)\n$/)
-        expectOneLineError(simInProcess(dir), /: cannot read the scenario file \(is a folder\)\n$/)
+    it("refuses a missing or unreadable scenario file", async () => {
+        expectOneLineError(await simInProcess(path.join(dir, "nope.json")), /nope\.json: cannot read the scenario file \(no such file or folder\)\n$/)
+        expectOneLineError(await simInProcess(dir), /: cannot read the scenario file \(is a folder\)\n$/)
     })
 
-    it("refuses a missing value and a missing scenario", () => {
-        expectOneLineError(simInProcess("x.json", "--plot"), /^sim: --plot needs a file name \(usage: /)
-        expectOneLineError(simInProcess(), /^sim: no scenario file given \(usage: /)
+    it("refuses a missing value and a missing scenario", async () => {
+        expectOneLineError(await simInProcess("x.json", "--plot"), /^sim: --plot needs a file name \(usage: /)
+        expectOneLineError(await simInProcess(), /^sim: no scenario file given \(usage: /)
     })
 
-    it("refuses outputs that cannot be written or would overwrite the scenario", () => {
+    it("refuses outputs that cannot be written or would overwrite the scenario", async () => {
         const scenario = file("keep.json", tiny)
-        expectOneLineError(simInProcess(scenario, "--trace", path.join(dir, "no-such-folder", "t.csv")), /t\.csv: cannot write here \(no such file or folder\)\n$/)
-        expectOneLineError(simInProcess(scenario, "--plot", dir), /: is a folder, expected a file name\n$/)
-        expectOneLineError(simInProcess(scenario, "--trace", scenario), /keep\.json: is the scenario file itself/)
+        expectOneLineError(await simInProcess(scenario, "--trace", path.join(dir, "no-such-folder", "t.csv")), /t\.csv: cannot write here \(no such file or folder\)\n$/)
+        expectOneLineError(await simInProcess(scenario, "--plot", dir), /: is a folder, expected a file name\n$/)
+        expectOneLineError(await simInProcess(scenario, "--trace", scenario), /keep\.json: is the scenario file itself/)
         expect(fs.readFileSync(scenario, "utf8")).toBe(tiny)
         const same = path.join(dir, "same")
-        expectOneLineError(simInProcess(scenario, "--trace", same, "--plot", same), /same: given as both --trace and --plot\n$/)
+        expectOneLineError(await simInProcess(scenario, "--trace", same, "--plot", same), /same: given as both --trace and --plot\n$/)
     })
 
-    it("prints the usage for --help", () => {
-        const result = simInProcess("--help")
+    it("prints the usage for --help", async () => {
+        const result = await simInProcess("--help")
         expect(result.code).toBe(0)
         expect(result.stdout).toMatch(/^usage: npm run sim -- SCENARIO\.json/)
     })
