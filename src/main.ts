@@ -11,7 +11,11 @@
 //      STARTUP_WAIT_MS: the controller counts "no fresh sample for 100 ms" from its first tick, and
 //      it must see a button held at start as held from its first tick (a restart with DOWN held
 //      must not look like a new press of DOWN); the switches' debouncers start at the present level;
-//   4. the loop: inputs, controller.step(inputs, ds.millis()), one motor write, the TICK line.
+//   4. the loop: inputs, controller.step(inputs, ds.millis()), one motor write, the TICK line, and
+//      the outputs handed to the table's Jacdac service (src/service/: it keeps a reference and
+//      sends events only when the state changes, a fault is raised or something is refused).
+// The service (services/inversiontable.md) runs from step 1 on, on the firmware's server device (not
+// a role): it reads "boot" and refuses writes and commands until the controller runs.
 // A restart of the program goes through all of it again: the controller assumes nothing.
 
 import * as ds from "@devicescript/core"
@@ -20,17 +24,19 @@ import { TICK_MS } from "./control/limits"
 import { Settings, copySettings, defaultSettings } from "./control/settings"
 import { Outputs } from "./control/types"
 import { SettingsStore } from "./hw/settingsStore"
+import { TableServiceCore } from "./service/core"
+import { startTableServer } from "./service/server"
 import { TableIo, boardTableIo, simTableIo } from "./hw/tableIo"
 import { faultsField, tickLine } from "./hw/tickLine"
 
 const SIMULATOR = ds.isSimulator()
 
 /**
- * Stored settings are used on the table only. On the simulator the firmware runs with the defaults:
- * the settings service would add a role to the firmware's role list, which must be exactly the
- * harness contract's, and the simulator's scenarios do not set stored settings yet.
+ * Stored settings are used everywhere: on the table (flash), and on the simulator, where the VM keeps
+ * them in its own flash file and the firmware-in-the-loop harness binds the settings role to the
+ * VM's own settings service (a scenario's settings are stored there before the firmware starts).
  */
-const USE_STORED_SETTINGS = !SIMULATOR
+const USE_STORED_SETTINGS = true
 /** How long the settings service may take to bind and answer (it binds within ~1 s). */
 const SETTINGS_TIMEOUT_MS = 3000
 /** IMU samples wanted before the first tick (100 ms of data: the sensor is really streaming). */
@@ -52,9 +58,33 @@ function hasFault(out: Outputs, name: string): boolean {
     return false
 }
 
-// 1. Hardware, motor off.
+/** Set by the service when the settings should be stored; the saver fiber does it (never the loop). */
+let saveWanted = false
+/** Set by the service when the first-use acknowledgement should be stored (the saver fiber). */
+let ackWanted = false
+
+/**
+ * The table's Jacdac service. `save` and `acknowledge_warnings` only ask the saver fiber: flash is
+ * never written from a packet handler or the loop.
+ */
+const service = new TableServiceCore({
+    save: () => {
+        if (!USE_STORED_SETTINGS) return "this firmware keeps no settings in flash on the simulator"
+        saveWanted = true
+        return null
+    },
+    acknowledgeWarnings: () => {
+        // For the progression program (a later issue): until it exists, the acknowledgement limits
+        // nothing. On the simulator it is kept until the program restarts (no flash there).
+        if (USE_STORED_SETTINGS) ackWanted = true
+        return null
+    },
+})
+
+// 1. Hardware, motor off; the service.
 const io: TableIo = SIMULATOR ? simTableIo() : boardTableIo()
 await io.motor.apply(0)
+const server = startTableServer(service)
 console.log("FW start t=" + ds.millis() + " simulator=" + (SIMULATOR ? 1 : 0))
 
 // 2. Settings.
@@ -67,11 +97,10 @@ async function loadSettings() {
     const loaded = await store.load()
     settings = loaded.settings
     settingsError = loaded.error
+    // The first-use acknowledgement, unless the storage did not answer at all (no second wait).
+    if (store.stored !== null) service.warningsAcknowledged = (await store.loadAcknowledged()) === true
     settingsLoaded = true
 }
-
-/** Set by the loop when the settings should be stored; the saver fiber does it (never the loop). */
-let saveWanted = false
 
 async function settingsSaver() {
     while (true) {
@@ -79,6 +108,16 @@ async function settingsSaver() {
             saveWanted = false
             const error = await store.save(copySettings(controller.settings))
             console.log(error === null ? "settings stored" : "settings not stored: " + error)
+            if (error !== null) service.report("save: settings not stored: " + error)
+        }
+        if (ackWanted) {
+            ackWanted = false
+            const error = await store.saveAcknowledged(true)
+            console.log(error === null ? "warnings acknowledgement stored" : "warnings acknowledgement not stored: " + error)
+            if (error !== null) {
+                service.warningsAcknowledged = false
+                service.report("acknowledge_warnings: not stored: " + error)
+            }
         }
         await ds.sleep(100)
     }
@@ -101,6 +140,7 @@ console.log("FW ready t=" + ds.millis() + " imuSamples=" + io.imu.count() + " si
 
 // 4. The control loop.
 let controller = new Controller(settings, settingsError)
+service.ctl = controller
 io.annunciator.start()
 if (USE_STORED_SETTINGS) settingsSaver.start()
 /** On the table, defaults used because of a settings error are stored once the fault is acknowledged. */
@@ -134,6 +174,7 @@ while (true) {
         // server at its last speed): cut it, and start the controller afresh, as after a restart.
         console.log("ERROR controller.step threw: " + errorText(e) + "; motor off, controller restarted")
         controller = new Controller(copySettings(controller.settings), storeAfterAck ? settingsError : null)
+        service.ctl = controller
         settingsRevision = 0
     }
     await io.motor.apply(out !== null ? out.duty : 0)
@@ -146,6 +187,8 @@ while (true) {
             console.log("FAULTS " + faultsNow + (out.faultReasons.length > 0 ? ": " + out.faultReasons.join("; ") : ""))
         }
         io.annunciator.report(out.state, out.alarm, out.warning)
+        service.feed(out)
+        await server.flushEvents()
         if (storeAfterAck && !hasFault(out, "settings")) {
             storeAfterAck = false
             saveWanted = true

@@ -14,6 +14,15 @@ import { DecodedSettings, SETTINGS_KEY, SETTINGS_MAX_RECORD_CHARS, decodeSetting
 /** The device's own settings service. */
 const ROLE_NAME = "settings[int:0]"
 const POLL_MS = 10
+/**
+ * The first-use acknowledgement (exercise-guidance.md), under a key of its own (at most 13
+ * characters), apart from the settings record: restoring the default settings does not forget it.
+ */
+export const ACK_KEY = "ackWarnings"
+const ACK_YES = "1"
+
+/** The settings role, made on first use by whichever store needs it first. */
+let sharedRole: ds.Settings = null
 
 export class SettingsStore {
     role: ds.Settings
@@ -22,9 +31,12 @@ export class SettingsStore {
     /** records written since start */
     writes: number
     timeoutMs: number
-    /** result of the reading fiber */
+    /** result of the reading fiber, and the key it reads */
     readDone: boolean
     readText: string
+    readKey: string
+    /** the acknowledgement flag in flash as far as this program knows; null = not known */
+    storedAck: boolean | null
 
     constructor(timeoutMs: number) {
         this.role = null
@@ -33,10 +45,16 @@ export class SettingsStore {
         this.timeoutMs = timeoutMs
         this.readDone = false
         this.readText = ""
+        this.readKey = SETTINGS_KEY
+        this.storedAck = null
     }
 
     settingsRole(): ds.Settings {
-        if (!this.role) this.role = new ds.Settings(ROLE_NAME)
+        if (!this.role) {
+            // One role per program (a role name can be created once): stores share it.
+            if (!sharedRole) sharedRole = new ds.Settings(ROLE_NAME)
+            this.role = sharedRole
+        }
         return this.role
     }
 
@@ -53,8 +71,14 @@ export class SettingsStore {
 
     /** The stored record: text ("" when none), or null when the service did not answer in time. */
     async readRecord(): Promise<string | null> {
+        return await this.readKeyText(SETTINGS_KEY)
+    }
+
+    /** The text stored under `key` ("" when none), or null when the service did not answer in time. */
+    async readKeyText(key: string): Promise<string | null> {
         if (!(await this.available())) return null
         this.readDone = false
+        this.readKey = key
         const fiber = readRecordFiber.start(this)
         const t0 = ds.millis()
         while (!this.readDone && ds.millis() - t0 < this.timeoutMs) await ds.sleep(POLL_MS)
@@ -67,11 +91,38 @@ export class SettingsStore {
 
     /** Writes a record as it is (save() is the normal way; tests use this to store damaged records). */
     async writeRecord(text: string): Promise<boolean> {
-        if (!(await this.available())) return false
-        await this.settingsRole().set(SETTINGS_KEY, Buffer.from(text))
-        this.writes++
+        if (!(await this.writeKeyText(SETTINGS_KEY, text))) return false
         this.stored = null
         return true
+    }
+
+    async writeKeyText(key: string, text: string): Promise<boolean> {
+        if (!(await this.available())) return false
+        await this.settingsRole().set(key, Buffer.from(text))
+        this.writes++
+        return true
+    }
+
+    /**
+     * Whether the first-use safety warnings were acknowledged on this table (ACK_KEY: "1"). false
+     * when nothing is stored, null when the storage did not answer.
+     */
+    async loadAcknowledged(): Promise<boolean | null> {
+        const text = await this.readKeyText(ACK_KEY)
+        if (text === null) return null
+        this.storedAck = text === ACK_YES
+        return this.storedAck
+    }
+
+    /** Stores the acknowledgement (written only when it differs from what is stored), read back. */
+    async saveAcknowledged(value: boolean): Promise<string | null> {
+        if (this.storedAck === value) return null
+        const text = value ? ACK_YES : ""
+        if (!(await this.writeKeyText(ACK_KEY, text))) return "settings storage not available"
+        const back = await this.readKeyText(ACK_KEY)
+        if (back !== text) return "settings storage did not keep the acknowledgement"
+        this.storedAck = value
+        return null
     }
 
     /**
@@ -108,9 +159,9 @@ async function readRecordFiber(store: SettingsStore) {
         role,
         "get",
         async () => {
-            await role.get(SETTINGS_KEY)
+            await role.get(store.readKey)
         },
-        p => p.decode()[0] === SETTINGS_KEY
+        p => p.decode()[0] === store.readKey
     )
     const value: Buffer = pkt.decode()[1]
     store.readText = value && value.length > 0 ? value.toString() : ""

@@ -1,0 +1,100 @@
+// The table's Jacdac service's pure half in the VM (src/service/): the seq filter, the fault bits,
+// the core against the controller, and the fixed-point trap with the VM's own encoder; the
+// acknowledgement flag through the settings store. (The server itself runs in test/service-vm.test.ts.)
+
+import * as ds from "@devicescript/core"
+import { beforeEach, describe, expect, test } from "@devicescript/test"
+import { Controller } from "../../src/control/controller"
+import { defaultSettings } from "../../src/control/settings"
+import { Inputs } from "../../src/control/types"
+import { SettingsStore } from "../../src/hw/settingsStore"
+import { TableServiceCore } from "../../src/service/core"
+import { CMD_CLEAR_FAULTS, faultBits, faultNames, stateCode, toWireFixed10 } from "../../src/service/protocol"
+import { SeqFilter } from "../../src/service/seqFilter"
+import { check } from "./util"
+
+/** The raw i22.10 integer the VM's encoder puts on the wire for this register value. */
+function wireInt(register: string, value: number): number {
+    const spec: ds.ServiceSpec = ds.InversionTable.spec
+    return spec.lookup(register).encode(value).payload.getAt(0, "i32")
+}
+
+function atHome(seq: number): Inputs {
+    // sin and cos of -65 degrees (no trigonometry in DeviceScript)
+    return {
+        imu: { ok: true, seq: seq, axG: -0.906308, ayG: 0, azG: 0.422618, gxDps: seq % 2 ? 0.01 : -0.01, gyDps: 0, gzDps: 0 },
+        grip: false,
+        latch: false,
+        up: false,
+        down: false,
+        stop: false,
+        preset: false,
+        home: false,
+        homeSwitch: false,
+    }
+}
+
+describe("service in the VM", () => {
+    beforeEach(async () => {
+        await ds.sleep(0)
+    })
+
+    test("the VM's encoder rounds negative i22.10 values toward zero; toWireFixed10 puts them right", async () => {
+        expect(wireInt("homeDeg", -65)).toBe(-66559) // the trap: -64.999
+        expect(wireInt("homeDeg", toWireFixed10(-65))).toBe(-66560)
+        expect(wireInt("homeDeg", toWireFixed10(-0.5))).toBe(-512)
+        expect(wireInt("maxRateDps", toWireFixed10(4.1))).toBe(4198)
+        expect(wireInt("maxRateDps", toWireFixed10(45))).toBe(46080)
+    })
+
+    test("seq filter and fault bits", async () => {
+        const f = new SeqFilter()
+        check(f.accept(3), "first")
+        check(!f.accept(3), "repeat")
+        for (let i = 0; i < 16; i++) f.accept(100 + i)
+        check(f.accept(3), "forgotten after 16 others")
+        expect(faultBits(["latch", "settings"])).toBe(0x82)
+        expect(faultNames(0x82).join(",")).toBe("latch,settings")
+        expect(stateCode("service")).toBe(7)
+    })
+
+    test("core on the controller: a write refused outside service mode, a command run once", async () => {
+        const c = new Controller(defaultSettings(), null)
+        let acks = 0
+        const core = new TableServiceCore({
+            save: () => null,
+            acknowledgeWarnings: () => {
+                acks++
+                return null
+            },
+        })
+        core.ctl = c
+        for (let k = 1; k <= 50; k++) {
+            core.feed(c.step(atHome(k), k * 20))
+            await ds.sleep(0) // a controller step is a good part of the VM's InfiniteLoop budget
+        }
+        expect(core.state()).toBe(1)
+        check(!core.writeSetting("maxRateDps", 3), "refused")
+        expect(c.settings.maxRateDps).toBe(4)
+        check(core.lastError.indexOf("maxRateDps: only in service mode") === 0, core.lastError)
+        core.command(CMD_CLEAR_FAULTS, 9, 0)
+        core.command(CMD_CLEAR_FAULTS, 9, 0)
+        core.command(0x84, 10, 0)
+        core.command(0x84, 10, 0)
+        expect(core.commandsRun).toBe(2)
+        expect(acks).toBe(1)
+        const events = core.takeEvents()
+        check(events.length >= 2, "state events and one refusal: " + events.length)
+    })
+
+    test("the acknowledgement flag: stored once, read back", async () => {
+        const store = new SettingsStore(3000)
+        check(await store.available(), "settings service bound")
+        expect(await store.loadAcknowledged()).toBe(false)
+        expect(await store.saveAcknowledged(true)).toBe(null)
+        const writes = store.writes
+        expect(await store.saveAcknowledged(true)).toBe(null)
+        expect(store.writes).toBe(writes)
+        expect(await store.loadAcknowledged()).toBe(true)
+    })
+})
