@@ -302,8 +302,13 @@ export class Controller {
         const offsetChanged = next.accelOffsetDeg !== this.settings.accelOffsetDeg
         const target = this.settings as any
         const source = next as any
-        for (const key of Object.keys(source)) target[key] = source[key]
-        this.settingsRevision++
+        let changed = false
+        for (const key of Object.keys(source)) {
+            if (target[key] !== source[key]) changed = true
+            target[key] = source[key]
+        }
+        // The revision counts changes: writing a value a setting already has changes nothing.
+        if (changed) this.settingsRevision++
         // A new accelerometer offset moves the angle it reads: start the estimate from it afresh.
         if (offsetChanged) this.estimator.restart()
     }
