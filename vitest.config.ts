@@ -5,7 +5,7 @@ import { configDefaults, defineConfig } from "vitest/config"
  * that port at a time, and their scenarios run in real time: they run one file at a time, after
  * all the other files (so no other test competes for the port or for the CPU).
  */
-const VM_TEST_FILES = ["test/firmware-loop.test.ts", "test/service-vm.test.ts"]
+const VM_TEST_FILES = ["test/firmware-loop.test.ts", "test/service-vm.test.ts", "test/console.test.ts"]
 
 const common = {
     // Simulated time decides every result; the runner's timeout only stops a hung test. The

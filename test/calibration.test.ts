@@ -136,6 +136,10 @@ describe("calibration steps", () => {
         r.run(GYRO_MEASURE_MS + 200)
         expect(r.out.calibration).toMatch(/^gyro: done/)
         expect(r.c.settings.gyroBiasDps).toBeCloseTo(0.7, 2)
+        // The bias is not subtracted twice: the still table reads still at once.
+        r.run(100)
+        expect(Math.abs(r.out.rateDps)).toBeLessThan(0.05)
+        expect(r.c.startCalibration("axis")).toBeNull()
     })
 
     it("home: records the loading stop's angle, refused outside the home range", () => {

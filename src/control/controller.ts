@@ -300,6 +300,9 @@ export class Controller {
     /** Take new settings in place (the supervisor reads the same object). */
     adopt(next: Settings): void {
         const offsetChanged = next.accelOffsetDeg !== this.settings.accelOffsetDeg
+        // The estimator's own bias estimate is what is left after the calibrated bias: when the
+        // calibration takes over part of it, the estimate gives that part up (no double subtraction).
+        this.estimator.biasDps -= next.gyroBiasDps - this.settings.gyroBiasDps
         const target = this.settings as any
         const source = next as any
         let changed = false
