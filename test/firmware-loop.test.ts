@@ -34,7 +34,8 @@ import { checkTrace, RATE_TRACKING_TOLERANCE_DPS, Violation } from "../sim/check
 import { EXIT_FIRMWARE, runSimCli } from "../sim/cli"
 import { startBridgedBus } from "../sim/firmware/bus"
 import { buildDevs, prepareDevsProject } from "../sim/firmware/devsBuild"
-import { firmwareDevsPath, FIRMWARE_ENV, PARENT_WATCHDOG, REPO_ROOT } from "../sim/firmware/paths"
+import { firmwareDevsPath, FIRMWARE_ENV, REPO_ROOT } from "../sim/firmware/paths"
+import { isAlive, vmPidsOf } from "./fixtures/vmProcesses"
 import { parseReplayLine, parseTimingLine, recordHostSteps, REPLAY_DONE, replayProgramSource, ReplayedStep } from "../sim/firmware/replay"
 import { FirmwareRunReport, runScenarioOnFirmware } from "../sim/firmware/runner"
 import { FirmwareVm } from "../sim/firmware/vm"
@@ -90,42 +91,11 @@ function snapshotFirmware(): { devs: string | null; why: string } {
     return { devs: copy, why: "" }
 }
 const FIRMWARE = snapshotFirmware()
-if (FIRMWARE.devs === null) console.warn(`firmware-loop.test: scenario tests skipped: ${FIRMWARE.why}`)
 
 // ---- helpers ----
 
 function scenario(name: string, json: object): Scenario {
     return parseScenario(JSON.stringify({ name, ...json }), name)
-}
-
-/**
- * The VMs this process started and that are still running: children of this process carrying the
- * harness's watchdog preload (another run elsewhere on the machine has VMs of its own).
- */
-function harnessVmPids(): number[] {
-    const out: number[] = []
-    for (const entry of fs.readdirSync("/proc")) {
-        if (!/^\d+$/.test(entry)) continue
-        try {
-            const args = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0")
-            if (!args.includes(PARENT_WATCHDOG)) continue
-            const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8")
-            const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1])
-            if (ppid === process.pid) out.push(Number(entry))
-        } catch {
-            // gone meanwhile
-        }
-    }
-    return out
-}
-
-function isAlive(pid: number): boolean {
-    try {
-        process.kill(pid, 0)
-        return true
-    } catch {
-        return false
-    }
 }
 
 async function waitUntil(cond: () => boolean, timeoutMs: number): Promise<boolean> {
@@ -172,7 +142,7 @@ async function runFil(s: Scenario, signal: AbortSignal): Promise<FilRun> {
         if (!disturbed(r.report)) break
         console.warn(`firmware-loop.test: ${s.name}: the machine did not keep real time (${timing(r.report)}); running it again`)
     }
-    expect(harnessVmPids(), "no VM left after a run").toEqual([])
+    expect(vmPidsOf(process.pid), "no VM left after a run").toEqual([])
     return run!
 }
 
@@ -351,9 +321,13 @@ describe.sequential("conformance: the controller compiled for the VM gives the h
 /** A scenario takes its duration plus ~3 s per firmware start (plus PORT_WAIT_MS at worst); a hung one fails long before vitest's own limit. */
 const SCENARIO_TIMEOUT_MS = 120_000
 
-describe.skipIf(FIRMWARE.devs === null)("scenarios against the firmware in the VM", { timeout: SCENARIO_TIMEOUT_MS }, () => {
+describe("scenarios against the firmware in the VM", { timeout: SCENARIO_TIMEOUT_MS }, () => {
+    it("has a built firmware that follows the harness contract", () => {
+        expect(FIRMWARE.why).toBe("")
+    })
+
     afterAll(async () => {
-        expect(await waitUntil(() => harnessVmPids().length === 0, ORPHAN_EXIT_MS), "no VM left at the end").toBe(true)
+        expect(await waitUntil(() => vmPidsOf(process.pid).length === 0, ORPHAN_EXIT_MS), "no VM left at the end").toBe(true)
     })
 
     it("grip released while going deeper: the drive stops at once, every time; then the return home", async ({ signal }) => {
@@ -490,7 +464,7 @@ describe.skipIf(FIRMWARE.devs === null)("scenarios against the firmware in the V
         expect(result.err).toBe("")
         expect(result.code).toBe(0)
         expect(result.out).toMatch(/^trace: .*power-cycle\.csv \(350 rows\)\nfirmware: \d+ ticks in [\d.]+ s real time, 1 power cycle\n/)
-        expect(harnessVmPids()).toEqual([])
+        expect(vmPidsOf(process.pid)).toEqual([])
 
         // parseTrace enforces the trace format: every number finite, at most 4 decimals.
         const rows = parseTrace(fs.readFileSync(trace, "utf8"))
