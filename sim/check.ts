@@ -82,6 +82,12 @@ export function timelineOf(s: Scenario, ticks: number): Timeline {
     return { levels, injected, powerCycles }
 }
 
+/** A drive fault was injected at tick k or in the `ticks` before it. */
+function driveFaultWithin(tl: Timeline, k: number, ticks: number): boolean {
+    for (let j = Math.max(0, k - ticks); j <= k; j++) if (anyOf(tl.injected[j], DRIVE_FAULTS)) return true
+    return false
+}
+
 function anyOf(list: string[], names: string[]): boolean {
     for (const n of list) if (names.indexOf(n) >= 0) return true
     return false
@@ -143,6 +149,7 @@ export function checkTrace(s: Scenario, rows: TraceRow[]): Violation[] {
     // counts as open. (A reversed motor is the one thing that can drive the table the wrong way; the
     // direction fault stops it, judged separately below.)
     const settleTicks = Math.round(LATCH_SETTLE_MS / 1000 / TRACE_TICK_S)
+    const stopTicks = Math.ceil(DEADMAN_STOP_MS / 1000 / TRACE_TICK_S)
     let windowStart = -1
     for (let k = 0; k < rows.length; k++) {
         let latchSettled = true
@@ -153,7 +160,12 @@ export function checkTrace(s: Scenario, rows: TraceRow[]): Violation[] {
             continue
         }
         if (windowStart < 0) windowStart = k
-        if (anyOf(tl.injected[k], DRIVE_FAULTS)) continue
+        // A reversed or jammed drive (and its coasting for the stop time after it ends) moves the
+        // table whatever the controller does: judged by the direction and stall faults instead.
+        if (driveFaultWithin(tl, k, stopTicks)) {
+            windowStart = k
+            continue
+        }
         // Below the home band "deeper" leads home (a table started below it may come up to it).
         if (rows[k].angleDeg < home - AT_HOME_TOLERANCE_DEG) {
             windowStart = k
@@ -163,7 +175,10 @@ export function checkTrace(s: Scenario, rows: TraceRow[]): Violation[] {
         if (rise > DEADMAN_STOP_TRAVEL_DEG + EPS)
             add("deeper-without-grip", k, `went ${rise.toFixed(3)} deg deeper after grip/latch was lost`)
         const sinceS = rows[k].tS - rows[windowStart].tS
-        if (sinceS > DEADMAN_STOP_MS / 1000 + EPS && rows[k].rateDps > MOVING_DPS)
+        // A lying IMU (an injected imu fault) can make the controller believe the table is below the
+        // home band, where "deeper" leads home: then only the travel limit above is judged.
+        const imuLying = tl.injected.slice(0, k + 1).some((f) => anyOf(f, IMU_FAULTS))
+        if (!imuLying && sinceS > DEADMAN_STOP_MS / 1000 + EPS && rows[k].rateDps > MOVING_DPS)
             add("deeper-without-grip", k, `still moving deeper at ${rows[k].rateDps.toFixed(3)} deg/s ${sinceS.toFixed(2)} s after`)
     }
 
@@ -187,7 +202,8 @@ export function checkTrace(s: Scenario, rows: TraceRow[]): Violation[] {
     // With the latch fault only UP held moves the table, toward home, at most 2 deg/s.
     rows.forEach((r, k) => {
         if (r.faults.indexOf("latch") < 0 || r.faults.indexOf("imu") >= 0) return
-        if (r.duty > 0) add("latch-fault", k, `duty ${r.duty} deeper`)
+        // Toward home: negative duty, or positive from below the home band (as the controller sees it).
+        if (r.duty > 0 && r.estDeg >= home - AT_HOME_TOLERANCE_DEG) add("latch-fault", k, `duty ${r.duty} deeper`)
         if (r.duty !== 0 && !tl.levels[k].up) add("latch-fault", k, "driving without UP held")
         const lying = anyOf(tl.injected[k], DRIVE_FAULTS) || anyOf(tl.injected[k], IMU_FAULTS)
         if (-r.rateDps > LATCH_HELPER_RATE_DPS + RATE_TRACKING_TOLERANCE_DPS && !lying)

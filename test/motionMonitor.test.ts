@@ -167,17 +167,22 @@ describe("direction: the table moving against the motor command for 0.3 s", () =
     })
 
     it("against at exactly the minimum rate: the 0.3 s trigger does not fire (0.5 s, less than the travel trigger needs)", () => {
-        // travel counted from DIRECTION_COAST_MS: (500 - 250) ms * 1 deg/s = 0.25 deg < 0.3
-        expect(hold(25, { rate: -DIRECTION_MIN_RATE_DPS, duty: 0.5 }).direction).toBeNull()
-        expect(hold(25, { rate: DIRECTION_MIN_RATE_DPS, duty: -0.5 }).direction).toBeNull()
+        // travel is counted from DIRECTION_COAST_MS: held just short of the time that makes
+        // DIRECTION_MAX_TRAVEL_DEG at the minimum rate
+        const n = Math.floor((DIRECTION_COAST_MS + (DIRECTION_MAX_TRAVEL_DEG / DIRECTION_MIN_RATE_DPS) * 1000) / TICK_MS) - 1
+        expect(n * TICK_MS).toBeGreaterThan(300)
+        expect(hold(n, { rate: -DIRECTION_MIN_RATE_DPS, duty: 0.5 }).direction).toBeNull()
+        expect(hold(n, { rate: DIRECTION_MIN_RATE_DPS, duty: -0.5 }).direction).toBeNull()
     })
 
     it("the time trigger judges only duties from DIRECTION_MIN_DUTY", () => {
         const d = DIRECTION_MIN_DUTY - 0.001
-        // against at 4 deg/s for 0.3 s: the travel trigger has counted 3 ticks after the coast time,
-        // 0.24 deg, short of its 0.3
-        expect(hold(nAt + 1, { rate: -4, duty: d }).direction).toBeNull()
-        expect(hold(nAt + 1, { rate: -4, duty: DIRECTION_MIN_DUTY }).direction).not.toBeNull()
+        // against at 1.5 deg/s (above the minimum rate) for 0.3 s: the travel trigger has counted
+        // 0.3 - DIRECTION_COAST_MS of it, short of its DIRECTION_MAX_TRAVEL_DEG
+        const rate = 1.5
+        expect(((300 - DIRECTION_COAST_MS + TICK_MS) / 1000) * rate).toBeLessThan(DIRECTION_MAX_TRAVEL_DEG)
+        expect(hold(nAt + 1, { rate: -rate, duty: d }).direction).toBeNull()
+        expect(hold(nAt + 1, { rate: -rate, duty: DIRECTION_MIN_DUTY }).direction).not.toBeNull()
     })
 
     it("motor off (or inside the deadzone): the table drifting is never a direction fault", () => {
@@ -224,9 +229,10 @@ describe("direction: the table moving against the motor command for 0.3 s", () =
 
     it("travel trigger: motion during the coast time does not count", () => {
         const mon = new MotionMonitor()
-        // 0.24 s against at 5 deg/s (1.2 deg: a cut motor coasting), then still
-        for (let i = 0; i < 12; i++) chk(mon, i * TICK_MS, 0, -5, 0, 0.3)
-        for (let i = 12; i < 200; i++) chk(mon, i * TICK_MS, 0, 0, 0, 0.3)
+        // against at 5 deg/s for the coast time (a motor coasting on after the push reversed), then still
+        const coastTicks = DIRECTION_COAST_MS / TICK_MS
+        for (let i = 0; i < coastTicks; i++) chk(mon, i * TICK_MS, 0, -5, 0, 0.3)
+        for (let i = coastTicks; i < 200; i++) chk(mon, i * TICK_MS, 0, 0, 0, 0.3)
         expect(mon.direction).toBeNull()
     })
 })

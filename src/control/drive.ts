@@ -7,6 +7,7 @@
 
 import {
     CORRECTION_ACCEL_DPS2,
+    DRIVE_SPEED_MARGIN_DPS,
     MOTOR_DEADZONE_DUTY,
     MOTOR_NOMINAL_DPS_PER_DUTY,
     MOTOR_NOMINAL_TIME_CONSTANT_S,
@@ -97,6 +98,10 @@ export class DriveLoop {
             -RATE_INTEGRAL_MAX_DUTY,
             RATE_INTEGRAL_MAX_DUTY
         )
-        return clamp(duty + this.integralDuty, -1, 1)
+        // Never much more drive than the wanted speed needs: a table that runs the wrong way (a
+        // reversed motor) must not be driven ever harder by the rate loop before the direction
+        // monitor stops it.
+        const ceiling = (Math.abs(wantedDps) + DRIVE_SPEED_MARGIN_DPS) / MOTOR_NOMINAL_DPS_PER_DUTY + MOTOR_DEADZONE_DUTY
+        return clamp(duty + this.integralDuty, -Math.min(1, ceiling), Math.min(1, ceiling))
     }
 }

@@ -55,6 +55,8 @@ export const RATE_GAIN_DUTY_PER_DPS = 0.04
  *  changes the motor's speed by some 15 %: a tenth of full duty covers it). */
 export const RATE_INTEGRAL_DUTY_PER_DEG = 0.3
 export const RATE_INTEGRAL_MAX_DUTY = 0.1
+/** The duty never asks for more than this much speed beyond the wanted speed (at nominal gain). */
+export const DRIVE_SPEED_MARGIN_DPS = 2
 /** A finished move is settled (motor off, the worm gear holds) once within this of its target and
  *  slower than SETTLE_RATE_DPS... */
 export const SETTLE_TOLERANCE_DEG = 0.5
@@ -71,7 +73,7 @@ export const DIRECTION_MIN_RATE_DPS = 1
  *  far against a command held steady for DIRECTION_COAST_MS (longer than a cut motor coasts): a
  *  reversed drive near the deepest angle must not carry the user a degree too far. */
 export const DIRECTION_MAX_TRAVEL_DEG = 0.3
-export const DIRECTION_COAST_MS = 250
+export const DIRECTION_COAST_MS = 150
 /** Duty above the motor's deadzone: the drive is really pushing. */
 export const DIRECTION_TRAVEL_MIN_DUTY = 0.05
 
