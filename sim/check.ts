@@ -18,7 +18,8 @@ import {
     RETURN_PAUSE_MS,
 } from "../src/control/limits"
 import { userMaxDeg } from "../src/control/settings"
-import { InputName, INPUT_NAMES, Scenario } from "./scenario"
+import { allReleased, applyLevels, tickTimeS } from "./run"
+import { InputName, Scenario } from "./scenario"
 import { TRACE_TICK_S, TraceRow } from "./trace"
 
 export interface Violation {
@@ -59,19 +60,19 @@ export interface Timeline {
     powerCycles: number[]
 }
 
+/** Built with the runner's own tick times and event rule, so checker and runner cannot disagree. */
 export function timelineOf(s: Scenario, ticks: number): Timeline {
     const levels: Record<InputName, boolean>[] = []
     const injected: string[][] = []
     const powerCycles: number[] = []
-    const now = {} as Record<InputName, boolean>
-    for (const name of INPUT_NAMES) now[name] = false
+    const now = allReleased()
     let active: string[] = []
     let next = 0
     for (let k = 0; k < ticks; k++) {
-        const tS = k * TRACE_TICK_S
-        while (next < s.events.length && s.events[next].t <= tS + 1e-9) {
+        const tS = tickTimeS(k)
+        while (next < s.events.length && s.events[next].t <= tS) {
             const e = s.events[next++]
-            for (const name of INPUT_NAMES) if (e.set[name] !== undefined) now[name] = e.set[name] as boolean
+            applyLevels(now, e)
             if (e.fault === "clear") active = []
             else if (e.fault === "power-cycle") powerCycles.push(k)
             else if (e.fault !== null && active.indexOf(e.fault) < 0) active = active.concat([e.fault])

@@ -5,6 +5,7 @@
 // feedback the rest. Once a move has finished and the table has come to rest, the motor is switched
 // off and the self-locking worm gear holds the table (holding never drives the motor).
 
+import { clamp } from "./clamp"
 import {
     CORRECTION_ACCEL_DPS2,
     DRIVE_SPEED_MARGIN_DPS,
@@ -21,10 +22,6 @@ import {
     SETTLE_TOLERANCE_DEG,
 } from "./tuning"
 import { Planner } from "./planner"
-
-function clamp(x: number, lo: number, hi: number): number {
-    return x < lo ? lo : x > hi ? hi : x
-}
 
 export class DriveLoop {
     /** the motor is off and the worm gear holds */

@@ -3,11 +3,8 @@
 // passes its target, and handles a new target mid-move smoothly. A safety stop (halt) is the one
 // exception: it drops the velocity to zero at once, because the drive is cut.
 
+import { clamp } from "./clamp"
 import { HARD_MAX_ACCEL_DPS2, HARD_MAX_RATE_DPS } from "./limits"
-
-function clamp(x: number, lo: number, hi: number): number {
-    return x < lo ? lo : x > hi ? hi : x
-}
 
 /**
  * The fastest speed from which braking at `accelDps2`, one tick of `dtS` at a time, still stops

@@ -136,10 +136,6 @@ export class Supervisor {
         if (settingsError) this.faults.raise("settings", settingsError)
     }
 
-    homeDeg(): number {
-        return this.settings.homeDeg
-    }
-
     atHome(w: World): boolean {
         return w.estTrusted && Math.abs(w.estDeg - this.settings.homeDeg) <= AT_HOME_TOLERANCE_DEG
     }
@@ -217,7 +213,7 @@ export class Supervisor {
             this.intent = INTENT_NONE
             this.serviceSinceMs = -1
             this.helperUpCut = false
-            this.state = this.faults.anyExcept(["settings"]) ? "fault" : this.restingState(w, atHome)
+            this.state = this.faults.anyExcept(["settings"]) ? "fault" : this.restingState(atHome)
             return motion("halt")
         }
 
@@ -467,7 +463,7 @@ export class Supervisor {
         if (this.intent === INTENT_RETURN) return "returning"
         if (!grip && !atHome && this.intent === INTENT_NONE) return "deadman"
         if (!w.setpointArrived || !w.driveSettled) return "moving"
-        return this.restingState(w, atHome)
+        return this.restingState(atHome)
     }
 
     /**
@@ -481,7 +477,7 @@ export class Supervisor {
         else this.state = atHome ? "idle" : "holding"
     }
 
-    restingState(w: World, atHome: boolean): StateName {
+    restingState(atHome: boolean): StateName {
         return atHome ? "idle" : "holding"
     }
 }

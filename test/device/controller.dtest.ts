@@ -9,7 +9,7 @@ import { Controller } from "../../src/control/controller"
 import { defaultSettings } from "../../src/control/settings"
 import { Inputs, Outputs } from "../../src/control/types"
 import { Plant } from "./plant"
-import { check, expectNear } from "./util"
+import { check, expectNear, releasedInputs } from "./util"
 
 const TICK_MS = 20
 const HOME_DEG = -65
@@ -24,17 +24,7 @@ class Rig {
     constructor() {
         this.controller = new Controller(defaultSettings(), null)
         this.plant = new Plant(HOME_DEG)
-        this.inputs = {
-            imu: null,
-            grip: false,
-            latch: false,
-            up: false,
-            down: false,
-            stop: false,
-            preset: false,
-            home: false,
-            homeSwitch: false,
-        }
+        this.inputs = releasedInputs(null)
         this.nowMs = 1000
         this.out = null
     }

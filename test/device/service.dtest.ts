@@ -11,7 +11,7 @@ import { SettingsStore } from "../../src/hw/settingsStore"
 import { TableServiceCore } from "../../src/service/core"
 import { CMD_CLEAR_FAULTS, faultBits, faultNames, stateCode, toWireFixed10 } from "../../src/service/protocol"
 import { SeqFilter } from "../../src/service/seqFilter"
-import { check } from "./util"
+import { check, releasedInputs } from "./util"
 
 /** The raw i22.10 integer the VM's encoder puts on the wire for this register value. */
 function wireInt(register: string, value: number): number {
@@ -21,17 +21,7 @@ function wireInt(register: string, value: number): number {
 
 function atHome(seq: number): Inputs {
     // sin and cos of -65 degrees (no trigonometry in DeviceScript)
-    return {
-        imu: { ok: true, seq: seq, axG: -0.906308, ayG: 0, azG: 0.422618, gxDps: seq % 2 ? 0.01 : -0.01, gyDps: 0, gzDps: 0 },
-        grip: false,
-        latch: false,
-        up: false,
-        down: false,
-        stop: false,
-        preset: false,
-        home: false,
-        homeSwitch: false,
-    }
+    return releasedInputs({ ok: true, seq: seq, axG: -0.906308, ayG: 0, azG: 0.422618, gxDps: seq % 2 ? 0.01 : -0.01, gyDps: 0, gzDps: 0 })
 }
 
 describe("service in the VM", () => {
