@@ -1,7 +1,8 @@
 // Command-line arguments of `npm run sim -- SCENARIO.json [--trace OUT.csv] [--plot OUT.svg] [--firmware]`.
 // Kept apart from the command itself so every rule can be tested without starting a process.
 
-export const USAGE = "npm run sim -- SCENARIO.json [--trace OUT.csv] [--plot OUT.svg] [--firmware]"
+export const USAGE =
+    "npm run sim -- SCENARIO.json [--trace OUT.csv] [--plot OUT.svg] [--firmware]"
 
 export interface SimArgs {
     scenarioPath: string
@@ -22,7 +23,13 @@ const FLAG_OPTIONS = ["--firmware", "--help"] as const
 
 /** Parses the arguments after the script name; throws ArgsError with a one-line problem. */
 export function parseSimArgs(argv: readonly string[]): SimArgs {
-    const args: SimArgs = { scenarioPath: "", tracePath: null, plotPath: null, firmware: false, help: false }
+    const args: SimArgs = {
+        scenarioPath: "",
+        tracePath: null,
+        plotPath: null,
+        firmware: false,
+        help: false,
+    }
     const positional: string[] = []
     const seen: string[] = []
     let onlyPositional = false
@@ -44,9 +51,11 @@ export function parseSimArgs(argv: readonly string[]): SimArgs {
         // "--trace=out.csv" is accepted as well as "--trace out.csv".
         const eq = arg.indexOf("=")
         const name = eq >= 0 ? arg.slice(0, eq) : arg
-        const isValueOption = (VALUE_OPTIONS as readonly string[]).indexOf(name) >= 0
+        const isValueOption =
+            (VALUE_OPTIONS as readonly string[]).indexOf(name) >= 0
         const isFlag = (FLAG_OPTIONS as readonly string[]).indexOf(name) >= 0
-        if (!isValueOption && !isFlag) throw new ArgsError("unknown option " + name)
+        if (!isValueOption && !isFlag)
+            throw new ArgsError("unknown option " + name)
         if (seen.indexOf(name) >= 0) throw new ArgsError(name + " given twice")
         seen.push(name)
 
@@ -64,14 +73,21 @@ export function parseSimArgs(argv: readonly string[]): SimArgs {
             if (value !== undefined && value.startsWith("--")) value = undefined
             else i++
         }
-        if (value === undefined || value === "") throw new ArgsError(name + " needs a file name")
+        if (value === undefined || value === "")
+            throw new ArgsError(name + " needs a file name")
         if (name === "--trace") args.tracePath = value
         else args.plotPath = value
     }
 
     if (args.help) return args
     if (positional.length === 0) throw new ArgsError("no scenario file given")
-    if (positional.length > 1) throw new ArgsError("one scenario file expected, got " + positional.length + ": " + positional.join(" "))
+    if (positional.length > 1)
+        throw new ArgsError(
+            "one scenario file expected, got " +
+                positional.length +
+                ": " +
+                positional.join(" ")
+        )
     args.scenarioPath = positional[0]
     return args
 }

@@ -32,9 +32,17 @@ interface Figures {
     wallS: number
 }
 
-function measure(name: string, s: Scenario, rows: TraceRow[], f: Figures): void {
+function measure(
+    name: string,
+    s: Scenario,
+    rows: TraceRow[],
+    f: Figures
+): void {
     const effMax = userMaxDeg(s.settings)
-    const sensorFault = s.events.some((e) => e.fault !== null && e.fault !== "clear" && e.fault !== "power-cycle")
+    const sensorFault = s.events.some(
+        e =>
+            e.fault !== null && e.fault !== "clear" && e.fault !== "power-cycle"
+    )
     for (let k = 0; k < rows.length; k++) {
         const r = rows[k]
         const over = r.angleDeg - Math.max(effMax, s.table.startAngleDeg)
@@ -43,7 +51,8 @@ function measure(name: string, s: Scenario, rows: TraceRow[], f: Figures): void 
             f.overshootWhere = `${name} at ${r.tS.toFixed(2)} s`
         }
         if (r.faults.length === 0 && r.state !== "boot" && !sensorFault) {
-            const limit = r.rateDps > 0 ? s.settings.maxRateDps : s.settings.returnRateDps
+            const limit =
+                r.rateDps > 0 ? s.settings.maxRateDps : s.settings.returnRateDps
             const ratio = Math.abs(r.rateDps) / limit
             if (ratio > f.rateRatio) {
                 f.rateRatio = ratio
@@ -58,7 +67,12 @@ function measure(name: string, s: Scenario, rows: TraceRow[], f: Figures): void 
             }
         }
         // Letting go while going deeper: travel until the table stands still.
-        if (k > 0 && rows[k - 1].deadman && !r.deadman && rows[k - 1].rateDps > 0) {
+        if (
+            k > 0 &&
+            rows[k - 1].deadman &&
+            !r.deadman &&
+            rows[k - 1].rateDps > 0
+        ) {
             let j = k
             while (j < rows.length && rows[j].rateDps > 0) j++
             if (j < rows.length) {
@@ -89,12 +103,14 @@ function main(): void {
         simS: 0,
         wallS: 0,
     }
-    const files = readdirSync(DIR).filter((n) => n.endsWith(".json")).sort()
+    const files = readdirSync(DIR)
+        .filter(n => n.endsWith(".json"))
+        .sort()
     for (const file of files) {
         const s = parseScenario(readFileSync(join(DIR, file), "utf8"), file)
         const rows: TraceRow[] = []
         const t0 = performance.now()
-        runScenario(s, (row) => rows.push(row))
+        runScenario(s, row => rows.push(row))
         f.wallS += (performance.now() - t0) / 1000
         f.simS += s.durationS
         measure(file, s, rows, f)
@@ -111,21 +127,42 @@ function main(): void {
                 { t: 3600, set: { deadman: false } },
             ],
         }),
-        "two-hours.json",
+        "two-hours.json"
     )
     const t0 = performance.now()
     let n = 0
     runScenario(long, () => n++)
     const longWallS = (performance.now() - t0) / 1000
 
-    const line = (label: string, value: string) => console.log(label.padEnd(24) + value)
-    console.log(`${files.length} scenarios, ${f.simS.toFixed(0)} simulated seconds\n`)
-    line("deepest overshoot", `${f.overshootDeg.toFixed(3)} deg beyond the effective deepest angle (${f.overshootWhere})`)
-    line("fastest rate", `${f.rateRatio.toFixed(3)} x the rate setting (${f.rateWhere})`)
-    line("grip-release stop", `${f.stopTravelDeg.toFixed(3)} deg in ${f.stopTimeS.toFixed(2)} s (${f.stopWhere})`)
-    line("estimator error", `max ${f.estMaxErrDeg.toFixed(3)} deg (${f.estWhere}), RMS ${Math.sqrt(f.estSqSum / f.estCount).toFixed(3)} deg`)
-    line("speed (scenarios)", `${(f.simS / f.wallS).toFixed(0)} simulated s per wall-clock s`)
-    line("speed (2 h session)", `${(7200 / longWallS).toFixed(0)} simulated s per wall-clock s (${n} ticks in ${longWallS.toFixed(2)} s)`)
+    const line = (label: string, value: string) =>
+        console.log(label.padEnd(24) + value)
+    console.log(
+        `${files.length} scenarios, ${f.simS.toFixed(0)} simulated seconds\n`
+    )
+    line(
+        "deepest overshoot",
+        `${f.overshootDeg.toFixed(3)} deg beyond the effective deepest angle (${f.overshootWhere})`
+    )
+    line(
+        "fastest rate",
+        `${f.rateRatio.toFixed(3)} x the rate setting (${f.rateWhere})`
+    )
+    line(
+        "grip-release stop",
+        `${f.stopTravelDeg.toFixed(3)} deg in ${f.stopTimeS.toFixed(2)} s (${f.stopWhere})`
+    )
+    line(
+        "estimator error",
+        `max ${f.estMaxErrDeg.toFixed(3)} deg (${f.estWhere}), RMS ${Math.sqrt(f.estSqSum / f.estCount).toFixed(3)} deg`
+    )
+    line(
+        "speed (scenarios)",
+        `${(f.simS / f.wallS).toFixed(0)} simulated s per wall-clock s`
+    )
+    line(
+        "speed (2 h session)",
+        `${(7200 / longWallS).toFixed(0)} simulated s per wall-clock s (${n} ticks in ${longWallS.toFixed(2)} s)`
+    )
 }
 
 main()

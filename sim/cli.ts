@@ -16,7 +16,12 @@ import { runScenarioOnFirmware } from "./firmware/runner"
 import { runScenario } from "./run"
 import { parseScenario, Scenario, ScenarioError } from "./scenario"
 import { formatSummary, summarize } from "./summary"
-import { openTraceFile, streamTraceWriter, TraceRow, TraceWriter } from "./trace"
+import {
+    openTraceFile,
+    streamTraceWriter,
+    TraceRow,
+    TraceWriter,
+} from "./trace"
 
 export const EXIT_OK = 0
 export const EXIT_BAD_INPUT = 2
@@ -29,15 +34,18 @@ export interface CliIo {
 
 const processIo: CliIo = {
     // process.stdout.write, not fs.writeSync(1): a non-blocking pipe makes writeSync fail with EAGAIN.
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
+    out: text => process.stdout.write(text),
+    err: text => process.stderr.write(text),
 }
 
 /** A problem with what the user gave us: reported in one line, exit 2. */
 class BadInput extends Error {}
 
 /** The whole command; resolves to its exit code. */
-export async function runSimCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+export async function runSimCli(
+    argv: readonly string[],
+    io: CliIo = processIo
+): Promise<number> {
     try {
         return await run(argv, io)
     } catch (e) {
@@ -58,7 +66,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     try {
         args = parseSimArgs(argv)
     } catch (e) {
-        if (e instanceof ArgsError) throw new BadInput("sim: " + e.message + " (usage: " + USAGE + ")")
+        if (e instanceof ArgsError)
+            throw new BadInput("sim: " + e.message + " (usage: " + USAGE + ")")
         throw e
     }
     if (args.help) {
@@ -66,7 +75,10 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
         return EXIT_OK
     }
 
-    const scenario = parseScenario(readScenarioText(args.scenarioPath), args.scenarioPath)
+    const scenario = parseScenario(
+        readScenarioText(args.scenarioPath),
+        args.scenarioPath
+    )
     checkOutputPaths(args)
 
     if (args.firmware) return runOnFirmware(scenario, args, io)
@@ -97,7 +109,7 @@ function openRowSink(args: SimArgs, io: CliIo): RowSink {
 
 function runOnHost(scenario: Scenario, args: SimArgs, io: CliIo): number {
     const sink = openRowSink(args, io)
-    runScenario(scenario, (row) => sink.add(row))
+    runScenario(scenario, row => sink.add(row))
     sink.writer.close()
     finish(scenario, args, io, sink.rows, [])
     return EXIT_OK
@@ -108,11 +120,15 @@ function runOnHost(scenario: Scenario, args: SimArgs, io: CliIo): number {
  * real time (sim/firmware/). If the firmware cannot run, a trace file begun is removed, and what
  * was still buffered for standard output is dropped.
  */
-async function runOnFirmware(scenario: Scenario, args: SimArgs, io: CliIo): Promise<number> {
+async function runOnFirmware(
+    scenario: Scenario,
+    args: SimArgs,
+    io: CliIo
+): Promise<number> {
     const sink = openRowSink(args, io)
     let report
     try {
-        report = await runScenarioOnFirmware(scenario, (row) => sink.add(row))
+        report = await runScenarioOnFirmware(scenario, row => sink.add(row))
     } catch (e) {
         if (args.tracePath !== null) {
             sink.writer.close()
@@ -136,8 +152,15 @@ async function runOnFirmware(scenario: Scenario, args: SimArgs, io: CliIo): Prom
 }
 
 /** The plot, and (when the trace went to a file, so standard output is free) where things went and a summary. */
-function finish(scenario: Scenario, args: SimArgs, io: CliIo, rows: TraceRow[], notes: string[]): void {
-    if (args.plotPath !== null) fs.writeFileSync(args.plotPath, renderPlotSvg(rows, scenario.name))
+function finish(
+    scenario: Scenario,
+    args: SimArgs,
+    io: CliIo,
+    rows: TraceRow[],
+    notes: string[]
+): void {
+    if (args.plotPath !== null)
+        fs.writeFileSync(args.plotPath, renderPlotSvg(rows, scenario.name))
     if (args.tracePath !== null) {
         io.out("trace: " + args.tracePath + " (" + rows.length + " rows)\n")
         if (args.plotPath !== null) io.out("plot:  " + args.plotPath + "\n")
@@ -150,20 +173,37 @@ function readScenarioText(file: string): string {
     try {
         return fs.readFileSync(file, "utf8")
     } catch (e) {
-        throw new BadInput(file + ": cannot read the scenario file (" + describeFsError(e) + ")")
+        throw new BadInput(
+            file +
+                ": cannot read the scenario file (" +
+                describeFsError(e) +
+                ")"
+        )
     }
 }
 
 /** Refuses outputs that would clobber the scenario or each other, or that cannot be written. */
 function checkOutputPaths(args: SimArgs): void {
     const scenario = path.resolve(args.scenarioPath)
-    const outputs = [args.tracePath, args.plotPath].filter((p): p is string => p !== null)
+    const outputs = [args.tracePath, args.plotPath].filter(
+        (p): p is string => p !== null
+    )
     for (const out of outputs) {
-        if (path.resolve(out) === scenario) throw new BadInput(out + ": is the scenario file itself; choose another output file")
+        if (path.resolve(out) === scenario)
+            throw new BadInput(
+                out +
+                    ": is the scenario file itself; choose another output file"
+            )
         checkWritable(out)
     }
-    if (args.tracePath !== null && args.plotPath !== null && path.resolve(args.tracePath) === path.resolve(args.plotPath))
-        throw new BadInput(args.tracePath + ": given as both --trace and --plot")
+    if (
+        args.tracePath !== null &&
+        args.plotPath !== null &&
+        path.resolve(args.tracePath) === path.resolve(args.plotPath)
+    )
+        throw new BadInput(
+            args.tracePath + ": given as both --trace and --plot"
+        )
 }
 
 /** The file need not exist yet, but its folder must, and neither may refuse writing. */
@@ -176,14 +216,17 @@ function checkWritable(file: string): void {
     }
     try {
         if (stat !== null) {
-            if (stat.isDirectory()) throw new BadInput(file + ": is a folder, expected a file name")
+            if (stat.isDirectory())
+                throw new BadInput(file + ": is a folder, expected a file name")
             fs.accessSync(file, fs.constants.W_OK)
         } else {
             fs.accessSync(path.dirname(path.resolve(file)), fs.constants.W_OK)
         }
     } catch (e) {
         if (e instanceof BadInput) throw e
-        throw new BadInput(file + ": cannot write here (" + describeFsError(e) + ")")
+        throw new BadInput(
+            file + ": cannot write here (" + describeFsError(e) + ")"
+        )
     }
 }
 
@@ -192,7 +235,9 @@ function openWriter(tracePath: string | null, io: CliIo): TraceWriter {
     try {
         return openTraceFile(tracePath)
     } catch (e) {
-        throw new BadInput(tracePath + ": cannot write the trace (" + describeFsError(e) + ")")
+        throw new BadInput(
+            tracePath + ": cannot write the trace (" + describeFsError(e) + ")"
+        )
     }
 }
 
@@ -210,13 +255,16 @@ function oneLine(text: string): string {
 }
 
 // Run only when started as a program, so tests can import runSimCli.
-if (process.argv[1] !== undefined && pathToFileURL(path.resolve(process.argv[1])).href === import.meta.url) {
+if (
+    process.argv[1] !== undefined &&
+    pathToFileURL(path.resolve(process.argv[1])).href === import.meta.url
+) {
     // `npm run sim -- x.json | head`: the reader has seen enough; stop quietly, as Unix tools do.
     process.stdout.on("error", (e: NodeJS.ErrnoException) => {
         if (e.code !== "EPIPE") throw e
         process.exit(0)
     })
-    void runSimCli(process.argv.slice(2)).then((code) => {
+    void runSimCli(process.argv.slice(2)).then(code => {
         process.exitCode = code
         // Exit when the work is done, even if a library left a timer behind (jacdac-ts's bus).
         setTimeout(() => process.exit(code), 1000).unref()

@@ -41,7 +41,11 @@ export function createSimTable(s: Scenario): SimTable {
 /** Sees every controller step: what went in and what came out (for recording, e.g. conformance tests). */
 export type StepObserver = (inputs: Inputs, nowMs: number, out: Outputs) => void
 
-export function runScenario(s: Scenario, onRow: (row: TraceRow) => void, observeStep?: StepObserver): void {
+export function runScenario(
+    s: Scenario,
+    onRow: (row: TraceRow) => void,
+    observeStep?: StepObserver
+): void {
     const table = createSimTable(s)
     // The stored settings: what a restarted controller reads back from flash. A copy, so nothing the
     // controller does to its own object can leak into the next power cycle.
@@ -56,7 +60,8 @@ export function runScenario(s: Scenario, onRow: (row: TraceRow) => void, observe
         while (nextEvent < s.events.length && s.events[nextEvent].t <= tS) {
             const event = s.events[nextEvent++]
             applyLevels(levels, event)
-            if (event.fault === "power-cycle") controller = new Controller(copySettings(stored), null)
+            if (event.fault === "power-cycle")
+                controller = new Controller(copySettings(stored), null)
             else if (event.fault === "clear") table.clearFaults()
             else if (event.fault !== null) table.injectFault(event.fault)
         }

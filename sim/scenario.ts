@@ -6,16 +6,47 @@
 // not restated here: they come from the settings schema, the one source of truth.
 
 import { SIM_FAULT_NAMES, SimFaultName } from "./model/faults"
-import { checkSetting, defaultSettings, Settings, userSettingKeys } from "../src/control/settings"
-import { JsonObject, JsonSyntaxError, JsonValue, parseStrictJson } from "./strict-json"
+import {
+    checkSetting,
+    defaultSettings,
+    Settings,
+    userSettingKeys,
+} from "../src/control/settings"
+import {
+    JsonObject,
+    JsonSyntaxError,
+    JsonValue,
+    parseStrictJson,
+} from "./strict-json"
 
 /** The inputs a scenario sets; each keeps its level until set again. */
-export type InputName = "latch" | "deadman" | "up" | "down" | "stop" | "preset" | "home" | "homeSwitch"
-export const INPUT_NAMES: readonly InputName[] = ["latch", "deadman", "up", "down", "stop", "preset", "home", "homeSwitch"]
+export type InputName =
+    | "latch"
+    | "deadman"
+    | "up"
+    | "down"
+    | "stop"
+    | "preset"
+    | "home"
+    | "homeSwitch"
+export const INPUT_NAMES: readonly InputName[] = [
+    "latch",
+    "deadman",
+    "up",
+    "down",
+    "stop",
+    "preset",
+    "home",
+    "homeSwitch",
+]
 
 /** The model's faults plus the two scenario actions that are not faults of the table. */
 export type ScenarioFault = SimFaultName | "power-cycle" | "clear"
-export const SCENARIO_FAULTS: readonly ScenarioFault[] = [...SIM_FAULT_NAMES, "power-cycle", "clear"]
+export const SCENARIO_FAULTS: readonly ScenarioFault[] = [
+    ...SIM_FAULT_NAMES,
+    "power-cycle",
+    "clear",
+]
 
 export type InputLevels = { [K in InputName]?: boolean }
 
@@ -50,7 +81,9 @@ export const MAX_DURATION_S = 7200
 export const DEFAULT_SEED = 1
 
 /** Ranges of the table block. Not settings: they describe the simulated table and its user. */
-const TABLE_RANGES: { [K in keyof TableSetup]: { min: number; max: number; unit: string } } = {
+const TABLE_RANGES: {
+    [K in keyof TableSetup]: { min: number; max: number; unit: string }
+} = {
     startAngleDeg: { min: -85, max: 90, unit: "deg" },
     userMassKg: { min: 30, max: 160, unit: "kg" },
     imuNoise: { min: 0, max: 10, unit: "" },
@@ -66,7 +99,7 @@ export class ScenarioError extends Error {
     constructor(
         readonly file: string,
         readonly place: string,
-        readonly problem: string,
+        readonly problem: string
     ) {
         // One line, whatever a user put in their keys and values.
         super((file + ": " + place + ": " + problem).replace(/[\r\n]+/g, " "))
@@ -81,7 +114,11 @@ export function parseScenario(text: string, fileLabel: string): Scenario {
         root = parseStrictJson(text)
     } catch (e) {
         if (e instanceof JsonSyntaxError)
-            throw new ScenarioError(fileLabel, "line " + e.line + ", column " + e.column, e.problem)
+            throw new ScenarioError(
+                fileLabel,
+                "line " + e.line + ", column " + e.column,
+                e.problem
+            )
         throw e
     }
     return new Validator(fileLabel).scenario(root)
@@ -100,29 +137,49 @@ class Validator {
 
         const durationS = this.number(top, "durationS")
         if (!(durationS > 0 && durationS <= MAX_DURATION_S))
-            this.fail("durationS", durationS + " is out of range 0 < durationS <= " + MAX_DURATION_S)
+            this.fail(
+                "durationS",
+                durationS +
+                    " is out of range 0 < durationS <= " +
+                    MAX_DURATION_S
+            )
 
         let name = this.file
         if (has(top, "name")) {
             const value = top.name
-            if (typeof value !== "string") this.fail("name", "expected text, got " + describe(value))
+            if (typeof value !== "string")
+                this.fail("name", "expected text, got " + describe(value))
             name = value
         }
 
         const seed = has(top, "seed") ? this.seed(top.seed) : DEFAULT_SEED
-        const settings = has(top, "settings") ? this.settings(top.settings) : defaultSettings()
-        const table = this.table(has(top, "table") ? top.table : undefined, settings.homeDeg)
-        if (!has(top, "events")) this.fail("events", "missing (required; [] for none)")
+        const settings = has(top, "settings")
+            ? this.settings(top.settings)
+            : defaultSettings()
+        const table = this.table(
+            has(top, "table") ? top.table : undefined,
+            settings.homeDeg
+        )
+        if (!has(top, "events"))
+            this.fail("events", "missing (required; [] for none)")
         const events = this.events(top.events, durationS)
 
         return { name, durationS, seed, table, settings, events }
     }
 
     private seed(value: JsonValue): number {
-        if (typeof value !== "number") this.fail("seed", "expected an integer, got " + describe(value))
-        if (!Number.isInteger(value)) this.fail("seed", value + " is not an integer")
+        if (typeof value !== "number")
+            this.fail("seed", "expected an integer, got " + describe(value))
+        if (!Number.isInteger(value))
+            this.fail("seed", value + " is not an integer")
         if (!Number.isSafeInteger(value))
-            this.fail("seed", value + " is too large (at most " + Number.MAX_SAFE_INTEGER + " either side of 0)")
+            this.fail(
+                "seed",
+                value +
+                    " is too large (at most " +
+                    Number.MAX_SAFE_INTEGER +
+                    " either side of 0)"
+            )
         return value
     }
 
@@ -142,7 +199,15 @@ class Validator {
             const x = this.number(obj, key, place)
             const range = TABLE_RANGES[key]
             if (!(x >= range.min && x <= range.max))
-                this.fail(place, x + " is out of range " + range.min + ".." + range.max + (range.unit ? " " + range.unit : ""))
+                this.fail(
+                    place,
+                    x +
+                        " is out of range " +
+                        range.min +
+                        ".." +
+                        range.max +
+                        (range.unit ? " " + range.unit : "")
+                )
             table[key] = x
         }
         return table
@@ -155,17 +220,29 @@ class Validator {
         const known = userSettingKeys()
         for (const key of Object.keys(obj)) {
             const place = placeOf("settings", key)
-            if (known.indexOf(key) < 0) this.fail(place, "unknown key (expected one of " + known.join(", ") + ")")
+            if (known.indexOf(key) < 0)
+                this.fail(
+                    place,
+                    "unknown key (expected one of " + known.join(", ") + ")"
+                )
             const error: string | null = checkSetting(key, obj[key])
             // checkSetting names the key first; the place already does, with its path.
-            if (error !== null) this.fail(place, error.startsWith(key + ": ") ? error.slice(key.length + 2) : error)
-            ;(settings as unknown as { [key: string]: JsonValue })[key] = obj[key]
+            if (error !== null)
+                this.fail(
+                    place,
+                    error.startsWith(key + ": ")
+                        ? error.slice(key.length + 2)
+                        : error
+                )
+            ;(settings as unknown as { [key: string]: JsonValue })[key] =
+                obj[key]
         }
         return settings
     }
 
     private events(value: JsonValue, durationS: number): ScenarioEvent[] {
-        if (!Array.isArray(value)) this.fail("events", "expected an array, got " + describe(value))
+        if (!Array.isArray(value))
+            this.fail("events", "expected an array, got " + describe(value))
         const events: ScenarioEvent[] = []
         let previousT = 0
         value.forEach((item, i) => {
@@ -174,14 +251,37 @@ class Validator {
             this.onlyKeys(obj, place, EVENT_KEYS)
 
             const t = this.number(obj, "t", place + ".t")
-            if (t < 0) this.fail(place + ".t", t + " is negative (t is seconds from the start)")
-            if (t < previousT) this.fail(place + ".t", t + " is before the previous event's t " + previousT + " (times must not decrease)")
-            if (t >= durationS) this.fail(place + ".t", t + " is not before durationS " + durationS + " (the event would never happen)")
+            if (t < 0)
+                this.fail(
+                    place + ".t",
+                    t + " is negative (t is seconds from the start)"
+                )
+            if (t < previousT)
+                this.fail(
+                    place + ".t",
+                    t +
+                        " is before the previous event's t " +
+                        previousT +
+                        " (times must not decrease)"
+                )
+            if (t >= durationS)
+                this.fail(
+                    place + ".t",
+                    t +
+                        " is not before durationS " +
+                        durationS +
+                        " (the event would never happen)"
+                )
             previousT = t
 
-            if (!has(obj, "set") && !has(obj, "fault")) this.fail(place, 'expected "set" or "fault" (or both)')
-            const set = has(obj, "set") ? this.levels(obj.set, place + ".set") : {}
-            const fault = has(obj, "fault") ? this.fault(obj.fault, place + ".fault") : null
+            if (!has(obj, "set") && !has(obj, "fault"))
+                this.fail(place, 'expected "set" or "fault" (or both)')
+            const set = has(obj, "set")
+                ? this.levels(obj.set, place + ".set")
+                : {}
+            const fault = has(obj, "fault")
+                ? this.fault(obj.fault, place + ".fault")
+                : null
             events.push({ t, set, fault })
         })
         return events
@@ -191,21 +291,39 @@ class Validator {
         const obj = this.object(value, place)
         const keys = Object.keys(obj)
         // An empty set does nothing; in a hand-written file it is a slip, so say so.
-        if (keys.length === 0) this.fail(place, "is empty (expected one or more of " + INPUT_NAMES.join(", ") + ")")
+        if (keys.length === 0)
+            this.fail(
+                place,
+                "is empty (expected one or more of " +
+                    INPUT_NAMES.join(", ") +
+                    ")"
+            )
         this.onlyKeys(obj, place, INPUT_NAMES)
         const levels: InputLevels = {}
         for (const key of keys as InputName[]) {
             const level = obj[key]
-            if (typeof level !== "boolean") this.fail(place + "." + key, "expected true or false, got " + describe(level))
+            if (typeof level !== "boolean")
+                this.fail(
+                    place + "." + key,
+                    "expected true or false, got " + describe(level)
+                )
             levels[key] = level
         }
         return levels
     }
 
     private fault(value: JsonValue, place: string): ScenarioFault {
-        if (typeof value !== "string") this.fail(place, "expected a fault name, got " + describe(value))
-        const fault = SCENARIO_FAULTS.find((name) => name === value)
-        if (fault === undefined) this.fail(place, describe(value) + " is not a fault (expected one of " + SCENARIO_FAULTS.join(", ") + ")")
+        if (typeof value !== "string")
+            this.fail(place, "expected a fault name, got " + describe(value))
+        const fault = SCENARIO_FAULTS.find(name => name === value)
+        if (fault === undefined)
+            this.fail(
+                place,
+                describe(value) +
+                    " is not a fault (expected one of " +
+                    SCENARIO_FAULTS.join(", ") +
+                    ")"
+            )
         return fault
     }
 
@@ -215,9 +333,17 @@ class Validator {
         return value
     }
 
-    private onlyKeys(obj: JsonObject, parent: string, allowed: readonly string[]): void {
+    private onlyKeys(
+        obj: JsonObject,
+        parent: string,
+        allowed: readonly string[]
+    ): void {
         for (const key of Object.keys(obj)) {
-            if (allowed.indexOf(key) < 0) this.fail(placeOf(parent, key), "unknown key (expected one of " + allowed.join(", ") + ")")
+            if (allowed.indexOf(key) < 0)
+                this.fail(
+                    placeOf(parent, key),
+                    "unknown key (expected one of " + allowed.join(", ") + ")"
+                )
         }
     }
 
@@ -225,7 +351,8 @@ class Validator {
     private number(obj: JsonObject, key: string, place: string = key): number {
         if (!has(obj, key)) this.fail(place, "missing (required)")
         const value = obj[key]
-        if (typeof value !== "number") this.fail(place, "expected a number, got " + describe(value))
+        if (typeof value !== "number")
+            this.fail(place, "expected a number, got " + describe(value))
         return value
     }
 }
@@ -236,8 +363,11 @@ function has(obj: JsonObject, key: string): boolean {
 
 /** `parent.key`, or `parent["odd key"]` when the key is not a plain name. */
 function placeOf(parent: string, key: string): string {
-    if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key)) return parent === "" ? key : parent + "." + key
-    return (parent === "" ? "top level" : parent) + "[" + JSON.stringify(key) + "]"
+    if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key))
+        return parent === "" ? key : parent + "." + key
+    return (
+        (parent === "" ? "top level" : parent) + "[" + JSON.stringify(key) + "]"
+    )
 }
 
 /** A value as a message shows it: strings quoted (and shortened), containers by kind. */

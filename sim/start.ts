@@ -17,19 +17,31 @@ const OUT_DIR = path.join(ROOT, "out")
 const TRACE = path.join(OUT_DIR, "demo.csv")
 const PLOT = path.join(OUT_DIR, "demo.svg")
 
-const scenario = parseScenario(fs.readFileSync(SCENARIO, "utf8"), path.relative(ROOT, SCENARIO))
+const scenario = parseScenario(
+    fs.readFileSync(SCENARIO, "utf8"),
+    path.relative(ROOT, SCENARIO)
+)
 fs.mkdirSync(OUT_DIR, { recursive: true })
 const writer = openTraceFile(TRACE)
 const rows: TraceRow[] = []
-runScenario(scenario, (row) => {
+runScenario(scenario, row => {
     writer.write(row)
     rows.push(row)
 })
 writer.close()
 fs.writeFileSync(PLOT, renderPlotSvg(rows, scenario.name))
 
-console.log("scenario: " + path.relative(process.cwd(), SCENARIO) + " — " + scenario.name)
+console.log(
+    "scenario: " +
+        path.relative(process.cwd(), SCENARIO) +
+        " — " +
+        scenario.name
+)
 console.log("trace:    " + path.relative(process.cwd(), TRACE))
-console.log("plot:     " + path.relative(process.cwd(), PLOT) + " (open it in a browser)")
+console.log(
+    "plot:     " +
+        path.relative(process.cwd(), PLOT) +
+        " (open it in a browser)"
+)
 console.log("")
 process.stdout.write(formatSummary(summarize(rows)))

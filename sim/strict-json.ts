@@ -6,7 +6,8 @@
 // refuses duplicate keys, refuses numbers a double cannot hold, and reports every problem as
 // "line L, column C" plus a short one-line description.
 
-export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject
+export type JsonValue =
+    null | boolean | number | string | JsonValue[] | JsonObject
 export interface JsonObject {
     [key: string]: JsonValue
 }
@@ -15,7 +16,7 @@ export class JsonSyntaxError extends Error {
     constructor(
         readonly line: number,
         readonly column: number,
-        readonly problem: string,
+        readonly problem: string
     ) {
         super("line " + line + ", column " + column + ": " + problem)
     }
@@ -23,11 +24,18 @@ export class JsonSyntaxError extends Error {
 
 /** Parses JSON text; throws JsonSyntaxError. A leading byte-order mark is ignored (editors add it). */
 export function parseStrictJson(text: string): JsonValue {
-    const reader = new Reader(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)
+    const reader = new Reader(
+        text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+    )
     reader.skipSpace()
     const value = reader.readValue()
     reader.skipSpace()
-    if (!reader.atEnd()) reader.fail("unexpected " + reader.describeHere() + " after the end of the JSON value")
+    if (!reader.atEnd())
+        reader.fail(
+            "unexpected " +
+                reader.describeHere() +
+                " after the end of the JSON value"
+        )
     return value
 }
 
@@ -61,14 +69,19 @@ class Reader {
         if (this.atEnd()) return "end of file"
         const ch = this.text[this.pos]
         const code = ch.charCodeAt(0)
-        if (code < 0x20 || code === 0x7f) return "control character U+" + code.toString(16).toUpperCase().padStart(4, "0")
+        if (code < 0x20 || code === 0x7f)
+            return (
+                "control character U+" +
+                code.toString(16).toUpperCase().padStart(4, "0")
+            )
         return "'" + ch + "'"
     }
 
     skipSpace(): void {
         while (!this.atEnd()) {
             const ch = this.text[this.pos]
-            if (ch === " " || ch === "\t" || ch === "\n" || ch === "\r") this.pos++
+            if (ch === " " || ch === "\t" || ch === "\n" || ch === "\r")
+                this.pos++
             else break
         }
     }
@@ -80,15 +93,22 @@ class Reader {
         if (ch === "[") return this.nested(() => this.readArray())
         if (ch === '"') return this.readString()
         if (ch === "-" || (ch >= "0" && ch <= "9")) return this.readNumber()
-        if (this.text.startsWith("true", this.pos)) return this.word("true", true)
-        if (this.text.startsWith("false", this.pos)) return this.word("false", false)
-        if (this.text.startsWith("null", this.pos)) return this.word("null", null)
-        if (ch === "'") this.fail("strings need double quotes, not single quotes")
-        return this.fail("unexpected " + this.describeHere() + ", expected a value")
+        if (this.text.startsWith("true", this.pos))
+            return this.word("true", true)
+        if (this.text.startsWith("false", this.pos))
+            return this.word("false", false)
+        if (this.text.startsWith("null", this.pos))
+            return this.word("null", null)
+        if (ch === "'")
+            this.fail("strings need double quotes, not single quotes")
+        return this.fail(
+            "unexpected " + this.describeHere() + ", expected a value"
+        )
     }
 
     private nested<T>(read: () => T): T {
-        if (++this.depth > MAX_DEPTH) this.fail("nested more than " + MAX_DEPTH + " levels deep")
+        if (++this.depth > MAX_DEPTH)
+            this.fail("nested more than " + MAX_DEPTH + " levels deep")
         const value = read()
         this.depth--
         return value
@@ -100,7 +120,8 @@ class Reader {
     }
 
     private expect(ch: string, what: string): void {
-        if (this.text[this.pos] !== ch) this.fail("expected " + what + ", found " + this.describeHere())
+        if (this.text[this.pos] !== ch)
+            this.fail("expected " + what + ", found " + this.describeHere())
         this.pos++
     }
 
@@ -117,8 +138,12 @@ class Reader {
         for (;;) {
             this.skipSpace()
             if (this.text[this.pos] !== '"') {
-                if (this.text[this.pos] === "}") this.fail("trailing comma before '}'")
-                this.fail("expected a key in double quotes, found " + this.describeHere())
+                if (this.text[this.pos] === "}")
+                    this.fail("trailing comma before '}'")
+                this.fail(
+                    "expected a key in double quotes, found " +
+                        this.describeHere()
+                )
             }
             const keyAt = this.pos
             const key = this.readString()
@@ -127,9 +152,18 @@ class Reader {
             this.skipSpace()
             this.expect(":", "':' after the key")
             this.skipSpace()
-            Object.defineProperty(result, key, { value: this.readValue(), enumerable: true, writable: true, configurable: true })
+            Object.defineProperty(result, key, {
+                value: this.readValue(),
+                enumerable: true,
+                writable: true,
+                configurable: true,
+            })
             this.skipSpace()
-            if (this.atEnd()) this.fail("unexpected end of file inside the object opened here", start)
+            if (this.atEnd())
+                this.fail(
+                    "unexpected end of file inside the object opened here",
+                    start
+                )
             if (this.text[this.pos] === "}") {
                 this.pos++
                 return result
@@ -149,10 +183,15 @@ class Reader {
         }
         for (;;) {
             this.skipSpace()
-            if (this.text[this.pos] === "]") this.fail("trailing comma before ']'")
+            if (this.text[this.pos] === "]")
+                this.fail("trailing comma before ']'")
             result.push(this.readValue())
             this.skipSpace()
-            if (this.atEnd()) this.fail("unexpected end of file inside the array opened here", start)
+            if (this.atEnd())
+                this.fail(
+                    "unexpected end of file inside the array opened here",
+                    start
+                )
             if (this.text[this.pos] === "]") {
                 this.pos++
                 return result
@@ -172,7 +211,8 @@ class Reader {
                 this.pos++
                 return out
             }
-            if (ch.charCodeAt(0) < 0x20) this.fail("line break or control character inside a string")
+            if (ch.charCodeAt(0) < 0x20)
+                this.fail("line break or control character inside a string")
             if (ch !== "\\") {
                 out += ch
                 this.pos++
@@ -185,11 +225,16 @@ class Reader {
                 this.pos += 2
             } else if (esc === "u") {
                 const hex = this.text.slice(this.pos + 2, this.pos + 6)
-                if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail("\\u must be followed by four hex digits")
+                if (!/^[0-9a-fA-F]{4}$/.test(hex))
+                    this.fail("\\u must be followed by four hex digits")
                 out += String.fromCharCode(parseInt(hex, 16))
                 this.pos += 6
             } else {
-                this.fail("unknown escape \\" + (esc === undefined ? "" : esc) + " in a string")
+                this.fail(
+                    "unknown escape \\" +
+                        (esc === undefined ? "" : esc) +
+                        " in a string"
+                )
             }
         }
     }
@@ -203,9 +248,11 @@ class Reader {
         this.pos = start + found[0].length
         // "01" or "1." or "1e": the grammar stopped early and a digit or dot follows.
         const next = this.text[this.pos]
-        if (next !== undefined && /[0-9.eE+\-]/.test(next)) this.fail("malformed number", start)
+        if (next !== undefined && /[0-9.eE+-]/.test(next))
+            this.fail("malformed number", start)
         const value = Number(found[0])
-        if (!Number.isFinite(value)) this.fail("number " + found[0] + " is too large", start)
+        if (!Number.isFinite(value))
+            this.fail("number " + found[0] + " is too large", start)
         return value
     }
 }

@@ -40,26 +40,36 @@ export function summarize(rows: readonly TraceRow[]): Summary {
     let invertedTicks = 0
     const stateTicks: { state: string; ticks: number }[] = []
     for (const row of rows) {
-        if (summary.deepestAngleDeg === null || row.angleDeg > summary.deepestAngleDeg) {
+        if (
+            summary.deepestAngleDeg === null ||
+            row.angleDeg > summary.deepestAngleDeg
+        ) {
             summary.deepestAngleDeg = row.angleDeg
             summary.deepestAtS = row.tS
         }
         const speedDps = Math.abs(row.rateDps)
-        if (summary.fastestRateDps === null || speedDps > summary.fastestRateDps) {
+        if (
+            summary.fastestRateDps === null ||
+            speedDps > summary.fastestRateDps
+        ) {
             summary.fastestRateDps = speedDps
             summary.fastestAtS = row.tS
         }
         // Counted in ticks and multiplied once, so long runs do not gather rounding error.
         if (row.angleDeg > 0) invertedTicks++
-        let entry = stateTicks.find((e) => e.state === row.state)
+        let entry = stateTicks.find(e => e.state === row.state)
         if (!entry) stateTicks.push((entry = { state: row.state, ticks: 0 }))
         entry.ticks++
         for (const name of row.faults) {
-            if (!summary.faults.some((f) => f.name === name)) summary.faults.push({ name, firstS: row.tS })
+            if (!summary.faults.some(f => f.name === name))
+                summary.faults.push({ name, firstS: row.tS })
         }
     }
     summary.invertedS = invertedTicks * TRACE_TICK_S
-    summary.stateTimes = stateTicks.map((e) => ({ state: e.state, s: e.ticks * TRACE_TICK_S }))
+    summary.stateTimes = stateTicks.map(e => ({
+        state: e.state,
+        s: e.ticks * TRACE_TICK_S,
+    }))
     if (rows.length > 0) {
         summary.finalAngleDeg = rows[rows.length - 1].angleDeg
         summary.finalState = rows[rows.length - 1].state
@@ -69,17 +79,43 @@ export function summarize(rows: readonly TraceRow[]): Summary {
 
 export function formatSummary(summary: Summary): string {
     const lines: string[] = []
-    const line = (label: string, text: string) => lines.push(label.padEnd(16) + text)
-    line("duration", fixed(summary.durationS, 2) + " s (" + summary.rows + " ticks)")
+    const line = (label: string, text: string) =>
+        lines.push(label.padEnd(16) + text)
+    line(
+        "duration",
+        fixed(summary.durationS, 2) + " s (" + summary.rows + " ticks)"
+    )
     if (summary.rows === 0) return lines.join("\n") + "\n"
-    line("deepest angle", fixed(summary.deepestAngleDeg!, 1) + " deg at " + fixed(summary.deepestAtS!, 2) + " s")
-    line("fastest rate", fixed(summary.fastestRateDps!, 2) + " deg/s at " + fixed(summary.fastestAtS!, 2) + " s")
+    line(
+        "deepest angle",
+        fixed(summary.deepestAngleDeg!, 1) +
+            " deg at " +
+            fixed(summary.deepestAtS!, 2) +
+            " s"
+    )
+    line(
+        "fastest rate",
+        fixed(summary.fastestRateDps!, 2) +
+            " deg/s at " +
+            fixed(summary.fastestAtS!, 2) +
+            " s"
+    )
     line("time inverted", fixed(summary.invertedS, 2) + " s (angle > 0)")
-    line("ended", fixed(summary.finalAngleDeg!, 1) + " deg, " + summary.finalState)
+    line(
+        "ended",
+        fixed(summary.finalAngleDeg!, 1) + " deg, " + summary.finalState
+    )
     lines.push("time per state")
-    for (const { state, s } of summary.stateTimes) lines.push("  " + state.padEnd(14) + fixed(s, 2).padStart(9) + " s")
+    for (const { state, s } of summary.stateTimes)
+        lines.push("  " + state.padEnd(14) + fixed(s, 2).padStart(9) + " s")
     if (summary.faults.length === 0) line("faults", "none")
-    else line("faults", summary.faults.map((f) => f.name + " at " + fixed(f.firstS, 2) + " s").join(", "))
+    else
+        line(
+            "faults",
+            summary.faults
+                .map(f => f.name + " at " + fixed(f.firstS, 2) + " s")
+                .join(", ")
+        )
     return lines.join("\n") + "\n"
 }
 

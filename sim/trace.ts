@@ -25,7 +25,16 @@ export const TRACE_COLUMNS = [
 ] as const
 export const TRACE_HEADER = TRACE_COLUMNS.join(",")
 
-const STATE_NAMES: readonly StateName[] = ["boot", "idle", "moving", "holding", "deadman", "returning", "fault", "service"]
+const STATE_NAMES: readonly StateName[] = [
+    "boot",
+    "idle",
+    "moving",
+    "holding",
+    "deadman",
+    "returning",
+    "fault",
+    "service",
+]
 
 export interface TraceRow {
     tS: number
@@ -51,7 +60,10 @@ export class TraceNumberError extends Error {}
 
 /** A number as the trace writes it; throws TraceNumberError for NaN and infinities. */
 export function formatTraceNumber(x: number, column = "number"): string {
-    if (!Number.isFinite(x)) throw new TraceNumberError(column + " is " + x + ": a trace number must be finite")
+    if (!Number.isFinite(x))
+        throw new TraceNumberError(
+            column + " is " + x + ": a trace number must be finite"
+        )
     // toFixed switches to exponent notation from 1e21 on; a number that large is a whole number anyway.
     if (Math.abs(x) >= 1e21) return BigInt(x).toString()
     // toFixed rounds the exact binary value: 123.45675 is really 123.456749999..., so it gives 123.4567.
@@ -97,7 +109,7 @@ class ChunkedTraceWriter implements TraceWriter {
 
     constructor(
         private readonly sink: (chunk: string) => void,
-        private readonly done: () => void,
+        private readonly done: () => void
     ) {}
 
     write(row: TraceRow): void {
@@ -120,8 +132,8 @@ class ChunkedTraceWriter implements TraceWriter {
 export function openTraceFile(path: string): TraceWriter {
     const fd = fs.openSync(path, "w")
     return new ChunkedTraceWriter(
-        (chunk) => fs.writeSync(fd, chunk),
-        () => fs.closeSync(fd),
+        chunk => fs.writeSync(fd, chunk),
+        () => fs.closeSync(fd)
     )
 }
 
@@ -136,7 +148,8 @@ export class TraceParseError extends Error {}
 export function parseTrace(csv: string): TraceRow[] {
     const lines = csv.split("\n")
     if (lines[lines.length - 1] === "") lines.pop()
-    if (lines[0] !== TRACE_HEADER) throw new TraceParseError("line 1: expected the header " + TRACE_HEADER)
+    if (lines[0] !== TRACE_HEADER)
+        throw new TraceParseError("line 1: expected the header " + TRACE_HEADER)
     const rows: TraceRow[] = []
     for (let i = 1; i < lines.length; i++) rows.push(parseRow(lines[i], i + 1))
     return rows
@@ -149,21 +162,37 @@ function parseRow(line: string, lineNumber: number): TraceRow {
         throw new TraceParseError("line " + lineNumber + ": " + problem)
     }
     const cells = line.split(",")
-    if (cells.length !== TRACE_COLUMNS.length) fail("expected " + TRACE_COLUMNS.length + " cells, found " + cells.length)
+    if (cells.length !== TRACE_COLUMNS.length)
+        fail(
+            "expected " + TRACE_COLUMNS.length + " cells, found " + cells.length
+        )
     const num = (i: number): number => {
         const cell = cells[i]
-        if (!NUMBER_CELL.test(cell) || cell === "-0") fail(TRACE_COLUMNS[i] + ": " + JSON.stringify(cell) + " is not a trace number")
+        if (!NUMBER_CELL.test(cell) || cell === "-0")
+            fail(
+                TRACE_COLUMNS[i] +
+                    ": " +
+                    JSON.stringify(cell) +
+                    " is not a trace number"
+            )
         return Number(cell)
     }
     const flag = (i: number): boolean => {
-        if (cells[i] !== "0" && cells[i] !== "1") fail(TRACE_COLUMNS[i] + ": expected 0 or 1, found " + JSON.stringify(cells[i]))
+        if (cells[i] !== "0" && cells[i] !== "1")
+            fail(
+                TRACE_COLUMNS[i] +
+                    ": expected 0 or 1, found " +
+                    JSON.stringify(cells[i])
+            )
         return cells[i] === "1"
     }
-    const state = STATE_NAMES.find((name) => name === cells[6])
-    if (state === undefined) fail("state: " + JSON.stringify(cells[6]) + " is not a state")
+    const state = STATE_NAMES.find(name => name === cells[6])
+    if (state === undefined)
+        fail("state: " + JSON.stringify(cells[6]) + " is not a state")
     const faults = cells[7] === "" ? [] : cells[7].split("|")
     for (const fault of faults) {
-        if ((FAULT_NAMES as string[]).indexOf(fault) < 0) fail("faults: " + JSON.stringify(fault) + " is not a fault")
+        if ((FAULT_NAMES as string[]).indexOf(fault) < 0)
+            fail("faults: " + JSON.stringify(fault) + " is not a fault")
     }
     return {
         tS: num(0),

@@ -31,12 +31,6 @@ import { faultsField, tickLine } from "./hw/tickLine"
 
 const SIMULATOR = ds.isSimulator()
 
-/**
- * Stored settings are used everywhere: on the table (flash), and on the simulator, where the VM keeps
- * them in its own flash file and the firmware-in-the-loop harness binds the settings role to the
- * VM's own settings service (a scenario's settings are stored there before the firmware starts).
- */
-const USE_STORED_SETTINGS = true
 /** How long the settings service may take to bind and answer (it binds within ~1 s). */
 const SETTINGS_TIMEOUT_MS = 3000
 /** IMU samples wanted before the first tick (100 ms of data: the sensor is really streaming). */
@@ -69,14 +63,11 @@ let ackWanted = false
  */
 const service = new TableServiceCore({
     save: () => {
-        if (!USE_STORED_SETTINGS) return "this firmware keeps no settings in flash on the simulator"
         saveWanted = true
         return null
     },
     acknowledgeWarnings: () => {
-        // For the progression program (a later issue): until it exists, the acknowledgement limits
-        // nothing. On the simulator it is kept until the program restarts (no flash there).
-        if (USE_STORED_SETTINGS) ackWanted = true
+        ackWanted = true
         return null
     },
 })
@@ -91,14 +82,15 @@ console.log("FW start t=" + ds.millis() + " simulator=" + (SIMULATOR ? 1 : 0))
 const store = new SettingsStore(SETTINGS_TIMEOUT_MS)
 let settings: Settings = defaultSettings()
 let settingsError: string | null = null
-let settingsLoaded = !USE_STORED_SETTINGS
+let settingsLoaded = false
 
 async function loadSettings() {
     const loaded = await store.load()
     settings = loaded.settings
     settingsError = loaded.error
     // The first-use acknowledgement, unless the storage did not answer at all (no second wait).
-    if (store.stored !== null) service.warningsAcknowledged = (await store.loadAcknowledged()) === true
+    if (store.stored !== null)
+        service.warningsAcknowledged = (await store.loadAcknowledged()) === true
     settingsLoaded = true
 }
 
@@ -107,13 +99,22 @@ async function settingsSaver() {
         if (saveWanted) {
             saveWanted = false
             const error = await store.save(copySettings(controller.settings))
-            console.log(error === null ? "settings stored" : "settings not stored: " + error)
-            if (error !== null) service.report("save: settings not stored: " + error)
+            console.log(
+                error === null
+                    ? "settings stored"
+                    : "settings not stored: " + error
+            )
+            if (error !== null)
+                service.report("save: settings not stored: " + error)
         }
         if (ackWanted) {
             ackWanted = false
             const error = await store.saveAcknowledged(true)
-            console.log(error === null ? "warnings acknowledgement stored" : "warnings acknowledgement not stored: " + error)
+            console.log(
+                error === null
+                    ? "warnings acknowledgement stored"
+                    : "warnings acknowledgement not stored: " + error
+            )
             if (error !== null) {
                 service.warningsAcknowledged = false
                 service.report("acknowledge_warnings: not stored: " + error)
@@ -123,28 +124,36 @@ async function settingsSaver() {
     }
 }
 
-if (USE_STORED_SETTINGS) loadSettings.start()
+loadSettings.start()
 
 // 3. Settings loaded, the IMU streaming and every switch's level known, with the motor held off.
 const waitStartMs = ds.millis()
 while (
     !settingsLoaded ||
-    ((io.imu.count() < FIRST_SAMPLES || !io.inputs.allReported()) && ds.millis() - waitStartMs < STARTUP_WAIT_MS)
+    ((io.imu.count() < FIRST_SAMPLES || !io.inputs.allReported()) &&
+        ds.millis() - waitStartMs < STARTUP_WAIT_MS)
 ) {
     await io.motor.apply(0)
     await ds.sleep(TICK_MS)
 }
 io.inputs.prime()
 if (settingsError !== null) console.log("settings: " + settingsError)
-console.log("FW ready t=" + ds.millis() + " imuSamples=" + io.imu.count() + " silentSwitches=" + io.inputs.silent())
+console.log(
+    "FW ready t=" +
+        ds.millis() +
+        " imuSamples=" +
+        io.imu.count() +
+        " silentSwitches=" +
+        io.inputs.silent()
+)
 
 // 4. The control loop.
 let controller = new Controller(settings, settingsError)
 service.ctl = controller
 io.annunciator.start()
-if (USE_STORED_SETTINGS) settingsSaver.start()
+settingsSaver.start()
 /** On the table, defaults used because of a settings error are stored once the fault is acknowledged. */
-let storeAfterAck = USE_STORED_SETTINGS && settingsError !== null
+let storeAfterAck = settingsError !== null
 /** The controller's settings revision last seen: a change (service mode, calibration) is stored. */
 let settingsRevision = 0
 
@@ -172,8 +181,15 @@ while (true) {
     } catch (e) {
         // A thrown step must not leave the motor running (a stopped program would leave the motor
         // server at its last speed): cut it, and start the controller afresh, as after a restart.
-        console.log("ERROR controller.step threw: " + errorText(e) + "; motor off, controller restarted")
-        controller = new Controller(copySettings(controller.settings), storeAfterAck ? settingsError : null)
+        console.log(
+            "ERROR controller.step threw: " +
+                errorText(e) +
+                "; motor off, controller restarted"
+        )
+        controller = new Controller(
+            copySettings(controller.settings),
+            storeAfterAck ? settingsError : null
+        )
         service.ctl = controller
         settingsRevision = 0
     }
@@ -184,7 +200,13 @@ while (true) {
         const faultsNow = faultsField(out.faults)
         if (faultsNow !== faultsShown) {
             faultsShown = faultsNow
-            console.log("FAULTS " + faultsNow + (out.faultReasons.length > 0 ? ": " + out.faultReasons.join("; ") : ""))
+            console.log(
+                "FAULTS " +
+                    faultsNow +
+                    (out.faultReasons.length > 0
+                        ? ": " + out.faultReasons.join("; ")
+                        : "")
+            )
         }
         io.annunciator.report(out.state, out.alarm, out.warning)
         service.feed(out)
@@ -195,14 +217,28 @@ while (true) {
         }
         if (out.settingsRevision !== settingsRevision) {
             settingsRevision = out.settingsRevision
-            if (USE_STORED_SETTINGS) saveWanted = true
+            saveWanted = true
         }
     }
 
     if (nowMs >= nextStatusMs) {
         nextStatusMs = nowMs + STATUS_EVERY_MS
-        console.log("STATUS ticks=" + ticks + " late=" + lateTicks + " maxGapMs=" + maxGapMs + " imuSamples=" + io.imu.count())
-        console.log("STATUS motorWrites=" + io.motor.planner.writes + " motorBound=" + (io.motor.motor.isBound ? 1 : 0))
+        console.log(
+            "STATUS ticks=" +
+                ticks +
+                " late=" +
+                lateTicks +
+                " maxGapMs=" +
+                maxGapMs +
+                " imuSamples=" +
+                io.imu.count()
+        )
+        console.log(
+            "STATUS motorWrites=" +
+                io.motor.planner.writes +
+                " motorBound=" +
+                (io.motor.motor.isBound ? 1 : 0)
+        )
         maxGapMs = 0
     }
 

@@ -13,7 +13,11 @@ describe("the atan2 reference table for the VM", () => {
         let minDeg = 999
         let maxDeg = -999
         for (let i = 0; i < ATAN2_TABLE.length; i += 3) {
-            const [y, x, deg] = [ATAN2_TABLE[i], ATAN2_TABLE[i + 1], ATAN2_TABLE[i + 2]]
+            const [y, x, deg] = [
+                ATAN2_TABLE[i],
+                ATAN2_TABLE[i + 1],
+                ATAN2_TABLE[i + 2],
+            ]
             expect(deg).toBe(Math.atan2(y, x) * (180 / Math.PI)) // as the generator computes it
             minDeg = Math.min(minDeg, deg)
             maxDeg = Math.max(maxDeg, deg)

@@ -19,7 +19,7 @@ const board = JSON.parse(fs.readFileSync(FILE, "utf8"))
 const services: Service[] = board.$services
 
 function service(name: string): Service {
-    const s = services.find((x) => x.name === name)
+    const s = services.find(x => x.name === name)
     if (!s) throw new Error(`no service named ${name}`)
     return s
 }
@@ -30,7 +30,9 @@ describe("board file", () => {
         expect((Number(board.productId) & 0xf0000000) >>> 0).toBe(0x30000000)
         // with a $fwUrl, `devs flash` would flash that firmware unpatched and ignore these pins
         expect(board.$fwUrl).toBeUndefined()
-        expect(board.id === undefined || board.id === "inversion_table_esp32").toBe(true)
+        expect(
+            board.id === undefined || board.id === "inversion_table_esp32"
+        ).toBe(true)
     })
 
     it("has the pin map of hardware.md", () => {
@@ -59,26 +61,58 @@ describe("board file", () => {
     })
 
     it("wires every switch to ground with a pull-up, so a broken wire reads released or open", () => {
-        for (const s of services.filter((x) => x.service === "button")) expect(s.activeHigh, s.name).toBeUndefined()
+        for (const s of services.filter(x => x.service === "button"))
+            expect(s.activeHigh, s.name).toBeUndefined()
         // the native switch service has no pull-up and reads a high (broken) line as closed
-        expect(services.filter((x) => x.service === "switch")).toEqual([])
+        expect(services.filter(x => x.service === "switch")).toEqual([])
     })
 
     it("uses every GPIO once, no strapping pin as an input, and only input-capable pins for input-only GPIOs", () => {
-        const used: number[] = [board.i2c.pinSDA, board.i2c.pinSCL, board.led.pin]
-        for (const s of services) for (const [k, v] of Object.entries(s)) if (k.startsWith("pin")) used.push(v as number)
-        for (const v of Object.values(board.pins)) if (typeof v === "number") used.push(v)
+        const used: number[] = [
+            board.i2c.pinSDA,
+            board.i2c.pinSCL,
+            board.led.pin,
+        ]
+        for (const s of services)
+            for (const [k, v] of Object.entries(s))
+                if (k.startsWith("pin")) used.push(v as number)
+        for (const v of Object.values(board.pins))
+            if (typeof v === "number") used.push(v)
         expect(new Set(used).size).toBe(used.length)
-        const inputs = services.filter((x) => x.service === "button").map((x) => x.pin as number)
+        const inputs = services
+            .filter(x => x.service === "button")
+            .map(x => x.pin as number)
         for (const p of inputs) expect([0, 2, 5, 12, 15]).not.toContain(p)
-        const outputs = [service("motor").pin1, service("motor").pin2, service("motor").pinEnable, service("buzzer").pin]
+        const outputs = [
+            service("motor").pin1,
+            service("motor").pin2,
+            service("motor").pinEnable,
+            service("buzzer").pin,
+        ]
         for (const p of outputs) expect(p as number).toBeLessThan(34) // 34..39 are input-only
     })
 
     it("names the services as the firmware starts them (board.startUp() ... board.startBuzzer())", () => {
-        const names = services.map((s) => s.name).sort()
-        expect(names).toEqual(["buzzer", "down", "grip", "home", "homeSwitch", "latch", "motor", "preset", "stop", "up"])
-        const tableIo = fs.readFileSync(path.join(ROOT, "src", "hw", "tableIo.ts"), "utf8")
-        for (const n of names) expect(tableIo).toContain("board.start" + n[0].toUpperCase() + n.slice(1) + "()")
+        const names = services.map(s => s.name).sort()
+        expect(names).toEqual([
+            "buzzer",
+            "down",
+            "grip",
+            "home",
+            "homeSwitch",
+            "latch",
+            "motor",
+            "preset",
+            "stop",
+            "up",
+        ])
+        const tableIo = fs.readFileSync(
+            path.join(ROOT, "src", "hw", "tableIo.ts"),
+            "utf8"
+        )
+        for (const n of names)
+            expect(tableIo).toContain(
+                "board.start" + n[0].toUpperCase() + n.slice(1) + "()"
+            )
     })
 })

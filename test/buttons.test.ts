@@ -12,7 +12,16 @@ type Buttons = Partial<Pick<Inputs, "up" | "down" | "stop" | "preset" | "home">>
 
 function inputs(b: Buttons): Inputs {
     return {
-        imu: { ok: true, seq: 0, axG: 0, ayG: 0, azG: 1, gxDps: 0, gyDps: 0, gzDps: 0 },
+        imu: {
+            ok: true,
+            seq: 0,
+            axG: 0,
+            ayG: 0,
+            azG: 1,
+            gxDps: 0,
+            gyDps: 0,
+            gzDps: 0,
+        },
         grip: true,
         latch: true,
         up: b.up ?? false,
@@ -146,7 +155,10 @@ describe("ButtonPad: stuck DOWN or PRESET (held more than 60 s)", () => {
         expect(pad.downActive()).toBe(false)
         // released and pressed again
         pad.update(inputs({}), t0 + 10 * STUCK_BUTTON_MS + TICK_MS)
-        pad.update(inputs({ down: true }), t0 + 10 * STUCK_BUTTON_MS + 2 * TICK_MS)
+        pad.update(
+            inputs({ down: true }),
+            t0 + 10 * STUCK_BUTTON_MS + 2 * TICK_MS
+        )
         expect(pad.downActive()).toBe(true)
     })
 
@@ -168,7 +180,10 @@ describe("ButtonPad: stuck DOWN or PRESET (held more than 60 s)", () => {
     it("UP and HOME have no such limit (toward safety)", () => {
         const { pad } = startedPad()
         pad.update(inputs({ up: true, home: true }), 1000)
-        pad.update(inputs({ up: true, home: true }), 1000 + 10 * STUCK_BUTTON_MS)
+        pad.update(
+            inputs({ up: true, home: true }),
+            1000 + 10 * STUCK_BUTTON_MS
+        )
         expect(pad.upActive()).toBe(true)
         expect(pad.up.ignored).toBe(false)
         expect(pad.home.ignored).toBe(false)

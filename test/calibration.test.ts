@@ -2,7 +2,11 @@
 // its measurement, and that only a person at the pad (service mode) can change settings.
 
 import { describe, expect, it } from "vitest"
-import { AXIS_MOVE_DEG, GYRO_MEASURE_MS, LEVEL_MEASURE_MS } from "../src/control/calibration"
+import {
+    AXIS_MOVE_DEG,
+    GYRO_MEASURE_MS,
+    LEVEL_MEASURE_MS,
+} from "../src/control/calibration"
 import { Controller } from "../src/control/controller"
 import { SERVICE_ENTRY_HOLD_MS, TICK_MS } from "../src/control/limits"
 import { defaultSettings } from "../src/control/settings"
@@ -20,10 +24,26 @@ class Rig {
     rate = 0
     mountTiltDeg: number
     gyroBiasDps: number
-    levels = { grip: false, latch: false, up: false, down: false, stop: false, preset: false, home: false, homeSwitch: false }
+    levels = {
+        grip: false,
+        latch: false,
+        up: false,
+        down: false,
+        stop: false,
+        preset: false,
+        home: false,
+        homeSwitch: false,
+    }
     out!: Outputs
 
-    constructor(opts: { angle?: number; mountTiltDeg?: number; gyroBiasDps?: number; reversed?: boolean } = {}) {
+    constructor(
+        opts: {
+            angle?: number
+            mountTiltDeg?: number
+            gyroBiasDps?: number
+            reversed?: boolean
+        } = {}
+    ) {
         this.c = new Controller(defaultSettings(), null)
         this.angle = opts.angle ?? -65
         this.mountTiltDeg = opts.mountTiltDeg ?? 0
@@ -51,7 +71,8 @@ class Rig {
         }
         this.out = this.c.step(inputs, this.t)
         const duty = this.reversed ? -this.out.duty : this.out.duty
-        this.rate = Math.abs(duty) > 0.04 ? (duty - Math.sign(duty) * 0.04) * 15 : 0
+        this.rate =
+            Math.abs(duty) > 0.04 ? (duty - Math.sign(duty) * 0.04) * 15 : 0
         this.angle += this.rate * (TICK_MS / 1000)
         this.t += TICK_MS
         return this.out
@@ -97,7 +118,9 @@ describe("settings and calibration are refused outside service mode", () => {
         r.enterService()
         expect(r.c.setSetting("maxAngleDeg", 30)).toBeNull()
         expect(r.c.settings.maxAngleDeg).toBe(30)
-        expect(r.c.setSetting("maxRateDps", 12)).toBe("maxRateDps: 12 is out of range 1..8 deg/s")
+        expect(r.c.setSetting("maxRateDps", 12)).toBe(
+            "maxRateDps: 12 is out of range 1..8 deg/s"
+        )
         expect(r.c.settings.maxRateDps).toBe(4)
         expect(r.c.setSetting("nonsense", 1)).toMatch(/not a setting/)
         const revision = r.run(TICK_MS).settingsRevision
@@ -185,6 +208,8 @@ describe("calibration steps", () => {
     it("an unknown step is refused with the list of steps", () => {
         const r = new Rig()
         r.enterService()
-        expect(r.c.startCalibration("wobble")).toMatch(/level, gyro, home, axis/)
+        expect(r.c.startCalibration("wobble")).toMatch(
+            /level, gyro, home, axis/
+        )
     })
 })

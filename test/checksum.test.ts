@@ -27,13 +27,18 @@ describe("checksum32 (FNV-1a, 32 bit)", () => {
     })
 
     it("changes with any single-character change of a settings record", () => {
-        const json = '{"maxAngleDeg":45,"maxRateDps":4,"returnRateDps":4,"accelDps2":4,"deadmanGraceS":3,"sessionLimitS":300,"homeDeg":-65,"progression":true}'
+        const json =
+            '{"maxAngleDeg":45,"maxRateDps":4,"returnRateDps":4,"accelDps2":4,"deadmanGraceS":3,"sessionLimitS":300,"homeDeg":-65,"progression":true}'
         const base = checksum32(json)
         for (let i = 0; i < json.length; i++) {
             const code = json.charCodeAt(i)
             for (const flip of [1, 2, 4, 8, 16, 32, 64]) {
-                const changed = json.slice(0, i) + String.fromCharCode(code ^ flip) + json.slice(i + 1)
-                if (checksum32(changed) === base) throw new Error(`collision at ${i} flip ${flip}`)
+                const changed =
+                    json.slice(0, i) +
+                    String.fromCharCode(code ^ flip) +
+                    json.slice(i + 1)
+                if (checksum32(changed) === base)
+                    throw new Error(`collision at ${i} flip ${flip}`)
             }
         }
         expect(checksum32(json.slice(0, -1))).not.toBe(base)

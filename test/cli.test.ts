@@ -23,7 +23,10 @@ function file(name: string, content: string): string {
 }
 
 function sim(...args: string[]) {
-    const result = spawnSync(process.execPath, [TSX, "sim/cli.ts", ...args], { cwd: ROOT, encoding: "utf8" })
+    const result = spawnSync(process.execPath, [TSX, "sim/cli.ts", ...args], {
+        cwd: ROOT,
+        encoding: "utf8",
+    })
     return { code: result.status, stdout: result.stdout, stderr: result.stderr }
 }
 
@@ -31,11 +34,17 @@ function sim(...args: string[]) {
 async function simInProcess(...args: string[]) {
     let stdout = ""
     let stderr = ""
-    const code = await runSimCli(args, { out: (t) => (stdout += t), err: (t) => (stderr += t) })
+    const code = await runSimCli(args, {
+        out: t => (stdout += t),
+        err: t => (stderr += t),
+    })
     return { code, stdout, stderr }
 }
 
-function expectOneLineError(result: { code: number | null; stdout: string; stderr: string }, pattern: RegExp) {
+function expectOneLineError(
+    result: { code: number | null; stdout: string; stderr: string },
+    pattern: RegExp
+) {
     expect(result.code).toBe(2)
     expect(result.stdout).toBe("")
     expect(result.stderr).toMatch(/^[^\n]*\n$/)
@@ -73,20 +82,39 @@ describe("sim as a process", () => {
     })
 
     it("refuses an unknown option with one line and exit 2", () => {
-        expectOneLineError(sim("x.json", "--tracefile", "o.csv"), /^sim: unknown option --tracefile \(usage: npm run sim -- SCENARIO\.json/)
+        expectOneLineError(
+            sim("x.json", "--tracefile", "o.csv"),
+            /^sim: unknown option --tracefile \(usage: npm run sim -- SCENARIO\.json/
+        )
     })
 
     it("refuses an invalid scenario with one line naming the file and the place, and writes nothing", () => {
-        const scenario = file("bad.json", JSON.stringify({ durationS: 5, events: [{ t: 0, set: { down: "yes" } }] }))
+        const scenario = file(
+            "bad.json",
+            JSON.stringify({
+                durationS: 5,
+                events: [{ t: 0, set: { down: "yes" } }],
+            })
+        )
         const trace = path.join(dir, "bad.csv")
         const result = sim(scenario, "--trace", trace)
-        expectOneLineError(result, new RegExp("^" + scenario.replace(/[.\\/]/g, "\\$&") + ': events\\[0\\]\\.set\\.down: expected true or false, got "yes"\\n$'))
+        expectOneLineError(
+            result,
+            new RegExp(
+                "^" +
+                    scenario.replace(/[.\\/]/g, "\\$&") +
+                    ': events\\[0\\]\\.set\\.down: expected true or false, got "yes"\\n$'
+            )
+        )
         expect(fs.existsSync(trace)).toBe(false)
     })
 
     // --firmware runs themselves are in firmware-loop.test.ts: they need the one VM port, in turn.
     it("checks the scenario before starting the firmware: an invalid one is refused, exit 2", () => {
-        const result = sim(file("fw-bad.json", JSON.stringify({ durationS: 0, events: [] })), "--firmware")
+        const result = sim(
+            file("fw-bad.json", JSON.stringify({ durationS: 0, events: [] })),
+            "--firmware"
+        )
         expectOneLineError(result, /fw-bad\.json: durationS: 0 is out of range/)
     })
 })
@@ -101,29 +129,63 @@ describe("sim in-process", () => {
 
     it("writes a plot when asked", async () => {
         const plot = path.join(dir, "p.svg")
-        const result = await simInProcess(file("plot.json", tiny), "--trace", path.join(dir, "p.csv"), "--plot", plot)
+        const result = await simInProcess(
+            file("plot.json", tiny),
+            "--trace",
+            path.join(dir, "p.csv"),
+            "--plot",
+            plot
+        )
         expect(result.code).toBe(0)
         expect(fs.readFileSync(plot, "utf8")).toMatch(/^<svg /)
     })
 
     it("refuses a missing or unreadable scenario file", async () => {
-        expectOneLineError(await simInProcess(path.join(dir, "nope.json")), /nope\.json: cannot read the scenario file \(no such file or folder\)\n$/)
-        expectOneLineError(await simInProcess(dir), /: cannot read the scenario file \(is a folder\)\n$/)
+        expectOneLineError(
+            await simInProcess(path.join(dir, "nope.json")),
+            /nope\.json: cannot read the scenario file \(no such file or folder\)\n$/
+        )
+        expectOneLineError(
+            await simInProcess(dir),
+            /: cannot read the scenario file \(is a folder\)\n$/
+        )
     })
 
     it("refuses a missing value and a missing scenario", async () => {
-        expectOneLineError(await simInProcess("x.json", "--plot"), /^sim: --plot needs a file name \(usage: /)
-        expectOneLineError(await simInProcess(), /^sim: no scenario file given \(usage: /)
+        expectOneLineError(
+            await simInProcess("x.json", "--plot"),
+            /^sim: --plot needs a file name \(usage: /
+        )
+        expectOneLineError(
+            await simInProcess(),
+            /^sim: no scenario file given \(usage: /
+        )
     })
 
     it("refuses outputs that cannot be written or would overwrite the scenario", async () => {
         const scenario = file("keep.json", tiny)
-        expectOneLineError(await simInProcess(scenario, "--trace", path.join(dir, "no-such-folder", "t.csv")), /t\.csv: cannot write here \(no such file or folder\)\n$/)
-        expectOneLineError(await simInProcess(scenario, "--plot", dir), /: is a folder, expected a file name\n$/)
-        expectOneLineError(await simInProcess(scenario, "--trace", scenario), /keep\.json: is the scenario file itself/)
+        expectOneLineError(
+            await simInProcess(
+                scenario,
+                "--trace",
+                path.join(dir, "no-such-folder", "t.csv")
+            ),
+            /t\.csv: cannot write here \(no such file or folder\)\n$/
+        )
+        expectOneLineError(
+            await simInProcess(scenario, "--plot", dir),
+            /: is a folder, expected a file name\n$/
+        )
+        expectOneLineError(
+            await simInProcess(scenario, "--trace", scenario),
+            /keep\.json: is the scenario file itself/
+        )
         expect(fs.readFileSync(scenario, "utf8")).toBe(tiny)
         const same = path.join(dir, "same")
-        expectOneLineError(await simInProcess(scenario, "--trace", same, "--plot", same), /same: given as both --trace and --plot\n$/)
+        expectOneLineError(
+            await simInProcess(scenario, "--trace", same, "--plot", same),
+            /same: given as both --trace and --plot\n$/
+        )
     })
 
     it("prints the usage for --help", async () => {

@@ -7,9 +7,26 @@ import { describe, expect, it } from "vitest"
 import { SETTINGS_SCHEMA, settingKeys } from "../src/control/settings"
 import { FAULT_NAMES } from "../src/control/types"
 import { faultBits } from "../src/service/protocol"
-import { complete, commandNames, helpText, needsTable, parseCommand, parseLine, parseSettingValue, tokenize } from "../sim/console/commands"
+import {
+    complete,
+    commandNames,
+    helpText,
+    needsTable,
+    parseLine,
+    parseSettingValue,
+    tokenize,
+} from "../sim/console/commands"
 import { ConsoleIo, TableConsole } from "../sim/console/console"
-import { EXIT_CODE_TEXT, EXIT_NO_TABLE, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, RefusedError, TableError, UsageError } from "../sim/console/exitCodes"
+import {
+    EXIT_CODE_TEXT,
+    EXIT_NO_TABLE,
+    EXIT_OK,
+    EXIT_REFUSED,
+    EXIT_USAGE,
+    RefusedError,
+    TableError,
+    UsageError,
+} from "../sim/console/exitCodes"
 import { FAULT_MEANINGS } from "../sim/console/faultTable"
 import {
     CSV_HEADER,
@@ -26,7 +43,13 @@ import {
 import { loadHistory, saveHistory } from "../sim/console/interactive"
 import { parseConsoleArgs, runConsole } from "../sim/console/main"
 import { SeqCounter, SEQ_MAX } from "../sim/console/seq"
-import { decodeTelemetry, loadTableSpec, parseCalibrationText, sameSettingValue, SERVICES_JSON } from "../sim/console/table"
+import {
+    decodeTelemetry,
+    loadTableSpec,
+    parseCalibrationText,
+    sameSettingValue,
+    SERVICES_JSON,
+} from "../sim/console/table"
 import { INVERSION_TABLE_SERVICE_CLASS } from "../src/service/protocol"
 import { isYes, warningsText } from "../sim/console/warnings"
 import * as fs from "node:fs"
@@ -51,9 +74,9 @@ function captureIo(): ConsoleIo & { outText: string[]; errText: string[] } {
     return {
         outText,
         errText,
-        out: (t) => outText.push(t),
-        err: (t) => errText.push(t),
-        live: (t) => outText.push(t),
+        out: t => outText.push(t),
+        err: t => errText.push(t),
+        live: t => outText.push(t),
         endLive: () => {},
         ask: null,
     }
@@ -61,16 +84,29 @@ function captureIo(): ConsoleIo & { outText: string[]; errText: string[] } {
 
 describe("tokenize", () => {
     it("splits at blanks, keeps quoted words whole, skips comments", () => {
-        expect(tokenize("  set   maxRateDps\t3 ")).toEqual(["set", "maxRateDps", "3"])
-        expect(tokenize('log "my file.csv" --seconds 2')).toEqual(["log", "my file.csv", "--seconds", "2"])
+        expect(tokenize("  set   maxRateDps\t3 ")).toEqual([
+            "set",
+            "maxRateDps",
+            "3",
+        ])
+        expect(tokenize('log "my file.csv" --seconds 2')).toEqual([
+            "log",
+            "my file.csv",
+            "--seconds",
+            "2",
+        ])
         expect(tokenize("log 'a b'.csv")).toEqual(["log", "a b.csv"])
         expect(tokenize("# settings of the table")).toEqual([])
         expect(tokenize("")).toEqual([])
     })
     it("refuses garbage: control characters, unclosed quotes, huge lines", () => {
-        expect(usageError(() => tokenize("status\u0000"))).toMatch(/unreadable input: character \\x00/)
+        expect(usageError(() => tokenize("status\u0000"))).toMatch(
+            /unreadable input: character \\x00/
+        )
         expect(usageError(() => tokenize("\u001b[A"))).toMatch(/\\x1b/)
-        expect(usageError(() => tokenize("set maxRateDps \ufffd"))).toMatch(/unreadable/)
+        expect(usageError(() => tokenize("set maxRateDps \ufffd"))).toMatch(
+            /unreadable/
+        )
         expect(usageError(() => tokenize('log "open'))).toMatch(/unclosed "/)
         expect(usageError(() => tokenize("x".repeat(5000)))).toMatch(/too long/)
     })
@@ -83,21 +119,64 @@ describe("parseCommand", () => {
         expect(parseLine("help set")).toEqual({ kind: "help", topic: "set" })
         expect(parseLine("? exit")).toEqual({ kind: "help", topic: "quit" })
         expect(parseLine("watch")).toEqual({ kind: "watch", seconds: null })
-        expect(parseLine("watch --seconds 2.5")).toEqual({ kind: "watch", seconds: 2.5 })
-        expect(parseLine("watch --seconds=3")).toEqual({ kind: "watch", seconds: 3 })
+        expect(parseLine("watch --seconds 2.5")).toEqual({
+            kind: "watch",
+            seconds: 2.5,
+        })
+        expect(parseLine("watch --seconds=3")).toEqual({
+            kind: "watch",
+            seconds: 3,
+        })
         expect(parseLine("get")).toEqual({ kind: "get", key: null })
-        expect(parseLine("get maxRateDps")).toEqual({ kind: "get", key: "maxRateDps" })
-        expect(parseLine("set maxRateDps 3")).toEqual({ kind: "set", key: "maxRateDps", value: 3, rounded: false })
-        expect(parseLine("set homeDeg -70.5")).toEqual({ kind: "set", key: "homeDeg", value: -70.5, rounded: false })
-        expect(parseLine("set progression false")).toEqual({ kind: "set", key: "progression", value: false, rounded: false })
-        expect(parseLine("set progression TRUE")).toEqual({ kind: "set", key: "progression", value: true, rounded: false })
-        expect(parseLine("calibrate level")).toEqual({ kind: "calibrate", step: "level" })
-        expect(parseLine("calibrate AXIS")).toEqual({ kind: "calibrate", step: "axis" })
+        expect(parseLine("get maxRateDps")).toEqual({
+            kind: "get",
+            key: "maxRateDps",
+        })
+        expect(parseLine("set maxRateDps 3")).toEqual({
+            kind: "set",
+            key: "maxRateDps",
+            value: 3,
+            rounded: false,
+        })
+        expect(parseLine("set homeDeg -70.5")).toEqual({
+            kind: "set",
+            key: "homeDeg",
+            value: -70.5,
+            rounded: false,
+        })
+        expect(parseLine("set progression false")).toEqual({
+            kind: "set",
+            key: "progression",
+            value: false,
+            rounded: false,
+        })
+        expect(parseLine("set progression TRUE")).toEqual({
+            kind: "set",
+            key: "progression",
+            value: true,
+            rounded: false,
+        })
+        expect(parseLine("calibrate level")).toEqual({
+            kind: "calibrate",
+            step: "level",
+        })
+        expect(parseLine("calibrate AXIS")).toEqual({
+            kind: "calibrate",
+            step: "axis",
+        })
         expect(parseLine("save")).toEqual({ kind: "save" })
         expect(parseLine("defaults")).toEqual({ kind: "defaults" })
         expect(parseLine("report")).toEqual({ kind: "report" })
-        expect(parseLine("log out/t.csv")).toEqual({ kind: "log", file: "out/t.csv", seconds: null })
-        expect(parseLine("log --seconds 5 out/t.csv")).toEqual({ kind: "log", file: "out/t.csv", seconds: 5 })
+        expect(parseLine("log out/t.csv")).toEqual({
+            kind: "log",
+            file: "out/t.csv",
+            seconds: null,
+        })
+        expect(parseLine("log --seconds 5 out/t.csv")).toEqual({
+            kind: "log",
+            file: "out/t.csv",
+            seconds: 5,
+        })
         expect(parseLine("faults")).toEqual({ kind: "faults" })
         expect(parseLine("ack")).toEqual({ kind: "ack", yes: false })
         expect(parseLine("ack --yes")).toEqual({ kind: "ack", yes: true })
@@ -106,35 +185,71 @@ describe("parseCommand", () => {
         expect(parseLine("   ")).toEqual({ kind: "empty" })
     })
     it("refuses unknown commands with a hint", () => {
-        expect(usageError(() => parseLine("frobnicate"))).toBe('unknown command "frobnicate": type help for the list')
-        expect(usageError(() => parseLine("STATUS"))).toMatch(/did you mean status\?/)
-        expect(usageError(() => parseLine("help nothing"))).toMatch(/help: no command "nothing"/)
+        expect(usageError(() => parseLine("frobnicate"))).toBe(
+            'unknown command "frobnicate": type help for the list'
+        )
+        expect(usageError(() => parseLine("STATUS"))).toMatch(
+            /did you mean status\?/
+        )
+        expect(usageError(() => parseLine("help nothing"))).toMatch(
+            /help: no command "nothing"/
+        )
     })
     it("refuses missing and extra arguments", () => {
-        expect(usageError(() => parseLine("set maxRateDps"))).toMatch(/set: needs a key and a value/)
-        expect(usageError(() => parseLine("set"))).toMatch(/needs a key and a value/)
-        expect(usageError(() => parseLine("set maxRateDps 3 4"))).toMatch(/unexpected "4"/)
-        expect(usageError(() => parseLine("status now"))).toMatch(/status: unexpected "now"/)
+        expect(usageError(() => parseLine("set maxRateDps"))).toMatch(
+            /set: needs a key and a value/
+        )
+        expect(usageError(() => parseLine("set"))).toMatch(
+            /needs a key and a value/
+        )
+        expect(usageError(() => parseLine("set maxRateDps 3 4"))).toMatch(
+            /unexpected "4"/
+        )
+        expect(usageError(() => parseLine("status now"))).toMatch(
+            /status: unexpected "now"/
+        )
         expect(usageError(() => parseLine("calibrate"))).toMatch(/which step/)
-        expect(usageError(() => parseLine("calibrate tilt"))).toMatch(/unknown step "tilt" \(steps: level, gyro, home, axis\)/)
+        expect(usageError(() => parseLine("calibrate tilt"))).toMatch(
+            /unknown step "tilt" \(steps: level, gyro, home, axis\)/
+        )
         expect(usageError(() => parseLine("log"))).toMatch(/needs a file name/)
-        expect(usageError(() => parseLine("log a.csv b.csv"))).toMatch(/unexpected "b.csv"/)
-        expect(usageError(() => parseLine("watch --fast"))).toMatch(/unknown option --fast/)
-        expect(usageError(() => parseLine("ack --no"))).toMatch(/unknown option --no/)
+        expect(usageError(() => parseLine("log a.csv b.csv"))).toMatch(
+            /unexpected "b.csv"/
+        )
+        expect(usageError(() => parseLine("watch --fast"))).toMatch(
+            /unknown option --fast/
+        )
+        expect(usageError(() => parseLine("ack --no"))).toMatch(
+            /unknown option --no/
+        )
     })
     it("refuses bad --seconds", () => {
-        expect(usageError(() => parseLine("watch --seconds"))).toMatch(/needs a number/)
-        expect(usageError(() => parseLine("watch --seconds soon"))).toMatch(/"soon" is not a number/)
-        expect(usageError(() => parseLine("watch --seconds 0"))).toMatch(/out of range/)
-        expect(usageError(() => parseLine("watch --seconds -2"))).toMatch(/is not a number|out of range/)
-        expect(usageError(() => parseLine("watch --seconds 1 --seconds 2"))).toMatch(/given twice/)
-        expect(usageError(() => parseLine("log x.csv --seconds 1e9"))).toMatch(/not a number/)
+        expect(usageError(() => parseLine("watch --seconds"))).toMatch(
+            /needs a number/
+        )
+        expect(usageError(() => parseLine("watch --seconds soon"))).toMatch(
+            /"soon" is not a number/
+        )
+        expect(usageError(() => parseLine("watch --seconds 0"))).toMatch(
+            /out of range/
+        )
+        expect(usageError(() => parseLine("watch --seconds -2"))).toMatch(
+            /is not a number|out of range/
+        )
+        expect(
+            usageError(() => parseLine("watch --seconds 1 --seconds 2"))
+        ).toMatch(/given twice/)
+        expect(usageError(() => parseLine("log x.csv --seconds 1e9"))).toMatch(
+            /not a number/
+        )
     })
     it("refuses unknown setting keys, naming the keys", () => {
         const m = usageError(() => parseLine("get maxrate"))
         expect(m).toMatch(/unknown setting "maxrate"/)
         for (const k of settingKeys()) expect(m).toContain(k)
-        expect(usageError(() => parseLine("set maxratedps 3"))).toMatch(/did you mean maxRateDps\?/)
+        expect(usageError(() => parseLine("set maxratedps 3"))).toMatch(
+            /did you mean maxRateDps\?/
+        )
     })
     it("knows which commands need the table", () => {
         expect(needsTable(parseLine("help"))).toBe(false)
@@ -145,32 +260,87 @@ describe("parseCommand", () => {
 
 describe("setting values, checked against the schema", () => {
     it("takes values of the schema's kind within its range", () => {
-        expect(parseSettingValue("maxRateDps", "8")).toEqual({ value: 8, rounded: false })
-        expect(parseSettingValue("maxRateDps", "1")).toEqual({ value: 1, rounded: false })
-        expect(parseSettingValue("maxAngleDeg", "0")).toEqual({ value: 0, rounded: false })
-        expect(parseSettingValue("maxAngleDeg", "-0")).toEqual({ value: 0, rounded: false })
-        expect(parseSettingValue("homeDeg", "-85")).toEqual({ value: -85, rounded: false })
-        expect(parseSettingValue("accelDps2", "5.5")).toEqual({ value: 5.5, rounded: false })
-        expect(parseSettingValue("accelDps2", "+2.")).toEqual({ value: 2, rounded: false })
+        expect(parseSettingValue("maxRateDps", "8")).toEqual({
+            value: 8,
+            rounded: false,
+        })
+        expect(parseSettingValue("maxRateDps", "1")).toEqual({
+            value: 1,
+            rounded: false,
+        })
+        expect(parseSettingValue("maxAngleDeg", "0")).toEqual({
+            value: 0,
+            rounded: false,
+        })
+        expect(parseSettingValue("maxAngleDeg", "-0")).toEqual({
+            value: 0,
+            rounded: false,
+        })
+        expect(parseSettingValue("homeDeg", "-85")).toEqual({
+            value: -85,
+            rounded: false,
+        })
+        expect(parseSettingValue("accelDps2", "5.5")).toEqual({
+            value: 5.5,
+            rounded: false,
+        })
+        expect(parseSettingValue("accelDps2", "+2.")).toEqual({
+            value: 2,
+            rounded: false,
+        })
         // Rounded as the table rounds a written value (Math.round to 0.01: half up).
-        expect(parseSettingValue("gyroBiasDps", "-0.125")).toEqual({ value: -0.12, rounded: true })
-        expect(parseSettingValue("accelOffsetDeg", "1.005")).toEqual({ value: Math.round(1.005 * 100) / 100, rounded: true })
+        expect(parseSettingValue("gyroBiasDps", "-0.125")).toEqual({
+            value: -0.12,
+            rounded: true,
+        })
+        expect(parseSettingValue("accelOffsetDeg", "1.005")).toEqual({
+            value: Math.round(1.005 * 100) / 100,
+            rounded: true,
+        })
     })
     it("refuses out-of-range values with key, value and range (every number setting, both ends)", () => {
-        for (const spec of SETTINGS_SCHEMA.filter((s) => s.kind === "number")) {
+        for (const spec of SETTINGS_SCHEMA.filter(s => s.kind === "number")) {
             const unit = spec.unit ? " " + spec.unit : ""
-            expect(usageError(() => parseLine(`set ${spec.key} ${spec.max + 1}`))).toBe(`${spec.key}: ${spec.max + 1} is out of range ${spec.min}..${spec.max}${unit}`)
-            expect(usageError(() => parseLine(`set ${spec.key} ${spec.min - 0.5}`))).toBe(`${spec.key}: ${spec.min - 0.5} is out of range ${spec.min}..${spec.max}${unit}`)
+            expect(
+                usageError(() => parseLine(`set ${spec.key} ${spec.max + 1}`))
+            ).toBe(
+                `${spec.key}: ${spec.max + 1} is out of range ${spec.min}..${spec.max}${unit}`
+            )
+            expect(
+                usageError(() => parseLine(`set ${spec.key} ${spec.min - 0.5}`))
+            ).toBe(
+                `${spec.key}: ${spec.min - 0.5} is out of range ${spec.min}..${spec.max}${unit}`
+            )
         }
         // Judged as typed: 8.004 would round to 8.00, but it is not in 1..8.
-        expect(usageError(() => parseLine("set maxRateDps 8.004"))).toMatch(/8.004 is out of range 1..8 deg\/s/)
+        expect(usageError(() => parseLine("set maxRateDps 8.004"))).toMatch(
+            /8.004 is out of range 1..8 deg\/s/
+        )
     })
     it("refuses wrong types", () => {
-        expect(usageError(() => parseLine("set maxRateDps fast"))).toBe('maxRateDps: "fast" is not a number (range 1..8 deg/s)')
-        for (const bad of ["3deg", "0x3", "1e1", "NaN", "Infinity", "", "3,5", "--3", "."])
-            expect(usageError(() => parseSettingValue("maxRateDps", bad))).toMatch(/is not a number/)
-        expect(usageError(() => parseLine("set progression 1"))).toBe('progression: "1" is not allowed, expected true/false')
-        expect(usageError(() => parseLine("set progression yes"))).toMatch(/expected true\/false/)
+        expect(usageError(() => parseLine("set maxRateDps fast"))).toBe(
+            'maxRateDps: "fast" is not a number (range 1..8 deg/s)'
+        )
+        for (const bad of [
+            "3deg",
+            "0x3",
+            "1e1",
+            "NaN",
+            "Infinity",
+            "",
+            "3,5",
+            "--3",
+            ".",
+        ])
+            expect(
+                usageError(() => parseSettingValue("maxRateDps", bad))
+            ).toMatch(/is not a number/)
+        expect(usageError(() => parseLine("set progression 1"))).toBe(
+            'progression: "1" is not allowed, expected true/false'
+        )
+        expect(usageError(() => parseLine("set progression yes"))).toMatch(
+            /expected true\/false/
+        )
     })
 })
 
@@ -180,7 +350,10 @@ describe("completion", () => {
         expect(complete("ca")).toEqual([["calibrate"], "ca"])
         expect(complete("st")).toEqual([["status"], "st"])
         expect(complete("s")[0]).toEqual(["save", "set", "status"])
-        expect(complete("get max")).toEqual([["maxAngleDeg", "maxRateDps"], "max"])
+        expect(complete("get max")).toEqual([
+            ["maxAngleDeg", "maxRateDps"],
+            "max",
+        ])
         expect(complete("set ")[0]).toEqual(settingKeys())
         expect(complete("set progression ")).toEqual([["true", "false"], ""])
         expect(complete("set maxRateDps ")).toEqual([[], ""])
@@ -195,7 +368,8 @@ describe("help", () => {
     it("lists every command and the exit codes", () => {
         const text = helpText(null)
         for (const name of commandNames()) expect(text).toContain(name)
-        for (const [code, meaning] of EXIT_CODE_TEXT) expect(text).toContain(`${code}  ${meaning}`)
+        for (const [code, meaning] of EXIT_CODE_TEXT)
+            expect(text).toContain(`${code}  ${meaning}`)
         expect(text).toContain("npx devs devtools --serial")
     })
     it("explains one command; set lists every setting with its range", () => {
@@ -209,7 +383,9 @@ describe("help", () => {
 
 describe("exit codes", () => {
     it("are 0 done, 1 refused, 2 usage, 3 no table", () => {
-        expect([EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_NO_TABLE]).toEqual([0, 1, 2, 3])
+        expect([EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_NO_TABLE]).toEqual([
+            0, 1, 2, 3,
+        ])
         expect(new RefusedError("x").exitCode).toBe(1)
         expect(new UsageError("x").exitCode).toBe(2)
         expect(new TableError("a\nb").exitCode).toBe(3)
@@ -283,25 +459,54 @@ describe("formatter", () => {
         expect(text).toMatch(/^calibration +home: done: home angle -65 deg$/m)
         expect(text).toMatch(/^warnings +NOT acknowledged/m)
         expect(text).not.toMatch(/last refusal/)
-        const faulty = formatStatus({ ...STATUS, faults: ["imu", "latch"], state: "fault", faultReasons: "imu: no sample", lastError: "seq 4 save: no", warningsAcknowledged: true })
+        const faulty = formatStatus({
+            ...STATUS,
+            faults: ["imu", "latch"],
+            state: "fault",
+            faultReasons: "imu: no sample",
+            lastError: "seq 4 save: no",
+            warningsAcknowledged: true,
+        })
         expect(faulty).toMatch(/^faults +imu, latch/m)
         expect(faulty).toMatch(/^fault reasons +imu: no sample$/m)
         expect(faulty).toMatch(/^last refusal +seq 4 save: no$/m)
         expect(faulty).toMatch(/^warnings +acknowledged$/m)
     })
     it("settings with units, ranges and defaults", () => {
-        const text = formatSettings({ maxRateDps: 3, progression: false, homeDeg: -64.99 })
-        expect(text).toMatch(/maxRateDps +3 deg\/s +range 1\.\.8 deg\/s +default 4 +tilt rate going deeper/)
-        expect(text).toMatch(/progression +false +range true\/false +default true/)
+        const text = formatSettings({
+            maxRateDps: 3,
+            progression: false,
+            homeDeg: -64.99,
+        })
+        expect(text).toMatch(
+            /maxRateDps +3 deg\/s +range 1\.\.8 deg\/s +default 4 +tilt rate going deeper/
+        )
+        expect(text).toMatch(
+            /progression +false +range true\/false +default true/
+        )
         expect(text).toMatch(/homeDeg +-64\.99 deg/)
         expect(text).toMatch(/maxAngleDeg +\? /)
         expect(formatSetting("maxRateDps", 3)).toBe("maxRateDps = 3 deg/s")
         expect(formatSetting("progression", true)).toBe("progression = true")
     })
     it("report lines parse back into the same set commands", () => {
-        const values = { maxAngleDeg: 30, maxRateDps: 3.5, returnRateDps: 4, accelDps2: 4, deadmanGraceS: 3, sessionLimitS: 300, homeDeg: -65, progression: false, accelOffsetDeg: -0.25, gyroBiasDps: 0.71 }
+        const values = {
+            maxAngleDeg: 30,
+            maxRateDps: 3.5,
+            returnRateDps: 4,
+            accelDps2: 4,
+            deadmanGraceS: 3,
+            sessionLimitS: 300,
+            homeDeg: -65,
+            progression: false,
+            accelOffsetDeg: -0.25,
+            gyroBiasDps: 0.71,
+        }
         const text = formatReport(values, ["header"])
-        const commands = text.split("\n").map(parseLine).filter((c) => c.kind !== "empty")
+        const commands = text
+            .split("\n")
+            .map(parseLine)
+            .filter(c => c.kind !== "empty")
         expect(commands).toHaveLength(SETTINGS_SCHEMA.length)
         for (const c of commands) {
             expect(c.kind).toBe("set")
@@ -310,23 +515,36 @@ describe("formatter", () => {
     })
     it("faults with their meaning from the fault table and the table's reason", () => {
         expect(formatFaults([], "")).toBe("No active faults.")
-        const text = formatFaults(["imu", "latch"], "imu: no fresh IMU sample for 120 ms; latch: latch opened at 12 deg")
+        const text = formatFaults(
+            ["imu", "latch"],
+            "imu: no fresh IMU sample for 120 ms; latch: latch opened at 12 deg"
+        )
         expect(text).toContain("imu: " + FAULT_MEANINGS.imu)
         expect(text).toContain("the table says: no fresh IMU sample for 120 ms")
         expect(text).toContain("latch: the strap latch opened away from home")
         expect(text).toContain("STOP is pressed at home")
     })
     it("every fault of the controller has a meaning", () => {
-        for (const f of FAULT_NAMES) expect(FAULT_MEANINGS[f].length).toBeGreaterThan(10)
-        expect(Object.keys(FAULT_MEANINGS).sort()).toEqual([...FAULT_NAMES].sort())
+        for (const f of FAULT_NAMES)
+            expect(FAULT_MEANINGS[f].length).toBeGreaterThan(10)
+        expect(Object.keys(FAULT_MEANINGS).sort()).toEqual(
+            [...FAULT_NAMES].sort()
+        )
     })
     it("the watch line has a fixed layout", () => {
         const a = watchLine(TELEMETRY)
-        const b = watchLine({ ...TELEMETRY, angleDeg: 45.04, rateDps: 3.96, state: "moving" })
+        const b = watchLine({
+            ...TELEMETRY,
+            angleDeg: 45.04,
+            rateDps: 3.96,
+            state: "moving",
+        })
         expect(a).toContain("angle  -65.0 deg")
         expect(a).toContain("grip held")
         expect(b.length).toBe(a.length)
-        expect(watchLine({ ...TELEMETRY, faults: ["stall"], alarm: true })).toMatch(/faults stall .*ALARM$/)
+        expect(
+            watchLine({ ...TELEMETRY, faults: ["stall"], alarm: true })
+        ).toMatch(/faults stall .*ALARM$/)
     })
     it("CSV rows match the header", () => {
         const row = csvRow(1.23456, { ...TELEMETRY, faults: ["imu", "stall"] })
@@ -337,17 +555,46 @@ describe("formatter", () => {
 
 describe("decoding the table's registers", () => {
     it("telemetry fields in the service's order", () => {
-        const t = decodeTelemetry([10.5, 15, 2, 3.5, faultBits(["latch", "stall"]), 2, 0b1011])
-        expect(t).toEqual({ angleDeg: 10.5, targetDeg: 15, rateDps: 2, sessionInvertedS: 3.5, faults: ["latch", "stall"], state: "moving", latch: true, grip: true, warning: false, alarm: true })
-        expect(decodeTelemetry([0, 0, 0, 0, 0, 99, 0]).state).toMatch(/unknown state 99/)
+        const t = decodeTelemetry([
+            10.5,
+            15,
+            2,
+            3.5,
+            faultBits(["latch", "stall"]),
+            2,
+            0b1011,
+        ])
+        expect(t).toEqual({
+            angleDeg: 10.5,
+            targetDeg: 15,
+            rateDps: 2,
+            sessionInvertedS: 3.5,
+            faults: ["latch", "stall"],
+            state: "moving",
+            latch: true,
+            grip: true,
+            warning: false,
+            alarm: true,
+        })
+        expect(decodeTelemetry([0, 0, 0, 0, 0, 99, 0]).state).toMatch(
+            /unknown state 99/
+        )
     })
     it("the calibration text", () => {
-        expect(parseCalibrationText("level: refused: the table reads -65 deg, not flat: lock it flat")).toEqual({
+        expect(
+            parseCalibrationText(
+                "level: refused: the table reads -65 deg, not flat: lock it flat"
+            )
+        ).toEqual({
             step: "level",
             status: "refused",
             message: "the table reads -65 deg, not flat: lock it flat",
         })
-        expect(parseCalibrationText("gyro: running: measuring")).toEqual({ step: "gyro", status: "running", message: "measuring" })
+        expect(parseCalibrationText("gyro: running: measuring")).toEqual({
+            step: "gyro",
+            status: "running",
+            message: "measuring",
+        })
         expect(parseCalibrationText("")).toBeNull()
     })
     it("values compare to the table's resolution", () => {
@@ -367,13 +614,29 @@ describe("the table's service specification (services.json)", () => {
         try {
             const missing = path.join(dir, "none.json")
             expect(() => loadTableSpec(missing)).toThrow(TableError)
-            expect(() => loadTableSpec(missing)).toThrow(/run npm run build:firmware/)
+            expect(() => loadTableSpec(missing)).toThrow(
+                /run npm run build:firmware/
+            )
             const other = path.join(dir, "other.json")
-            fs.writeFileSync(other, JSON.stringify([{ shortId: "somethingelse", classIdentifier: 1 }]))
-            expect(() => loadTableSpec(other)).toThrow(/does not describe the table's service/)
+            fs.writeFileSync(
+                other,
+                JSON.stringify([
+                    { shortId: "somethingelse", classIdentifier: 1 },
+                ])
+            )
+            expect(() => loadTableSpec(other)).toThrow(
+                /does not describe the table's service/
+            )
             const stale = path.join(dir, "stale.json")
-            fs.writeFileSync(stale, JSON.stringify([{ shortId: "inversiontable", classIdentifier: 0x1234 }]))
-            expect(() => loadTableSpec(stale)).toThrow(/gives the table's service class 0x1234/)
+            fs.writeFileSync(
+                stale,
+                JSON.stringify([
+                    { shortId: "inversiontable", classIdentifier: 0x1234 },
+                ])
+            )
+            expect(() => loadTableSpec(stale)).toThrow(
+                /gives the table's service class 0x1234/
+            )
             fs.writeFileSync(stale, "{ not json")
             expect(() => loadTableSpec(stale)).toThrow(/cannot read/)
         } finally {
@@ -394,21 +657,43 @@ describe("first-use warnings", () => {
     it("only yes acknowledges", () => {
         expect(isYes("yes")).toBe(true)
         expect(isYes("  YES ")).toBe(true)
-        for (const no of ["y", "no", "", "yes please", null]) expect(isYes(no)).toBe(false)
+        for (const no of ["y", "no", "", "yes please", null])
+            expect(isYes(no)).toBe(false)
     })
 })
 
 describe("the command line", () => {
     it("takes --sim anywhere and --help as help", () => {
-        expect(parseConsoleArgs(["--sim", "status"])).toEqual({ sim: true, words: ["status"] })
-        expect(parseConsoleArgs(["set", "maxRateDps", "3", "--sim"])).toEqual({ sim: true, words: ["set", "maxRateDps", "3"] })
+        expect(parseConsoleArgs(["--sim", "status"])).toEqual({
+            sim: true,
+            words: ["status"],
+        })
+        expect(parseConsoleArgs(["set", "maxRateDps", "3", "--sim"])).toEqual({
+            sim: true,
+            words: ["set", "maxRateDps", "3"],
+        })
         expect(parseConsoleArgs([])).toEqual({ sim: false, words: [] })
-        expect(parseConsoleArgs(["--help"])).toEqual({ sim: false, words: ["help"] })
-        expect(usageError(() => parseConsoleArgs(["--port", "9"]))).toMatch(/unknown option --port/)
-        expect(usageError(() => parseConsoleArgs(["status\u0007"]))).toMatch(/unreadable/)
+        expect(parseConsoleArgs(["--help"])).toEqual({
+            sim: false,
+            words: ["help"],
+        })
+        expect(usageError(() => parseConsoleArgs(["--port", "9"]))).toMatch(
+            /unknown option --port/
+        )
+        expect(usageError(() => parseConsoleArgs(["status\u0007"]))).toMatch(
+            /unreadable/
+        )
     })
     it("bad usage exits 2 with one line and connects to nothing", async () => {
-        for (const argv of [["frob"], ["set", "maxRateDps", "12"], ["set", "maxRateDps", "x"], ["get", "nope"], ["calibrate"], ["--bogus"], ["ack", "--maybe"]]) {
+        for (const argv of [
+            ["frob"],
+            ["set", "maxRateDps", "12"],
+            ["set", "maxRateDps", "x"],
+            ["get", "nope"],
+            ["calibrate"],
+            ["--bogus"],
+            ["ack", "--maybe"],
+        ]) {
             const io = captureIo()
             const t0 = performance.now()
             expect(await runConsole(argv, { io })).toBe(EXIT_USAGE)
@@ -420,20 +705,32 @@ describe("the command line", () => {
     it("help needs no table", async () => {
         const io = captureIo()
         expect(await runConsole(["help", "calibrate"], { io })).toBe(EXIT_OK)
-        expect(io.outText.join("\n")).toContain("calibrate level|gyro|home|axis")
+        expect(io.outText.join("\n")).toContain(
+            "calibrate level|gyro|home|axis"
+        )
     })
     it("one-shot ack without --yes records nothing (exit 2)", async () => {
         const io = captureIo()
-        const console = new TableConsole(() => Promise.reject(new TableError("must not be reached")), io)
+        const console = new TableConsole(
+            () => Promise.reject(new TableError("must not be reached")),
+            io
+        )
         expect(await console.run({ kind: "ack", yes: false })).toBe(EXIT_USAGE)
         expect(io.outText.join("\n")).toMatch(/glaucoma/)
-        expect(io.errText).toEqual(["ack: nothing recorded: after reading the warnings, run ack --yes"])
+        expect(io.errText).toEqual([
+            "ack: nothing recorded: after reading the warnings, run ack --yes",
+        ])
     })
     it("interactive ack answered with anything but yes records nothing", async () => {
         const io = { ...captureIo(), ask: async () => "no" }
-        const console = new TableConsole(() => Promise.reject(new TableError("must not be reached")), io)
+        const console = new TableConsole(
+            () => Promise.reject(new TableError("must not be reached")),
+            io
+        )
         expect(await console.run({ kind: "ack", yes: false })).toBe(EXIT_OK)
-        expect(io.outText.at(-1)).toBe("Not acknowledged: nothing was recorded on the table.")
+        expect(io.outText.at(-1)).toBe(
+            "Not acknowledged: nothing was recorded on the table."
+        )
     })
 })
 
@@ -446,7 +743,10 @@ describe("history", () => {
             saveHistory(file, ["c", "b", "a"], 2)
             expect(fs.readFileSync(file, "utf8")).toBe("b\nc\n")
             expect(loadHistory(file)).toEqual(["c", "b"])
-            fs.writeFileSync(file, Array.from({ length: 10 }, (_, i) => `l${i}`).join("\n"))
+            fs.writeFileSync(
+                file,
+                Array.from({ length: 10 }, (_, i) => `l${i}`).join("\n")
+            )
             expect(loadHistory(file, 3)).toEqual(["l9", "l8", "l7"])
         } finally {
             fs.rmSync(dir, { recursive: true, force: true })

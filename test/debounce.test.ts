@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest"
 import { DEBOUNCE_TICKS, Debouncer, rawLevel } from "../src/hw/debounce"
 
 function feed(d: Debouncer, levels: boolean[]): boolean[] {
-    return levels.map((l) => d.update(l))
+    return levels.map(l => d.update(l))
 }
 
 describe("Debouncer", () => {
@@ -22,14 +22,33 @@ describe("Debouncer", () => {
 
     it("ignores a one-tick glitch either way", () => {
         const d = new Debouncer(2)
-        expect(feed(d, [true, false, true, false, false])).toEqual([false, false, false, false, false])
+        expect(feed(d, [true, false, true, false, false])).toEqual([
+            false,
+            false,
+            false,
+            false,
+            false,
+        ])
         feed(d, [true, true])
-        expect(feed(d, [false, true, false, true, true])).toEqual([true, true, true, true, true])
+        expect(feed(d, [false, true, false, true, true])).toEqual([
+            true,
+            true,
+            true,
+            true,
+            true,
+        ])
     })
 
     it("restarts the count when the raw level flips back", () => {
         const d = new Debouncer(3)
-        expect(feed(d, [true, true, false, true, true, true])).toEqual([false, false, false, false, false, true])
+        expect(feed(d, [true, true, false, true, true, true])).toEqual([
+            false,
+            false,
+            false,
+            false,
+            false,
+            true,
+        ])
     })
 
     it("with one tick follows the raw level at once", () => {
@@ -42,7 +61,13 @@ describe("Debouncer", () => {
         const d = new Debouncer(2)
         d.prime(true)
         expect(d.level).toBe(true)
-        expect(feed(d, [true, false, true, false, false])).toEqual([true, true, true, true, false])
+        expect(feed(d, [true, false, true, false, false])).toEqual([
+            true,
+            true,
+            true,
+            true,
+            false,
+        ])
         d.prime(false)
         expect(d.update(true)).toBe(false)
     })

@@ -3,7 +3,11 @@
 // filter's documented design (tuning.ts), not read off a run: each says where it comes from.
 
 import { describe, expect, it } from "vitest"
-import { AngleEstimator, accelAngleDeg, filterGain } from "../src/control/estimator"
+import {
+    AngleEstimator,
+    accelAngleDeg,
+    filterGain,
+} from "../src/control/estimator"
 import { TICK_MS } from "../src/control/limits"
 import {
     BIAS_TRACK_TAU_S,
@@ -38,8 +42,8 @@ interface Profile {
 
 /** The usual table move: a slow sine between -65 and 45, peak rate 110 * pi / 40 = 8.6 deg/s. */
 const SINE: Profile = {
-    angle: (t) => -10 + 55 * Math.sin((2 * Math.PI * t) / 40),
-    rate: (t) => 55 * ((2 * Math.PI) / 40) * Math.cos((2 * Math.PI * t) / 40),
+    angle: t => -10 + 55 * Math.sin((2 * Math.PI * t) / 40),
+    rate: t => 55 * ((2 * Math.PI) / 40) * Math.cos((2 * Math.PI * t) / 40),
 }
 
 function still(a: number): Profile {
@@ -61,7 +65,16 @@ interface Run {
 function run(
     p: Profile,
     durationS: number,
-    opts: { seed?: number; accelNoiseG?: number; gyroNoiseDps?: number; biasDps?: number; still?: boolean; settleS?: number; bootN?: number; est?: AngleEstimator },
+    opts: {
+        seed?: number
+        accelNoiseG?: number
+        gyroNoiseDps?: number
+        biasDps?: number
+        still?: boolean
+        settleS?: number
+        bootN?: number
+        est?: AngleEstimator
+    }
 ): Run {
     const r = rng(opts.seed ?? 1)
     const est = opts.est ?? new AngleEstimator()
@@ -72,13 +85,19 @@ function run(
         const a = p.angle(t) * D2R
         const ax = Math.sin(a) + nA * gauss(r)
         const az = Math.cos(a) + nA * gauss(r)
-        return { accelDeg: accelAngleDeg(ax, az), gyro: p.rate(t) + bias + nG * gauss(r) }
+        return {
+            accelDeg: accelAngleDeg(ax, az),
+            gyro: p.rate(t) + bias + nG * gauss(r),
+        }
     }
     // Boot: the motor is off and the table still at the profile's starting angle.
     const bootN = opts.bootN ?? 0
     for (let i = 0; i < bootN; i++) {
         const a = p.angle(0) * D2R
-        const accelDeg = accelAngleDeg(Math.sin(a) + nA * gauss(r), Math.cos(a) + nA * gauss(r))
+        const accelDeg = accelAngleDeg(
+            Math.sin(a) + nA * gauss(r),
+            Math.cos(a) + nA * gauss(r)
+        )
         est.bootSample(accelDeg, bias + nG * gauss(r))
     }
     let maxErr = 0
@@ -96,7 +115,11 @@ function run(
             n++
         }
     }
-    return { est, maxErrDeg: maxErr, rmsErrDeg: Math.sqrt(sumSq / Math.max(1, n)) }
+    return {
+        est,
+        maxErrDeg: maxErr,
+        rmsErrDeg: Math.sqrt(sumSq / Math.max(1, n)),
+    }
 }
 
 describe("accelAngleDeg conventions (types.ts axes)", () => {
@@ -104,14 +127,22 @@ describe("accelAngleDeg conventions (types.ts axes)", () => {
         expect(accelAngleDeg(0, 1)).toBe(0)
         expect(accelAngleDeg(1, 0)).toBe(90)
         expect(accelAngleDeg(-1, 0)).toBe(-90)
-        expect(accelAngleDeg(Math.sin(-65 * D2R), Math.cos(-65 * D2R))).toBeCloseTo(-65, 6)
-        expect(accelAngleDeg(Math.sin(45 * D2R), Math.cos(45 * D2R))).toBeCloseTo(45, 6)
-        expect(accelAngleDeg(Math.sin(15 * D2R), Math.cos(15 * D2R))).toBeCloseTo(15, 6)
+        expect(
+            accelAngleDeg(Math.sin(-65 * D2R), Math.cos(-65 * D2R))
+        ).toBeCloseTo(-65, 6)
+        expect(
+            accelAngleDeg(Math.sin(45 * D2R), Math.cos(45 * D2R))
+        ).toBeCloseTo(45, 6)
+        expect(
+            accelAngleDeg(Math.sin(15 * D2R), Math.cos(15 * D2R))
+        ).toBeCloseTo(15, 6)
     })
 
     it("is independent of the magnitude (only the direction of gravity counts)", () => {
         for (const g of [0.7, 1, 1.3]) {
-            expect(accelAngleDeg(g * Math.sin(30 * D2R), g * Math.cos(30 * D2R))).toBeCloseTo(30, 6)
+            expect(
+                accelAngleDeg(g * Math.sin(30 * D2R), g * Math.cos(30 * D2R))
+            ).toBeCloseTo(30, 6)
         }
     })
 
@@ -159,7 +190,9 @@ describe("AngleEstimator", () => {
         expect(est.angleDeg - 20).toBeGreaterThan(0.2 * Math.exp(-1) * 0.9)
         expect(est.angleDeg - 20).toBeLessThan(0.2 * Math.exp(-1) * 1.1)
         run(still(20), 4 * ESTIMATOR_TAU_S, { est })
-        expect(Math.abs(est.angleDeg - 20)).toBeLessThan(0.2 * Math.exp(-5) * 1.1)
+        expect(Math.abs(est.angleDeg - 20)).toBeLessThan(
+            0.2 * Math.exp(-5) * 1.1
+        )
     })
 
     // The scatter that lengthens tau is the accelerometer's own sample-to-sample noise, so an error of
@@ -169,7 +202,9 @@ describe("AngleEstimator", () => {
         const est = new AngleEstimator()
         est.bootSample(0, 0)
         run(still(20), 5 * ESTIMATOR_TAU_S, { est })
-        expect(Math.abs(est.angleDeg - 20)).toBeLessThan(20 * Math.exp(-5) + 0.1)
+        expect(Math.abs(est.angleDeg - 20)).toBeLessThan(
+            20 * Math.exp(-5) + 0.1
+        )
     })
 
     it("an unlearned gyro bias of 0.5 deg/s leaves a steady error of b * tau (complementary filter)", () => {
@@ -244,7 +279,13 @@ describe("AngleEstimator", () => {
     it("with a noisy accelerometer the estimate is smoother than the accelerometer alone", () => {
         // 0.03 g noise: accelerometer angle scatter about 1.7 deg RMS; the lengthened filter must do
         // much better than that (the gyro carries it).
-        const r = run(SINE, 60, { seed: 11, accelNoiseG: 0.03, gyroNoiseDps: 0.05, bootN: 20, settleS: 5 })
+        const r = run(SINE, 60, {
+            seed: 11,
+            accelNoiseG: 0.03,
+            gyroNoiseDps: 0.05,
+            bootN: 20,
+            settleS: 5,
+        })
         expect(r.rmsErrDeg).toBeLessThan(0.5)
     })
 
@@ -276,7 +317,8 @@ describe("AngleEstimator", () => {
         const make = () => {
             const e = new AngleEstimator()
             e.bootSample(10, 0)
-            for (let k = 1; k <= 50; k++) e.update(10 + 3 * k * DT, 3, DT, false)
+            for (let k = 1; k <= 50; k++)
+                e.update(10 + 3 * k * DT, 3, DT, false)
             return e
         }
         const a = make()
@@ -292,7 +334,7 @@ describe("AngleEstimator", () => {
     it("the rate is the bias-corrected gyro, smoothed", () => {
         const est = new AngleEstimator()
         est.bootSample(0, 0.5)
-        const p: Profile = { angle: (t) => 4 * t, rate: () => 4 }
+        const p: Profile = { angle: t => 4 * t, rate: () => 4 }
         run(p, 2, { est, biasDps: 0.5 })
         expect(est.rateDps).toBeCloseTo(4, 6)
     })

@@ -21,7 +21,16 @@ function withFaults(names: FaultName[]): FaultRegister {
 
 describe("FaultRegister", () => {
     it("the names are behaviour.md's fault table, in its order", () => {
-        expect(FAULT_NAMES).toEqual(["imu", "latch", "overtravel", "overspeed", "stall", "direction", "watchdog", "settings"])
+        expect(FAULT_NAMES).toEqual([
+            "imu",
+            "latch",
+            "overtravel",
+            "overspeed",
+            "stall",
+            "direction",
+            "watchdog",
+            "settings",
+        ])
     })
 
     it("raises, latches the first reason, reports in FAULT_NAMES order", () => {
@@ -56,7 +65,9 @@ describe("FaultRegister", () => {
 
     it("anyExcept ignores the named faults", () => {
         expect(withFaults(["settings"]).anyExcept(["settings"])).toBe(false)
-        expect(withFaults(["settings", "latch"]).anyExcept(["settings"])).toBe(true)
+        expect(withFaults(["settings", "latch"]).anyExcept(["settings"])).toBe(
+            true
+        )
     })
 })
 
@@ -78,13 +89,26 @@ describe("recoveryAllowed", () => {
             ["overtravel", 50, RECOVERY_TOWARD_HOME],
             ["overtravel", -71, RECOVERY_NONE],
         ]
-        for (const [name, est, allowed] of expected) expect(recoveryAllowed(withFaults([name]), est, HOME), name + " at " + est).toBe(allowed)
+        for (const [name, est, allowed] of expected)
+            expect(
+                recoveryAllowed(withFaults([name]), est, HOME),
+                name + " at " + est
+            ).toBe(allowed)
     })
 
     it("the strictest of several wins", () => {
-        expect(recoveryAllowed(withFaults(["settings", "latch"]), 10, HOME)).toBe(RECOVERY_HELPER_UP)
-        expect(recoveryAllowed(withFaults(["latch", "imu"]), 10, HOME)).toBe(RECOVERY_OPEN_LOOP_UP)
-        expect(recoveryAllowed(withFaults(["imu", "direction"]), 10, HOME)).toBe(RECOVERY_NONE)
-        for (const other of FAULT_NAMES) expect(recoveryAllowed(withFaults([other, "direction"]), 10, HOME)).toBe(RECOVERY_NONE)
+        expect(
+            recoveryAllowed(withFaults(["settings", "latch"]), 10, HOME)
+        ).toBe(RECOVERY_HELPER_UP)
+        expect(recoveryAllowed(withFaults(["latch", "imu"]), 10, HOME)).toBe(
+            RECOVERY_OPEN_LOOP_UP
+        )
+        expect(
+            recoveryAllowed(withFaults(["imu", "direction"]), 10, HOME)
+        ).toBe(RECOVERY_NONE)
+        for (const other of FAULT_NAMES)
+            expect(
+                recoveryAllowed(withFaults([other, "direction"]), 10, HOME)
+            ).toBe(RECOVERY_NONE)
     })
 })

@@ -12,13 +12,20 @@ import { FirmwareLoopError } from "../sim/firmware/errors"
 import { imuWireValues } from "../sim/firmware/imu"
 import { DutyLog } from "../sim/firmware/motor"
 import { assertPortFree } from "../sim/firmware/port"
-import { parseReplayLine, parseTimingLine, recordHostSteps, replayProgramSource } from "../sim/firmware/replay"
+import {
+    parseReplayLine,
+    parseTimingLine,
+    recordHostSteps,
+    replayProgramSource,
+} from "../sim/firmware/replay"
 import { isProgramFailure, parseTickLine } from "../sim/firmware/tickLine"
 import { parseScenario } from "../sim/scenario"
 
 describe("TICK lines", () => {
     it("parses the contract's line, with or without the VM's prefix", () => {
-        expect(parseTickLine("WASM> TICK 1520 -64.99313 45 0.3066406 moving - 1 1")).toEqual({
+        expect(
+            parseTickLine("WASM> TICK 1520 -64.99313 45 0.3066406 moving - 1 1")
+        ).toEqual({
             nowMs: 1520,
             estDeg: -64.99313,
             targetDeg: 45,
@@ -28,17 +35,34 @@ describe("TICK lines", () => {
             latch: true,
             grip: true,
         })
-        expect(parseTickLine("TICK 20 10 10 0 fault imu|latch 0 1")).toMatchObject({ state: "fault", faults: ["imu", "latch"], latch: false, grip: true })
+        expect(
+            parseTickLine("TICK 20 10 10 0 fault imu|latch 0 1")
+        ).toMatchObject({
+            state: "fault",
+            faults: ["imu", "latch"],
+            latch: false,
+            grip: true,
+        })
     })
 
     it("ignores other lines and refuses a broken TICK line, saying what is wrong", () => {
         expect(parseTickLine("WASM> FW ready t=162 imuSamples=5")).toBeNull()
         expect(parseTickLine("self-deployed x.devs")).toBeNull()
-        expect(() => parseTickLine("WASM> TICK 20 10 10 0 moving -")).toThrow(/expected 9 fields, found 7/)
-        expect(() => parseTickLine("TICK 20 NaN 10 0 moving - 1 1")).toThrow(/estDeg is NaN/)
-        expect(() => parseTickLine("TICK 20 1 10 0 flying - 1 1")).toThrow(/unknown state flying/)
-        expect(() => parseTickLine("TICK 20 1 10 0 fault gremlins 1 1")).toThrow(/unknown fault gremlins/)
-        expect(() => parseTickLine("TICK 20 1 10 0 idle - yes 1")).toThrow(/latch is yes/)
+        expect(() => parseTickLine("WASM> TICK 20 10 10 0 moving -")).toThrow(
+            /expected 9 fields, found 7/
+        )
+        expect(() => parseTickLine("TICK 20 NaN 10 0 moving - 1 1")).toThrow(
+            /estDeg is NaN/
+        )
+        expect(() => parseTickLine("TICK 20 1 10 0 flying - 1 1")).toThrow(
+            /unknown state flying/
+        )
+        expect(() =>
+            parseTickLine("TICK 20 1 10 0 fault gremlins 1 1")
+        ).toThrow(/unknown fault gremlins/)
+        expect(() => parseTickLine("TICK 20 1 10 0 idle - yes 1")).toThrow(
+            /latch is yes/
+        )
     })
 
     it("tells a dead program (unhandled exception, panic) from an error the firmware handled", () => {
@@ -46,7 +70,11 @@ describe("TICK lines", () => {
         expect(isProgramFailure("WASM> Exception: TypeError")).toBe(true)
         expect(isProgramFailure("PANIC 60005")).toBe(true)
         expect(isProgramFailure("WASM> stop program")).toBe(true)
-        expect(isProgramFailure("WASM> ERROR controller.step threw: TypeError; motor off, controller restarted")).toBe(false)
+        expect(
+            isProgramFailure(
+                "WASM> ERROR controller.step threw: TypeError; motor off, controller restarted"
+            )
+        ).toBe(false)
         expect(isProgramFailure("WASM> TICK 20 1 10 0 idle - 1 1")).toBe(false)
     })
 })
@@ -86,7 +114,16 @@ describe("the motor's duty log", () => {
 
 describe("the IMU on the wire", () => {
     it("sends g and deg/s as they are (the firmware undoes the VM's x65536), clamped to the i12.20 range", () => {
-        const w = imuWireValues({ ok: true, seq: 1, axG: 0.5, ayG: -0.25, azG: 3000, gxDps: -1.5, gyDps: 4, gzDps: -5000 })
+        const w = imuWireValues({
+            ok: true,
+            seq: 1,
+            axG: 0.5,
+            ayG: -0.25,
+            azG: 3000,
+            gxDps: -1.5,
+            gyDps: 4,
+            gzDps: -5000,
+        })
         expect(w.accel).toEqual([0.5, -0.25, 2047.999])
         expect(w.gyro).toEqual([-1.5, 4, -2047.999])
     })
@@ -114,17 +151,30 @@ describe("frames from the VM", () => {
 
 describe("the replay program", () => {
     const s = parseScenario(
-        JSON.stringify({ durationS: 2, seed: 3, events: [{ t: 0, set: { latch: true, deadman: true } }, { t: 0.5, set: { down: true } }] }),
-        "replay",
+        JSON.stringify({
+            durationS: 2,
+            seed: 3,
+            events: [
+                { t: 0, set: { latch: true, deadman: true } },
+                { t: 0.5, set: { down: true } },
+            ],
+        }),
+        "replay"
     )
 
     it("records the host's steps, and embeds them as doubles in hex literals of at most 600 ticks", () => {
         const steps = recordHostSteps(s, 70)
         expect(steps).toHaveLength(70)
         expect(steps[3].nowMs).toBe(60)
-        const src = replayProgramSource(steps, defaultSettings(), "/tmp/somewhere/src")
+        const src = replayProgramSource(
+            steps,
+            defaultSettings(),
+            "/tmp/somewhere/src"
+        )
         expect(src).toMatch(/^const TICKS = 70$/m)
-        expect(src.match(/hex`[0-9a-f]*`/g)!.map((h) => h.length - 5)).toEqual([70 * 72 * 2])
+        expect(src.match(/hex`[0-9a-f]*`/g)!.map(h => h.length - 5)).toEqual([
+            70 * 72 * 2,
+        ])
         expect(src).toContain(`import { Controller } from "`)
     })
 
@@ -133,7 +183,9 @@ describe("the replay program", () => {
         b.writeDoubleLE(0.30664062500000006, 0)
         b.writeDoubleLE(-64.99313134, 8)
         b.writeDoubleLE(45, 16)
-        expect(parseReplayLine(`WASM> R 12 ${b.toString("hex")} moving -`)).toEqual({
+        expect(
+            parseReplayLine(`WASM> R 12 ${b.toString("hex")} moving -`)
+        ).toEqual({
             k: 12,
             duty: 0.30664062500000006,
             estDeg: -64.99313134,
@@ -142,20 +194,29 @@ describe("the replay program", () => {
             faults: [],
         })
         expect(parseReplayLine("WASM> TIMING 1000 183")).toBeNull()
-        expect(parseTimingLine("WASM> TIMING 1000 183")).toEqual({ ticks: 1000, ms: 183 })
+        expect(parseTimingLine("WASM> TIMING 1000 183")).toEqual({
+            ticks: 1000,
+            ms: 183,
+        })
     })
 })
 
 describe("the port check", () => {
     it("passes a free port and refuses a taken one in one line naming it", async () => {
         const holder = net.createServer()
-        await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve))
+        await new Promise<void>(resolve =>
+            holder.listen(0, "127.0.0.1", resolve)
+        )
         const port = (holder.address() as net.AddressInfo).port
         try {
-            await expect(assertPortFree(port)).rejects.toThrow(FirmwareLoopError)
-            await expect(assertPortFree(port)).rejects.toThrow(new RegExp(`^port 127\\.0\\.0\\.1:${port} is in use: `))
+            await expect(assertPortFree(port)).rejects.toThrow(
+                FirmwareLoopError
+            )
+            await expect(assertPortFree(port)).rejects.toThrow(
+                new RegExp(`^port 127\\.0\\.0\\.1:${port} is in use: `)
+            )
         } finally {
-            await new Promise((r) => holder.close(r))
+            await new Promise(r => holder.close(r))
         }
         await expect(assertPortFree(port)).resolves.toBeUndefined()
     })

@@ -30,14 +30,32 @@ import {
 } from "../src/control/limits"
 import { defaultSettings } from "../src/control/settings"
 import { DEBOUNCE_TICKS } from "../src/hw/debounce"
-import { checkTrace, RATE_TRACKING_TOLERANCE_DPS, Violation } from "../sim/check"
+import {
+    checkTrace,
+    RATE_TRACKING_TOLERANCE_DPS,
+    Violation,
+} from "../sim/check"
 import { EXIT_FIRMWARE, runSimCli } from "../sim/cli"
 import { startBridgedBus } from "../sim/firmware/bus"
 import { buildDevs, prepareDevsProject } from "../sim/firmware/devsBuild"
-import { firmwareDevsPath, FIRMWARE_ENV, REPO_ROOT } from "../sim/firmware/paths"
+import {
+    firmwareDevsPath,
+    FIRMWARE_ENV,
+    REPO_ROOT,
+} from "../sim/firmware/paths"
 import { isAlive, vmPidsOf } from "./fixtures/vmProcesses"
-import { parseReplayLine, parseTimingLine, recordHostSteps, REPLAY_DONE, replayProgramSource, ReplayedStep } from "../sim/firmware/replay"
-import { FirmwareRunReport, runScenarioOnFirmware } from "../sim/firmware/runner"
+import {
+    parseReplayLine,
+    parseTimingLine,
+    recordHostSteps,
+    REPLAY_DONE,
+    replayProgramSource,
+    ReplayedStep,
+} from "../sim/firmware/replay"
+import {
+    FirmwareRunReport,
+    runScenarioOnFirmware,
+} from "../sim/firmware/runner"
 import { FirmwareVm } from "../sim/firmware/vm"
 import { runScenario } from "../sim/run"
 import { parseScenario, Scenario } from "../sim/scenario"
@@ -82,10 +100,23 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }))
  */
 function snapshotFirmware(): { devs: string | null; why: string } {
     const built = firmwareDevsPath()
-    if (!fs.existsSync(built)) return { devs: null, why: `no firmware built at ${built}` }
+    if (!fs.existsSync(built))
+        return { devs: null, why: `no firmware built at ${built}` }
     const bytes = fs.readFileSync(built)
-    const missing = ["TICK ", "accel", "gyro", "grip", "latch", "motor", "homeSwitch"].filter((s) => bytes.indexOf(Buffer.from(s)) < 0)
-    if (missing.length > 0) return { devs: null, why: `the built firmware lacks ${missing.join(", ")}: it does not follow the harness contract yet` }
+    const missing = [
+        "TICK ",
+        "accel",
+        "gyro",
+        "grip",
+        "latch",
+        "motor",
+        "homeSwitch",
+    ].filter(s => bytes.indexOf(Buffer.from(s)) < 0)
+    if (missing.length > 0)
+        return {
+            devs: null,
+            why: `the built firmware lacks ${missing.join(", ")}: it does not follow the harness contract yet`,
+        }
     const copy = path.join(work, "firmware.devs")
     fs.copyFileSync(built, copy)
     return { devs: copy, why: "" }
@@ -98,11 +129,14 @@ function scenario(name: string, json: object): Scenario {
     return parseScenario(JSON.stringify({ name, ...json }), name)
 }
 
-async function waitUntil(cond: () => boolean, timeoutMs: number): Promise<boolean> {
+async function waitUntil(
+    cond: () => boolean,
+    timeoutMs: number
+): Promise<boolean> {
     const end = performance.now() + timeoutMs
     while (performance.now() < end) {
         if (cond()) return true
-        await new Promise((r) => setTimeout(r, 50))
+        await new Promise(r => setTimeout(r, 50))
     }
     return cond()
 }
@@ -117,7 +151,10 @@ interface FilRun {
 }
 
 function disturbed(r: FirmwareRunReport): boolean {
-    return r.maxFirmwareStepMs >= FIRMWARE_STEP_LIMIT_MS || r.maxHostLateMs >= HOST_LATE_LIMIT_MS
+    return (
+        r.maxFirmwareStepMs >= FIRMWARE_STEP_LIMIT_MS ||
+        r.maxHostLateMs >= HOST_LATE_LIMIT_MS
+    )
 }
 
 function timing(r: FirmwareRunReport): string {
@@ -128,8 +165,13 @@ function timing(r: FirmwareRunReport): string {
 async function runFil(s: Scenario, signal: AbortSignal): Promise<FilRun> {
     let run: FilRun | null = null
     for (let attempt = 0; attempt < 2; attempt++) {
-        const r: FilRun = { rows: [], report: null as unknown as FirmwareRunReport, inputs: [], ticks: [] }
-        r.report = await runScenarioOnFirmware(s, (row) => r.rows.push(row), {
+        const r: FilRun = {
+            rows: [],
+            report: null as unknown as FirmwareRunReport,
+            inputs: [],
+            ticks: [],
+        }
+        r.report = await runScenarioOnFirmware(s, row => r.rows.push(row), {
             devsFile: FIRMWARE.devs!,
             waitForPortMs: PORT_WAIT_MS,
             signal, // a timed-out test stops its run, and the VM, instead of holding the port
@@ -140,7 +182,9 @@ async function runFil(s: Scenario, signal: AbortSignal): Promise<FilRun> {
         })
         run = r
         if (!disturbed(r.report)) break
-        console.warn(`firmware-loop.test: ${s.name}: the machine did not keep real time (${timing(r.report)}); running it again`)
+        console.warn(
+            `firmware-loop.test: ${s.name}: the machine did not keep real time (${timing(r.report)}); running it again`
+        )
     }
     expect(vmPidsOf(process.pid), "no VM left after a run").toEqual([])
     return run!
@@ -154,30 +198,45 @@ const TIMELINE_RULES = ["imu-fault-duty", "latch-fault"]
  * timeline (e.g. "driving without UP held") broken within FIL_LATENCY_S after that input changed.
  */
 function violations(s: Scenario, rows: TraceRow[]): Violation[] {
-    const changes = s.events.filter((e) => Object.keys(e.set).length > 0).map((e) => e.t)
+    const changes = s.events
+        .filter(e => Object.keys(e.set).length > 0)
+        .map(e => e.t)
     return checkTrace(s, rows).filter(
-        (v) => !(TIMELINE_RULES.includes(v.rule) && changes.some((t) => v.tS >= t && v.tS - t <= FIL_LATENCY_S + 1e-9)),
+        v =>
+            !(
+                TIMELINE_RULES.includes(v.rule) &&
+                changes.some(t => v.tS >= t && v.tS - t <= FIL_LATENCY_S + 1e-9)
+            )
     )
 }
 
 /** The scenario on the host: the rules must hold there, or the scenario judges the controller, not the firmware. */
 function expectHostClean(s: Scenario): void {
     const rows: TraceRow[] = []
-    runScenario(s, (r) => rows.push(r))
-    expect(checkTrace(s, rows), "the host controller keeps every rule in this scenario").toEqual([])
+    runScenario(s, r => rows.push(r))
+    expect(
+        checkTrace(s, rows),
+        "the host controller keeps every rule in this scenario"
+    ).toEqual([])
 }
 
 function rowsBetween(rows: TraceRow[], fromS: number, toS: number): TraceRow[] {
-    return rows.filter((r) => r.tS >= fromS - 1e-9 && r.tS < toS - 1e-9)
+    return rows.filter(r => r.tS >= fromS - 1e-9 && r.tS < toS - 1e-9)
 }
 
-function firstRow(rows: TraceRow[], fromS: number, test: (r: TraceRow) => boolean): TraceRow | undefined {
-    return rows.find((r) => r.tS >= fromS - 1e-9 && test(r))
+function firstRow(
+    rows: TraceRow[],
+    fromS: number,
+    test: (r: TraceRow) => boolean
+): TraceRow | undefined {
+    return rows.find(r => r.tS >= fromS - 1e-9 && test(r))
 }
 
 function median(xs: number[]): number {
     const s = xs.slice().sort((a, b) => a - b)
-    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+    return s.length % 2
+        ? s[(s.length - 1) / 2]
+        : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
 }
 
 // ---- the tests, one after another ----
@@ -185,16 +244,23 @@ function median(xs: number[]): number {
 describe.sequential("firmware-in-the-loop harness", () => {
     it("refuses in one line when the port is taken, and names it (exit 3)", async () => {
         const holder = net.createServer()
-        await new Promise<void>((resolve) => holder.listen(8081, "127.0.0.1", resolve))
+        await new Promise<void>(resolve =>
+            holder.listen(8081, "127.0.0.1", resolve)
+        )
         try {
             const file = path.join(work, "port.json")
             fs.writeFileSync(file, JSON.stringify({ durationS: 1, events: [] }))
             let err = ""
-            const code = await runSimCli([file, "--firmware"], { out: () => {}, err: (t) => (err += t) })
+            const code = await runSimCli([file, "--firmware"], {
+                out: () => {},
+                err: t => (err += t),
+            })
             expect(code).toBe(EXIT_FIRMWARE)
-            expect(err).toMatch(/^sim: --firmware: port 127\.0\.0\.1:8081 is in use: [^\n]*\n$/)
+            expect(err).toMatch(
+                /^sim: --firmware: port 127\.0\.0\.1:8081 is in use: [^\n]*\n$/
+            )
         } finally {
-            await new Promise((r) => holder.close(r))
+            await new Promise(r => holder.close(r))
         }
     })
 
@@ -206,9 +272,14 @@ describe.sequential("firmware-in-the-loop harness", () => {
         process.env[FIRMWARE_ENV] = path.join(work, "no-such.devs")
         try {
             let err = ""
-            const code = await runSimCli([file, "--firmware", "--trace", trace], { out: () => {}, err: (t) => (err += t) })
+            const code = await runSimCli(
+                [file, "--firmware", "--trace", trace],
+                { out: () => {}, err: t => (err += t) }
+            )
             expect(code).toBe(EXIT_FIRMWARE)
-            expect(err).toMatch(/^sim: --firmware: no compiled firmware at .*no-such\.devs; run npm run build:firmware first\n$/)
+            expect(err).toMatch(
+                /^sim: --firmware: no compiled firmware at .*no-such\.devs; run npm run build:firmware first\n$/
+            )
             expect(fs.existsSync(trace)).toBe(false)
         } finally {
             if (saved === undefined) delete process.env[FIRMWARE_ENV]
@@ -220,293 +291,502 @@ describe.sequential("firmware-in-the-loop harness", () => {
         const holder = path.join(REPO_ROOT, "test", "fixtures", "vm-holder.ts")
         for (const signal of ["SIGKILL", "SIGTERM"] as const) {
             // node --import tsx: one process (the tsx command would run the script in a child of its own).
-            const child = spawn(process.execPath, ["--import", "tsx", holder], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "inherit"] })
+            const child = spawn(process.execPath, ["--import", "tsx", holder], {
+                cwd: REPO_ROOT,
+                stdio: ["ignore", "pipe", "inherit"],
+            })
             const vmPid = await new Promise<number>((resolve, reject) => {
                 let out = ""
-                child.stdout.on("data", (d) => {
+                child.stdout.on("data", d => {
                     out += d
                     const m = /VM (\d+)/.exec(out)
                     if (m) resolve(Number(m[1]))
                 })
-                child.on("exit", (code) => reject(new Error(`the holder exited (${code}) before starting a VM: ${out}`)))
+                child.on("exit", code =>
+                    reject(
+                        new Error(
+                            `the holder exited (${code}) before starting a VM: ${out}`
+                        )
+                    )
+                )
             })
             expect(isAlive(vmPid)).toBe(true)
             child.kill(signal)
-            expect(await waitUntil(() => !isAlive(vmPid), ORPHAN_EXIT_MS), `VM ${vmPid} still running after ${signal} of its parent`).toBe(true)
+            expect(
+                await waitUntil(() => !isAlive(vmPid), ORPHAN_EXIT_MS),
+                `VM ${vmPid} still running after ${signal} of its parent`
+            ).toBe(true)
         }
     })
 })
 
-describe.sequential("conformance: the controller compiled for the VM gives the host's outputs", () => {
-    // Covers boot, idle, moving, the dead-man grace and return, holding, PRESET, STOP, UP, a noisy
-    // then a stale sensor (imu fault) and UP open-loop. 20 s = 1000 ticks: the recorded inputs fill
-    // 72 KB of the program; the VM refuses to deploy a program much above 128 KB ("deploy error").
-    const s = scenario("conformance", {
-        durationS: 20,
-        seed: 11,
-        settings: { maxAngleDeg: 30, progression: false, maxRateDps: 6, accelDps2: 6, deadmanGraceS: 2 },
-        events: [
-            { t: 0, set: { latch: true, deadman: true } },
-            { t: 0.6, set: { down: true } },
-            { t: 4, set: { deadman: false } },
-            { t: 4.3, set: { down: false } },
-            { t: 7, set: { deadman: true } },
-            { t: 8, set: { preset: true } },
-            { t: 8.2, set: { preset: false } },
-            { t: 9.5, set: { stop: true } },
-            { t: 9.7, set: { stop: false } },
-            { t: 10, set: { up: true } },
-            { t: 11.5, set: { up: false }, fault: "imu-noise" },
-            { t: 12.5, fault: "clear" },
-            { t: 13, fault: "imu-stale" },
-            { t: 14, set: { up: true } },
-            { t: 16, set: { up: false } },
-            { t: 17, fault: "clear" },
-        ],
-    })
-    let host: ReturnType<typeof recordHostSteps> = []
-    let vm: ReplayedStep[] = []
-    let vmTiming: { ticks: number; ms: number } | null = null
+describe.sequential(
+    "conformance: the controller compiled for the VM gives the host's outputs",
+    () => {
+        // Covers boot, idle, moving, the dead-man grace and return, holding, PRESET, STOP, UP, a noisy
+        // then a stale sensor (imu fault) and UP open-loop. 20 s = 1000 ticks: the recorded inputs fill
+        // 72 KB of the program; the VM refuses to deploy a program much above 128 KB ("deploy error").
+        const s = scenario("conformance", {
+            durationS: 20,
+            seed: 11,
+            settings: {
+                maxAngleDeg: 30,
+                progression: false,
+                maxRateDps: 6,
+                accelDps2: 6,
+                deadmanGraceS: 2,
+            },
+            events: [
+                { t: 0, set: { latch: true, deadman: true } },
+                { t: 0.6, set: { down: true } },
+                { t: 4, set: { deadman: false } },
+                { t: 4.3, set: { down: false } },
+                { t: 7, set: { deadman: true } },
+                { t: 8, set: { preset: true } },
+                { t: 8.2, set: { preset: false } },
+                { t: 9.5, set: { stop: true } },
+                { t: 9.7, set: { stop: false } },
+                { t: 10, set: { up: true } },
+                { t: 11.5, set: { up: false }, fault: "imu-noise" },
+                { t: 12.5, fault: "clear" },
+                { t: 13, fault: "imu-stale" },
+                { t: 14, set: { up: true } },
+                { t: 16, set: { up: false } },
+                { t: 17, fault: "clear" },
+            ],
+        })
+        let host: ReturnType<typeof recordHostSteps> = []
+        const vm: ReplayedStep[] = []
+        let vmTiming: { ticks: number; ms: number } | null = null
 
-    beforeAll(async () => {
-        host = recordHostSteps(s)
-        const dir = path.join(work, "replay")
-        const src = prepareDevsProject(dir)
-        fs.writeFileSync(path.join(src, "main.ts"), replayProgramSource(host, s.settings, src))
-        const devs = await buildDevs(dir)
-        const bus = await startBridgedBus(undefined, PORT_WAIT_MS)
-        const replay = FirmwareVm.start({ devsFile: devs, workDir: dir })
-        try {
-            const done = replay.waitForLine((l) => l.includes(REPLAY_DONE), "the end of the replay", 60000)
-            done.catch(() => {}) // awaited below, after `ready` (which reports a failed start first)
-            replay.onLine((line) => {
-                const step = parseReplayLine(line)
-                if (step) vm.push(step)
-                vmTiming = parseTimingLine(line) ?? vmTiming
-            })
-            await replay.ready
-            await done
-        } finally {
-            await replay.kill()
-            await bus.close()
-        }
-    })
+        beforeAll(async () => {
+            host = recordHostSteps(s)
+            const dir = path.join(work, "replay")
+            const src = prepareDevsProject(dir)
+            fs.writeFileSync(
+                path.join(src, "main.ts"),
+                replayProgramSource(host, s.settings, src)
+            )
+            const devs = await buildDevs(dir)
+            const bus = await startBridgedBus(undefined, PORT_WAIT_MS)
+            const replay = FirmwareVm.start({ devsFile: devs, workDir: dir })
+            try {
+                const done = replay.waitForLine(
+                    l => l.includes(REPLAY_DONE),
+                    "the end of the replay",
+                    60000
+                )
+                done.catch(() => {}) // awaited below, after `ready` (which reports a failed start first)
+                replay.onLine(line => {
+                    const step = parseReplayLine(line)
+                    if (step) vm.push(step)
+                    vmTiming = parseTimingLine(line) ?? vmTiming
+                })
+                await replay.ready
+                await done
+            } finally {
+                await replay.kill()
+                await bus.close()
+            }
+        })
 
-    it("replays every tick", () => {
-        const states = new Set(host.map((h) => h.out.state))
-        for (const state of ["boot", "idle", "moving", "deadman", "returning", "holding", "fault"]) expect(states, `the scenario reaches ${state}`).toContain(state)
-        expect(vm.map((r) => r.k)).toEqual(host.map((_, k) => k))
-        expect(vmTiming?.ticks).toBe(host.length)
-    })
+        it("replays every tick", () => {
+            const states = new Set(host.map(h => h.out.state))
+            for (const state of [
+                "boot",
+                "idle",
+                "moving",
+                "deadman",
+                "returning",
+                "holding",
+                "fault",
+            ])
+                expect(states, `the scenario reaches ${state}`).toContain(state)
+            expect(vm.map(r => r.k)).toEqual(host.map((_, k) => k))
+            expect(vmTiming?.ticks).toBe(host.length)
+        })
 
-    it("gives the same duty, estimate, target, state and faults at every tick", () => {
-        // The same IEEE doubles in, the same operations: bit for bit here; 1e-9 would still
-        // tolerate a last-digit difference of a math routine should one ever appear.
-        let exact = 0
-        for (let k = 0; k < host.length; k++) {
-            const h = host[k].out
-            const v = vm[k]
-            const at = `tick ${k} (t=${(k * TICK_S).toFixed(2)} s)`
-            expect(v.state, at).toBe(h.state)
-            expect(v.faults, at).toEqual(h.faults)
-            expect(v.duty, at).toBeCloseTo(h.duty, 9)
-            expect(v.estDeg, at).toBeCloseTo(h.estDeg, 9)
-            expect(v.targetDeg, at).toBeCloseTo(h.targetDeg, 9)
-            if (v.duty === h.duty && v.estDeg === h.estDeg && v.targetDeg === h.targetDeg) exact++
-        }
-        console.info(`conformance: ${exact} of ${host.length} ticks bit-exact; VM ${(vmTiming!.ms / vmTiming!.ticks).toFixed(3)} ms per controller tick`)
-    })
-})
+        it("gives the same duty, estimate, target, state and faults at every tick", () => {
+            // The same IEEE doubles in, the same operations: bit for bit here; 1e-9 would still
+            // tolerate a last-digit difference of a math routine should one ever appear.
+            let exact = 0
+            for (let k = 0; k < host.length; k++) {
+                const h = host[k].out
+                const v = vm[k]
+                const at = `tick ${k} (t=${(k * TICK_S).toFixed(2)} s)`
+                expect(v.state, at).toBe(h.state)
+                expect(v.faults, at).toEqual(h.faults)
+                expect(v.duty, at).toBeCloseTo(h.duty, 9)
+                expect(v.estDeg, at).toBeCloseTo(h.estDeg, 9)
+                expect(v.targetDeg, at).toBeCloseTo(h.targetDeg, 9)
+                if (
+                    v.duty === h.duty &&
+                    v.estDeg === h.estDeg &&
+                    v.targetDeg === h.targetDeg
+                )
+                    exact++
+            }
+            console.info(
+                `conformance: ${exact} of ${host.length} ticks bit-exact; VM ${(vmTiming!.ms / vmTiming!.ticks).toFixed(3)} ms per controller tick`
+            )
+        })
+    }
+)
 
 /** A scenario takes its duration plus ~3 s per firmware start (plus PORT_WAIT_MS at worst); a hung one fails long before vitest's own limit. */
 const SCENARIO_TIMEOUT_MS = 120_000
 
-describe("scenarios against the firmware in the VM", { timeout: SCENARIO_TIMEOUT_MS }, () => {
-    it("has a built firmware that follows the harness contract", () => {
-        expect(FIRMWARE.why).toBe("")
-    })
-
-    afterAll(async () => {
-        expect(await waitUntil(() => vmPidsOf(process.pid).length === 0, ORPHAN_EXIT_MS), "no VM left at the end").toBe(true)
-    })
-
-    it("grip released while going deeper: the drive stops at once, every time; then the return home", async ({ signal }) => {
-        const releases = [2.3, 4.8, 7.3]
-        const finalRelease = 10
-        const events: object[] = [{ t: 0, set: { latch: true, deadman: true } }]
-        for (const t of releases) events.push({ t: t - 1.3, set: { down: true } }, { t, set: { deadman: false } }, { t: t + 0.3, set: { down: false } }, { t: t + 0.8, set: { deadman: true } })
-        events.push({ t: finalRelease - 1.5, set: { down: true } }, { t: finalRelease, set: { deadman: false } }, { t: finalRelease + 0.3, set: { down: false } })
-        const s = scenario("grip release while going deeper", { durationS: 15, seed: 4, events })
-        expectHostClean(s)
-        const { rows, inputs, ticks, report } = await runFil(s, signal)
-
-        expect(violations(s, rows), timing(report)).toEqual([])
-        const grace = s.settings.deadmanGraceS
-        for (const t of [...releases, finalRelease]) {
-            const before = rows.find((r) => Math.abs(r.tS - (t - TICK_S)) < 1e-9)!
-            expect(before.state, `moving deeper when the grip is let go at ${t} s`).toBe("moving")
-            expect(before.rateDps).toBeGreaterThan(1)
-            const stopped = firstRow(rows, t, (r) => !r.deadman && r.duty === 0)!
-            expect(stopped.tS - t, `duty 0 after the release at ${t} s`).toBeLessThanOrEqual(FIL_LATENCY_S + 1e-9)
-            const after = rowsBetween(rows, t, t + DEADMAN_STOP_MS / 1000 + FIL_LATENCY_S + 0.3)
-            const rise = Math.max(...after.map((r) => r.angleDeg)) - before.angleDeg
-            expect(rise, `travel after the release at ${t} s`).toBeLessThanOrEqual(DEADMAN_STOP_TRAVEL_DEG)
-            const late = rowsBetween(rows, t + DEADMAN_STOP_MS / 1000 + FIL_LATENCY_S, t + 0.6)
-            for (const r of late) expect(r.rateDps, `still going deeper at ${r.tS} s`).toBeLessThanOrEqual(0.05)
-        }
-        // Gripped again within the grace: stop and hold, no return.
-        for (const t of releases) expect(rowsBetween(rows, t + 0.8 + FIL_LATENCY_S, t + 1.2).every((r) => r.state === "holding" && r.duty === 0)).toBe(true)
-        // Let go for good: the return starts after the grace period and heads home.
-        const returning = firstRow(rows, finalRelease, (r) => r.state === "returning")!
-        expect(returning.tS - finalRelease).toBeGreaterThanOrEqual(grace - 0.05)
-        expect(returning.tS - finalRelease).toBeLessThanOrEqual(grace + FIL_LATENCY_S + 0.1)
-        expect(rows[rows.length - 1].rateDps).toBeLessThan(-1)
-
-        // The latency itself: from the grip's release pushed on the bus to the firmware's duty 0.
-        const latencies = inputs
-            .filter(([name, level]) => name === "deadman" && !level)
-            .map(([, , at]) => ticks.find(([grip, duty, t]) => t >= at && !grip && duty === 0)![2] - at)
-        expect(latencies).toHaveLength(releases.length + 1)
-        for (const ms of latencies) expect(ms).toBeLessThanOrEqual(FIL_LATENCY_S * 1000)
-        console.info(
-            `grip release to duty 0 in the VM: min ${Math.min(...latencies).toFixed(1)}, median ${median(latencies).toFixed(1)}, max ${Math.max(...latencies).toFixed(1)} ms; ${timing(report)}`,
-        )
-    })
-
-    it("latch opened away from home: stop, latch fault; DOWN does nothing; only UP held, slowly", async ({ signal }) => {
-        // UP stays held to the end: on release the helper decelerates over half a second, which
-        // check.ts counts as "driving without UP held" on the host too.
-        const s = scenario("latch opens away from home", {
-            durationS: 9,
-            seed: 8,
-            events: [
-                { t: 0, set: { latch: true, deadman: true } },
-                { t: 0.6, set: { down: true } },
-                { t: 3.5, set: { latch: false } },
-                { t: 4, set: { down: false } },
-                { t: 4.5, set: { down: true } },
-                { t: 5.3, set: { down: false } },
-                { t: 6, set: { up: true } },
-            ],
+describe(
+    "scenarios against the firmware in the VM",
+    { timeout: SCENARIO_TIMEOUT_MS },
+    () => {
+        it("has a built firmware that follows the harness contract", () => {
+            expect(FIRMWARE.why).toBe("")
         })
-        expectHostClean(s)
-        const { rows, report } = await runFil(s, signal)
 
-        expect(violations(s, rows), timing(report)).toEqual([])
-        const fault = firstRow(rows, 3.5, (r) => r.faults.includes("latch"))!
-        expect(fault.tS - 3.5).toBeLessThanOrEqual(FIL_LATENCY_S + 1e-9)
-        expect(fault.duty).toBe(0)
-        expect(rowsBetween(rows, fault.tS, 9).every((r) => r.faults.includes("latch") && r.state === "fault")).toBe(true)
-        expect(rowsBetween(rows, fault.tS, 9).every((r) => r.duty <= 0)).toBe(true)
-        expect(rowsBetween(rows, 4.5, 6).every((r) => r.duty === 0), "DOWN does nothing").toBe(true)
-        const helped = rowsBetween(rows, 6 + FIL_LATENCY_S, 9)
-        expect(helped.some((r) => r.duty < 0), "UP held moves the table toward home").toBe(true)
-        for (const r of helped) expect(-r.rateDps).toBeLessThanOrEqual(LATCH_HELPER_RATE_DPS + RATE_TRACKING_TOLERANCE_DPS)
-        expect(Math.min(...helped.map((r) => r.rateDps))).toBeLessThan(-0.5)
-    })
-
-    it("IMU stale: imu fault within 100 ms (plus the bus); motor off; UP held drives home open-loop at 30 % at most", async ({ signal }) => {
-        const s = scenario("IMU goes stale", {
-            durationS: 7,
-            seed: 17,
-            events: [
-                { t: 0, set: { latch: true, deadman: true } },
-                { t: 0.6, set: { down: true } },
-                { t: 3.5, set: { down: false } },
-                { t: 4, fault: "imu-stale" },
-                { t: 5, set: { up: true } },
-                { t: 6.5, set: { up: false } },
-            ],
+        afterAll(async () => {
+            expect(
+                await waitUntil(
+                    () => vmPidsOf(process.pid).length === 0,
+                    ORPHAN_EXIT_MS
+                ),
+                "no VM left at the end"
+            ).toBe(true)
         })
-        expectHostClean(s)
-        const { rows, report } = await runFil(s, signal)
 
-        expect(violations(s, rows), timing(report)).toEqual([])
-        expect(rowsBetween(rows, 0, 4).every((r) => r.faults.length === 0), "no fault before the sensor stops").toBe(true)
-        const fault = firstRow(rows, 4, (r) => r.faults.includes("imu"))!
-        expect(fault.tS - 4).toBeLessThanOrEqual(IMU_STALE_MS / 1000 + 2 * TICK_S + FIL_LATENCY_S)
-        expect(fault.duty).toBe(0)
-        expect(rowsBetween(rows, fault.tS, 5).every((r) => r.duty === 0), "motor off until UP").toBe(true)
-        const up = rowsBetween(rows, 5 + FIL_LATENCY_S, 6.5)
-        for (const r of up) expect(r.duty).toBeGreaterThanOrEqual(-IMU_FAULT_UP_DUTY - 1e-9)
-        expect(up.some((r) => r.duty < 0), "UP held drives").toBe(true)
-        expect(Math.min(...up.map((r) => r.rateDps)), "toward home").toBeLessThan(-0.5)
-        expect(rowsBetween(rows, 6.5 + FIL_LATENCY_S, 7).every((r) => r.duty === 0)).toBe(true)
-    })
-
-    it("power cycle while inverted (through `npm run sim -- … --firmware`): the table keeps its angle; the grip is not held, so the return starts after the grace period", async ({ signal }) => {
-        const file = path.join(work, "power-cycle.json")
-        const trace = path.join(work, "power-cycle.csv")
-        const json = {
-            name: "power cycle while inverted",
-            durationS: 7,
-            seed: 25,
-            table: { startAngleDeg: 20 },
-            events: [
+        it("grip released while going deeper: the drive stops at once, every time; then the return home", async ({
+            signal,
+        }) => {
+            const releases = [2.3, 4.8, 7.3]
+            const finalRelease = 10
+            const events: object[] = [
                 { t: 0, set: { latch: true, deadman: true } },
-                { t: 1, set: { deadman: false }, fault: "power-cycle" },
-            ],
-        }
-        fs.writeFileSync(file, JSON.stringify(json))
-        const tsx = path.join(REPO_ROOT, "node_modules", "tsx", "dist", "cli.mjs")
-        const result = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-            const child = spawn(process.execPath, [tsx, "sim/cli.ts", file, "--firmware", "--trace", trace], {
-                cwd: REPO_ROOT,
-                env: { ...process.env, [FIRMWARE_ENV]: FIRMWARE.devs! },
-                signal, // SIGTERM on a timeout: the command kills its VM on the way out
+            ]
+            for (const t of releases)
+                events.push(
+                    { t: t - 1.3, set: { down: true } },
+                    { t, set: { deadman: false } },
+                    { t: t + 0.3, set: { down: false } },
+                    { t: t + 0.8, set: { deadman: true } }
+                )
+            events.push(
+                { t: finalRelease - 1.5, set: { down: true } },
+                { t: finalRelease, set: { deadman: false } },
+                { t: finalRelease + 0.3, set: { down: false } }
+            )
+            const s = scenario("grip release while going deeper", {
+                durationS: 15,
+                seed: 4,
+                events,
             })
-            let out = ""
-            let err = ""
-            child.stdout.on("data", (d) => (out += d))
-            child.stderr.on("data", (d) => (err += d))
-            child.on("exit", (code) => resolve({ code, out, err }))
-        })
-        expect(result.err).toBe("")
-        expect(result.code).toBe(0)
-        expect(result.out).toMatch(/^trace: .*power-cycle\.csv \(350 rows\)\nfirmware: \d+ ticks in [\d.]+ s real time, 1 power cycle\n/)
-        expect(vmPidsOf(process.pid)).toEqual([])
+            expectHostClean(s)
+            const { rows, inputs, ticks, report } = await runFil(s, signal)
 
-        // parseTrace enforces the trace format: every number finite, at most 4 decimals.
-        const rows = parseTrace(fs.readFileSync(trace, "utf8"))
-        const s = parseScenario(JSON.stringify(json), file)
-        expectHostClean(s)
-        expect(rows).toHaveLength(350)
-        expect(violations(s, rows)).toEqual([])
-        expect(Math.max(...rowsBetween(rows, 0, 1).map((r) => Math.abs(r.angleDeg - 20)))).toBeLessThan(0.1)
-        expect(rows[50].state, "the restarted controller boots").toBe("boot")
-        expect(Math.abs(rows[50].angleDeg - rows[49].angleDeg), "the table keeps its angle").toBeLessThan(0.05)
-        const grace = s.settings.deadmanGraceS
-        const deadman = firstRow(rows, 1, (r) => r.state === "deadman")!
-        expect(deadman.tS).toBeLessThan(2)
-        const returning = firstRow(rows, 1, (r) => r.state === "returning")!
-        expect(returning.tS - 1).toBeGreaterThanOrEqual(grace - 0.05)
-        expect(returning.tS - 1).toBeLessThanOrEqual(grace + 0.5 + FIL_LATENCY_S)
-        expect(rows[rows.length - 1].rateDps, "heading home").toBeLessThan(-1)
-    })
+            expect(violations(s, rows), timing(report)).toEqual([])
+            const grace = s.settings.deadmanGraceS
+            for (const t of [...releases, finalRelease]) {
+                const before = rows.find(
+                    r => Math.abs(r.tS - (t - TICK_S)) < 1e-9
+                )!
+                expect(
+                    before.state,
+                    `moving deeper when the grip is let go at ${t} s`
+                ).toBe("moving")
+                expect(before.rateDps).toBeGreaterThan(1)
+                const stopped = firstRow(
+                    rows,
+                    t,
+                    r => !r.deadman && r.duty === 0
+                )!
+                expect(
+                    stopped.tS - t,
+                    `duty 0 after the release at ${t} s`
+                ).toBeLessThanOrEqual(FIL_LATENCY_S + 1e-9)
+                const after = rowsBetween(
+                    rows,
+                    t,
+                    t + DEADMAN_STOP_MS / 1000 + FIL_LATENCY_S + 0.3
+                )
+                const rise =
+                    Math.max(...after.map(r => r.angleDeg)) - before.angleDeg
+                expect(
+                    rise,
+                    `travel after the release at ${t} s`
+                ).toBeLessThanOrEqual(DEADMAN_STOP_TRAVEL_DEG)
+                const late = rowsBetween(
+                    rows,
+                    t + DEADMAN_STOP_MS / 1000 + FIL_LATENCY_S,
+                    t + 0.6
+                )
+                for (const r of late)
+                    expect(
+                        r.rateDps,
+                        `still going deeper at ${r.tS} s`
+                    ).toBeLessThanOrEqual(0.05)
+            }
+            // Gripped again within the grace: stop and hold, no return.
+            for (const t of releases)
+                expect(
+                    rowsBetween(rows, t + 0.8 + FIL_LATENCY_S, t + 1.2).every(
+                        r => r.state === "holding" && r.duty === 0
+                    )
+                ).toBe(true)
+            // Let go for good: the return starts after the grace period and heads home.
+            const returning = firstRow(
+                rows,
+                finalRelease,
+                r => r.state === "returning"
+            )!
+            expect(returning.tS - finalRelease).toBeGreaterThanOrEqual(
+                grace - 0.05
+            )
+            expect(returning.tS - finalRelease).toBeLessThanOrEqual(
+                grace + FIL_LATENCY_S + 0.1
+            )
+            expect(rows[rows.length - 1].rateDps).toBeLessThan(-1)
 
-    it("stored settings: the scenario's settings reach the firmware through the VM's flash, and survive a power cycle", async ({ signal }) => {
-        const settings = { maxRateDps: 2.5, deadmanGraceS: 1.5, progression: false }
-        const s = scenario("stored settings", {
-            durationS: 6,
-            seed: 2,
-            settings,
-            events: [
-                { t: 0, set: { latch: true, deadman: true } },
-                { t: 0.6, set: { down: true } },
-                { t: 3.5, set: { down: false } },
-                { t: 4, set: { deadman: false }, fault: "power-cycle" },
-            ],
+            // The latency itself: from the grip's release pushed on the bus to the firmware's duty 0.
+            const latencies = inputs
+                .filter(([name, level]) => name === "deadman" && !level)
+                .map(
+                    ([, , at]) =>
+                        ticks.find(
+                            ([grip, duty, t]) => t >= at && !grip && duty === 0
+                        )![2] - at
+                )
+            expect(latencies).toHaveLength(releases.length + 1)
+            for (const ms of latencies)
+                expect(ms).toBeLessThanOrEqual(FIL_LATENCY_S * 1000)
+            console.info(
+                `grip release to duty 0 in the VM: min ${Math.min(...latencies).toFixed(1)}, median ${median(latencies).toFixed(1)}, max ${Math.max(...latencies).toFixed(1)} ms; ${timing(report)}`
+            )
         })
-        expect(s.settings.maxRateDps).not.toBe(defaultSettings().maxRateDps)
-        expectHostClean(s)
-        const { rows, report } = await runFil(s, signal)
-        expect(violations(s, rows), timing(report)).toEqual([])
-        expect(rows.every((r) => !r.faults.includes("settings")), "the stored record is read without complaint").toBe(true)
-        const moving = rowsBetween(rows, 1.5, 3.5)
-        expect(Math.max(...moving.map((r) => r.rateDps)), "maxRateDps 2.5, not the default 4").toBeLessThanOrEqual(settings.maxRateDps + RATE_TRACKING_TOLERANCE_DPS)
-        expect(Math.max(...moving.map((r) => r.rateDps))).toBeGreaterThan(settings.maxRateDps - 0.5)
-        const returning = firstRow(rows, 4, (r) => r.state === "returning")!
-        expect(returning.tS - 4, "deadmanGraceS 1.5 after the restart, not the default 3").toBeLessThanOrEqual(settings.deadmanGraceS + 0.5 + FIL_LATENCY_S)
-        expect(report.boots).toHaveLength(2)
-    })
-})
+
+        it("latch opened away from home: stop, latch fault; DOWN does nothing; only UP held, slowly", async ({
+            signal,
+        }) => {
+            // UP stays held to the end: on release the helper decelerates over half a second, which
+            // check.ts counts as "driving without UP held" on the host too.
+            const s = scenario("latch opens away from home", {
+                durationS: 9,
+                seed: 8,
+                events: [
+                    { t: 0, set: { latch: true, deadman: true } },
+                    { t: 0.6, set: { down: true } },
+                    { t: 3.5, set: { latch: false } },
+                    { t: 4, set: { down: false } },
+                    { t: 4.5, set: { down: true } },
+                    { t: 5.3, set: { down: false } },
+                    { t: 6, set: { up: true } },
+                ],
+            })
+            expectHostClean(s)
+            const { rows, report } = await runFil(s, signal)
+
+            expect(violations(s, rows), timing(report)).toEqual([])
+            const fault = firstRow(rows, 3.5, r => r.faults.includes("latch"))!
+            expect(fault.tS - 3.5).toBeLessThanOrEqual(FIL_LATENCY_S + 1e-9)
+            expect(fault.duty).toBe(0)
+            expect(
+                rowsBetween(rows, fault.tS, 9).every(
+                    r => r.faults.includes("latch") && r.state === "fault"
+                )
+            ).toBe(true)
+            expect(rowsBetween(rows, fault.tS, 9).every(r => r.duty <= 0)).toBe(
+                true
+            )
+            expect(
+                rowsBetween(rows, 4.5, 6).every(r => r.duty === 0),
+                "DOWN does nothing"
+            ).toBe(true)
+            const helped = rowsBetween(rows, 6 + FIL_LATENCY_S, 9)
+            expect(
+                helped.some(r => r.duty < 0),
+                "UP held moves the table toward home"
+            ).toBe(true)
+            for (const r of helped)
+                expect(-r.rateDps).toBeLessThanOrEqual(
+                    LATCH_HELPER_RATE_DPS + RATE_TRACKING_TOLERANCE_DPS
+                )
+            expect(Math.min(...helped.map(r => r.rateDps))).toBeLessThan(-0.5)
+        })
+
+        it("IMU stale: imu fault within 100 ms (plus the bus); motor off; UP held drives home open-loop at 30 % at most", async ({
+            signal,
+        }) => {
+            const s = scenario("IMU goes stale", {
+                durationS: 7,
+                seed: 17,
+                events: [
+                    { t: 0, set: { latch: true, deadman: true } },
+                    { t: 0.6, set: { down: true } },
+                    { t: 3.5, set: { down: false } },
+                    { t: 4, fault: "imu-stale" },
+                    { t: 5, set: { up: true } },
+                    { t: 6.5, set: { up: false } },
+                ],
+            })
+            expectHostClean(s)
+            const { rows, report } = await runFil(s, signal)
+
+            expect(violations(s, rows), timing(report)).toEqual([])
+            expect(
+                rowsBetween(rows, 0, 4).every(r => r.faults.length === 0),
+                "no fault before the sensor stops"
+            ).toBe(true)
+            const fault = firstRow(rows, 4, r => r.faults.includes("imu"))!
+            expect(fault.tS - 4).toBeLessThanOrEqual(
+                IMU_STALE_MS / 1000 + 2 * TICK_S + FIL_LATENCY_S
+            )
+            expect(fault.duty).toBe(0)
+            expect(
+                rowsBetween(rows, fault.tS, 5).every(r => r.duty === 0),
+                "motor off until UP"
+            ).toBe(true)
+            const up = rowsBetween(rows, 5 + FIL_LATENCY_S, 6.5)
+            for (const r of up)
+                expect(r.duty).toBeGreaterThanOrEqual(-IMU_FAULT_UP_DUTY - 1e-9)
+            expect(
+                up.some(r => r.duty < 0),
+                "UP held drives"
+            ).toBe(true)
+            expect(
+                Math.min(...up.map(r => r.rateDps)),
+                "toward home"
+            ).toBeLessThan(-0.5)
+            expect(
+                rowsBetween(rows, 6.5 + FIL_LATENCY_S, 7).every(
+                    r => r.duty === 0
+                )
+            ).toBe(true)
+        })
+
+        it("power cycle while inverted (through `npm run sim -- … --firmware`): the table keeps its angle; the grip is not held, so the return starts after the grace period", async ({
+            signal,
+        }) => {
+            const file = path.join(work, "power-cycle.json")
+            const trace = path.join(work, "power-cycle.csv")
+            const json = {
+                name: "power cycle while inverted",
+                durationS: 7,
+                seed: 25,
+                table: { startAngleDeg: 20 },
+                events: [
+                    { t: 0, set: { latch: true, deadman: true } },
+                    { t: 1, set: { deadman: false }, fault: "power-cycle" },
+                ],
+            }
+            fs.writeFileSync(file, JSON.stringify(json))
+            const tsx = path.join(
+                REPO_ROOT,
+                "node_modules",
+                "tsx",
+                "dist",
+                "cli.mjs"
+            )
+            const result = await new Promise<{
+                code: number | null
+                out: string
+                err: string
+            }>(resolve => {
+                const child = spawn(
+                    process.execPath,
+                    [tsx, "sim/cli.ts", file, "--firmware", "--trace", trace],
+                    {
+                        cwd: REPO_ROOT,
+                        env: { ...process.env, [FIRMWARE_ENV]: FIRMWARE.devs! },
+                        signal, // SIGTERM on a timeout: the command kills its VM on the way out
+                    }
+                )
+                let out = ""
+                let err = ""
+                child.stdout.on("data", d => (out += d))
+                child.stderr.on("data", d => (err += d))
+                child.on("exit", code => resolve({ code, out, err }))
+            })
+            expect(result.err).toBe("")
+            expect(result.code).toBe(0)
+            expect(result.out).toMatch(
+                /^trace: .*power-cycle\.csv \(350 rows\)\nfirmware: \d+ ticks in [\d.]+ s real time, 1 power cycle\n/
+            )
+            expect(vmPidsOf(process.pid)).toEqual([])
+
+            // parseTrace enforces the trace format: every number finite, at most 4 decimals.
+            const rows = parseTrace(fs.readFileSync(trace, "utf8"))
+            const s = parseScenario(JSON.stringify(json), file)
+            expectHostClean(s)
+            expect(rows).toHaveLength(350)
+            expect(violations(s, rows)).toEqual([])
+            expect(
+                Math.max(
+                    ...rowsBetween(rows, 0, 1).map(r =>
+                        Math.abs(r.angleDeg - 20)
+                    )
+                )
+            ).toBeLessThan(0.1)
+            expect(rows[50].state, "the restarted controller boots").toBe(
+                "boot"
+            )
+            expect(
+                Math.abs(rows[50].angleDeg - rows[49].angleDeg),
+                "the table keeps its angle"
+            ).toBeLessThan(0.05)
+            const grace = s.settings.deadmanGraceS
+            const deadman = firstRow(rows, 1, r => r.state === "deadman")!
+            expect(deadman.tS).toBeLessThan(2)
+            const returning = firstRow(rows, 1, r => r.state === "returning")!
+            expect(returning.tS - 1).toBeGreaterThanOrEqual(grace - 0.05)
+            expect(returning.tS - 1).toBeLessThanOrEqual(
+                grace + 0.5 + FIL_LATENCY_S
+            )
+            expect(rows[rows.length - 1].rateDps, "heading home").toBeLessThan(
+                -1
+            )
+        })
+
+        it("stored settings: the scenario's settings reach the firmware through the VM's flash, and survive a power cycle", async ({
+            signal,
+        }) => {
+            const settings = {
+                maxRateDps: 2.5,
+                deadmanGraceS: 1.5,
+                progression: false,
+            }
+            const s = scenario("stored settings", {
+                durationS: 6,
+                seed: 2,
+                settings,
+                events: [
+                    { t: 0, set: { latch: true, deadman: true } },
+                    { t: 0.6, set: { down: true } },
+                    { t: 3.5, set: { down: false } },
+                    { t: 4, set: { deadman: false }, fault: "power-cycle" },
+                ],
+            })
+            expect(s.settings.maxRateDps).not.toBe(defaultSettings().maxRateDps)
+            expectHostClean(s)
+            const { rows, report } = await runFil(s, signal)
+            expect(violations(s, rows), timing(report)).toEqual([])
+            expect(
+                rows.every(r => !r.faults.includes("settings")),
+                "the stored record is read without complaint"
+            ).toBe(true)
+            const moving = rowsBetween(rows, 1.5, 3.5)
+            expect(
+                Math.max(...moving.map(r => r.rateDps)),
+                "maxRateDps 2.5, not the default 4"
+            ).toBeLessThanOrEqual(
+                settings.maxRateDps + RATE_TRACKING_TOLERANCE_DPS
+            )
+            expect(Math.max(...moving.map(r => r.rateDps))).toBeGreaterThan(
+                settings.maxRateDps - 0.5
+            )
+            const returning = firstRow(rows, 4, r => r.state === "returning")!
+            expect(
+                returning.tS - 4,
+                "deadmanGraceS 1.5 after the restart, not the default 3"
+            ).toBeLessThanOrEqual(settings.deadmanGraceS + 0.5 + FIL_LATENCY_S)
+            expect(report.boots).toHaveLength(2)
+        })
+    }
+)

@@ -7,7 +7,12 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 
-const HW = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "src", "hw")
+const HW = path.resolve(
+    path.dirname(fileURLToPath(import.meta.url)),
+    "..",
+    "src",
+    "hw"
+)
 
 /** Pure: logic and data only. Everything else in src/hw/ is a device adapter. */
 const PURE = [
@@ -25,7 +30,8 @@ const PURE = [
 function imports(file: string): string[] {
     const text = fs.readFileSync(path.join(HW, file), "utf8")
     const out: string[] = []
-    for (const m of text.matchAll(/^\s*import\s[^"']*["']([^"']+)["']/gm)) out.push(m[1])
+    for (const m of text.matchAll(/^\s*import\s[^"']*["']([^"']+)["']/gm))
+        out.push(m[1])
     return out
 }
 
@@ -34,7 +40,10 @@ describe("src/hw purity", () => {
         for (const file of PURE) {
             for (const spec of imports(file)) {
                 expect(spec, file).not.toMatch(/@devicescript|@dsboard/)
-                if (spec.startsWith("./")) expect(PURE, `${file} imports ${spec}`).toContain(spec.slice(2) + ".ts")
+                if (spec.startsWith("./"))
+                    expect(PURE, `${file} imports ${spec}`).toContain(
+                        spec.slice(2) + ".ts"
+                    )
                 else expect(spec, file).toMatch(/^\.\.\/control\//)
             }
         }
@@ -44,7 +53,10 @@ describe("src/hw purity", () => {
         for (const file of fs.readdirSync(HW)) {
             if (PURE.includes(file)) continue
             const text = fs.readFileSync(path.join(HW, file), "utf8")
-            expect(text, `${file} is neither pure nor a DeviceScript adapter`).toMatch(/from "@devicescript\/core"/)
+            expect(
+                text,
+                `${file} is neither pure nor a DeviceScript adapter`
+            ).toMatch(/from "@devicescript\/core"/)
         }
     })
 })

@@ -21,7 +21,11 @@ import { ImuSample } from "../src/control/types"
 
 const D2R = Math.PI / 180
 
-function sampleAt(angleDeg: number, seq: number, over: Partial<ImuSample> = {}): ImuSample {
+function sampleAt(
+    angleDeg: number,
+    seq: number,
+    over: Partial<ImuSample> = {}
+): ImuSample {
     return {
         ok: true,
         seq: seq,
@@ -53,7 +57,8 @@ class Feed {
     }
     /** a healthy second at `angleDeg` */
     settle(angleDeg = 0, ms = 1000): void {
-        for (let i = 0; i < ms / TICK_MS; i++) expect(this.fresh(angleDeg)).toBeNull()
+        for (let i = 0; i < ms / TICK_MS; i++)
+            expect(this.fresh(angleDeg)).toBeNull()
     }
 }
 
@@ -61,14 +66,30 @@ describe("sampleIsNumeric", () => {
     it("accepts the physical range and refuses NaN, the infinities and absurd values", () => {
         const ok = sampleAt(0, 1)
         expect(sampleIsNumeric(ok)).toBe(true)
-        expect(sampleIsNumeric({ ...ok, axG: IMU_MAX_ABS_G, gzDps: -IMU_MAX_ABS_DPS })).toBe(true)
-        for (const key of ["axG", "ayG", "azG", "gxDps", "gyDps", "gzDps"] as const) {
-            for (const bad of [NaN, Infinity, -Infinity]) expect(sampleIsNumeric({ ...ok, [key]: bad })).toBe(false)
+        expect(
+            sampleIsNumeric({
+                ...ok,
+                axG: IMU_MAX_ABS_G,
+                gzDps: -IMU_MAX_ABS_DPS,
+            })
+        ).toBe(true)
+        for (const key of [
+            "axG",
+            "ayG",
+            "azG",
+            "gxDps",
+            "gyDps",
+            "gzDps",
+        ] as const) {
+            for (const bad of [NaN, Infinity, -Infinity])
+                expect(sampleIsNumeric({ ...ok, [key]: bad })).toBe(false)
             const max = key.endsWith("G") ? IMU_MAX_ABS_G : IMU_MAX_ABS_DPS
             expect(sampleIsNumeric({ ...ok, [key]: max * 1.001 })).toBe(false)
             expect(sampleIsNumeric({ ...ok, [key]: -max * 1.001 })).toBe(false)
             expect(sampleIsNumeric({ ...ok, [key]: "1" as any })).toBe(false)
-            expect(sampleIsNumeric({ ...ok, [key]: undefined as any })).toBe(false)
+            expect(sampleIsNumeric({ ...ok, [key]: undefined as any })).toBe(
+                false
+            )
         }
     })
 })
@@ -128,7 +149,12 @@ describe("ImuMonitor: stale (no fresh sample for 100 ms)", () => {
     }
 
     it("no reason while the last fresh sample is less than 100 ms old", () => {
-        expect(staleAt([1020, 1050, 1080, 1099])).toEqual([null, null, null, null])
+        expect(staleAt([1020, 1050, 1080, 1099])).toEqual([
+            null,
+            null,
+            null,
+            null,
+        ])
     })
 
     it("a reason beyond 100 ms, naming the age", () => {
@@ -176,7 +202,9 @@ describe("ImuMonitor: implausible acceleration (outside 0.7..1.3 g for 0.2 s)", 
         const out: (string | null)[] = []
         for (let i = 0; i < n; i++) {
             const a = 10 * D2R
-            out.push(f.fresh(10, { axG: g * Math.sin(a), azG: g * Math.cos(a) }))
+            out.push(
+                f.fresh(10, { axG: g * Math.sin(a), azG: g * Math.cos(a) })
+            )
         }
         return out
     }
@@ -204,7 +232,8 @@ describe("ImuMonitor: implausible acceleration (outside 0.7..1.3 g for 0.2 s)", 
         const f = new Feed()
         f.settle(0)
         for (let round = 0; round < 5; round++) {
-            for (let i = 0; i < nAt; i++) expect(f.fresh(0, { azG: 1.5 })).toBeNull()
+            for (let i = 0; i < nAt; i++)
+                expect(f.fresh(0, { azG: 1.5 })).toBeNull()
             expect(f.fresh(0)).toBeNull()
         }
     })
@@ -219,7 +248,10 @@ describe("ImuMonitor: frozen readings (0.5 s of identical samples)", () => {
         const t0 = f.t
         expect(f.tick(frozen)).toBeNull() // the first of the identical samples
         while (f.t - t0 < IMU_FROZEN_MS) {
-            expect(f.tick({ ...frozen, seq: ++f.seq }), "at " + (f.t - t0) + " ms").toBeNull()
+            expect(
+                f.tick({ ...frozen, seq: ++f.seq }),
+                "at " + (f.t - t0) + " ms"
+            ).toBeNull()
         }
         expect(f.t - t0).toBe(IMU_FROZEN_MS)
         const r = f.tick({ ...frozen, seq: ++f.seq })
@@ -228,7 +260,14 @@ describe("ImuMonitor: frozen readings (0.5 s of identical samples)", () => {
     })
 
     it("any one value changing by the least amount breaks the freeze", () => {
-        for (const key of ["axG", "ayG", "azG", "gxDps", "gyDps", "gzDps"] as const) {
+        for (const key of [
+            "axG",
+            "ayG",
+            "azG",
+            "gxDps",
+            "gyDps",
+            "gzDps",
+        ] as const) {
             const f = new Feed()
             f.settle(20)
             const base = sampleAt(20, 0)
@@ -248,7 +287,11 @@ describe("ImuMonitor: accelerometer and gyro disagreeing by more than 5 deg for 
      * disagreement |accelLp - reference| is exactly what the test wants. A knock on the gyro, seen
      * by an accelerometer that does not move, is what this looks like physically.
      */
-    function holdDisagreement(f: Feed, refDeg: number, ticks: number): (string | null)[] {
+    function holdDisagreement(
+        f: Feed,
+        refDeg: number,
+        ticks: number
+    ): (string | null)[] {
         const out: (string | null)[] = []
         const dt = TICK_MS / 1000
         const k = dt / 3 // DISAGREE_REFERENCE_TAU_S = 3 (tuning.ts)
@@ -266,7 +309,10 @@ describe("ImuMonitor: accelerometer and gyro disagreeing by more than 5 deg for 
         f.settle(0)
         holdDisagreement(f, 3, 10)
         expect(f.mon.accelLpDeg).toBeCloseTo(0, 9)
-        expect(Math.abs(f.mon.accelLpDeg - f.mon.referenceDeg)).toBeCloseTo(3, 9)
+        expect(Math.abs(f.mon.accelLpDeg - f.mon.referenceDeg)).toBeCloseTo(
+            3,
+            9
+        )
     })
 
     const nAt = IMU_DISAGREE_MS / TICK_MS
@@ -285,7 +331,8 @@ describe("ImuMonitor: accelerometer and gyro disagreeing by more than 5 deg for 
     it("just under 5 deg (4.999999999): never a reason", () => {
         const f = new Feed()
         f.settle(0)
-        for (const r of holdDisagreement(f, IMU_DISAGREE_DEG - 1e-9, 200)) expect(r).toBeNull()
+        for (const r of holdDisagreement(f, IMU_DISAGREE_DEG - 1e-9, 200))
+            expect(r).toBeNull()
     })
 
     it("an interruption restarts the 0.5 s", () => {
@@ -316,14 +363,16 @@ describe("ImuMonitor: accelerometer and gyro disagreeing by more than 5 deg for 
     it("a step of 4.9 deg never raises it", () => {
         const f = new Feed()
         f.settle(30, 2000)
-        for (let i = 0; i < 300; i++) expect(f.fresh(34.9, { gyDps: 0 })).toBeNull()
+        for (let i = 0; i < 300; i++)
+            expect(f.fresh(34.9, { gyDps: 0 })).toBeNull()
     })
 
     it("a learned gyro bias is taken off before comparing", () => {
         const f = new Feed()
         f.bias = 3
         f.settle(0)
-        for (let i = 0; i < 300; i++) expect(f.fresh(0, { gyDps: 3 })).toBeNull()
+        for (let i = 0; i < 300; i++)
+            expect(f.fresh(0, { gyDps: 3 })).toBeNull()
     })
 })
 

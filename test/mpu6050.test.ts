@@ -37,7 +37,15 @@ function be16(v: number): [number, number] {
 }
 
 /** A burst as the chip would send it for raw register values. */
-function burst(ax: number, ay: number, az: number, temp: number, gx: number, gy: number, gz: number): number[] {
+function burst(
+    ax: number,
+    ay: number,
+    az: number,
+    temp: number,
+    gx: number,
+    gy: number,
+    gz: number
+): number[] {
     return [ax, ay, az, temp, gx, gy, gz].flatMap(be16)
 }
 
@@ -78,8 +86,18 @@ describe("MPU-6050 register map and configuration", () => {
     })
 
     it("writes and reads back every configuration register", () => {
-        expect(CONFIG_REGISTERS).toEqual([REG_SMPLRT_DIV, REG_CONFIG, REG_GYRO_CONFIG, REG_ACCEL_CONFIG])
-        expect(CONFIG_VALUES).toEqual([SMPLRT_DIV_50HZ, CONFIG_DLPF_10HZ, GYRO_FS_250DPS, ACCEL_FS_2G])
+        expect(CONFIG_REGISTERS).toEqual([
+            REG_SMPLRT_DIV,
+            REG_CONFIG,
+            REG_GYRO_CONFIG,
+            REG_ACCEL_CONFIG,
+        ])
+        expect(CONFIG_VALUES).toEqual([
+            SMPLRT_DIV_50HZ,
+            CONFIG_DLPF_10HZ,
+            GYRO_FS_250DPS,
+            ACCEL_FS_2G,
+        ])
     })
 })
 
@@ -127,7 +145,17 @@ describe("decodeBurst", () => {
 
     it("decodes a table at rest at 30 degrees head-down to sin/cos within one LSB", () => {
         const a = (30 * Math.PI) / 180
-        const r = decodeBurst(burst(Math.round(Math.sin(a) * 16384), 0, Math.round(Math.cos(a) * 16384), 0, 0, 0, 0))!
+        const r = decodeBurst(
+            burst(
+                Math.round(Math.sin(a) * 16384),
+                0,
+                Math.round(Math.cos(a) * 16384),
+                0,
+                0,
+                0,
+                0
+            )
+        )!
         expect(Math.abs(r.axG - Math.sin(a))).toBeLessThanOrEqual(1 / 16384)
         expect(Math.abs(r.azG - Math.cos(a))).toBeLessThanOrEqual(1 / 16384)
     })
@@ -147,14 +175,27 @@ describe("decodeBurst", () => {
 describe("identity and the controller's frame", () => {
     it("accepts only WHO_AM_I 0x68 and names what it read otherwise", () => {
         expect(whoAmIError(0x68)).toBeNull()
-        expect(whoAmIError(0x70)).toBe("WHO_AM_I reads 0x70, expected 0x68: not an MPU-6050")
+        expect(whoAmIError(0x70)).toBe(
+            "WHO_AM_I reads 0x70, expected 0x68: not an MPU-6050"
+        )
         expect(whoAmIError(0x00)).toContain("0x00")
         expect(whoAmIError(0xff)).toContain("0xff")
         expect(hex2(0x0a)).toBe("0x0a")
     })
 
     it("maps the chip's axes: x toward the feet and z up give axG = sin A, azG = cos A, and head-down is a negative y rotation", () => {
-        const s = toImuSample({ axG: 0.5, ayG: 0.01, azG: 0.866, tempC: 25, gxDps: 0.1, gyDps: -3, gzDps: 0.2 }, 7)
+        const s = toImuSample(
+            {
+                axG: 0.5,
+                ayG: 0.01,
+                azG: 0.866,
+                tempC: 25,
+                gxDps: 0.1,
+                gyDps: -3,
+                gzDps: 0.2,
+            },
+            7
+        )
         expect(s.ok).toBe(true)
         expect(s.seq).toBe(7)
         expect(s.axG).toBe(0.5)

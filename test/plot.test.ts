@@ -8,30 +8,43 @@ import { TraceRow } from "../sim/trace"
 function wellFormedTags(svg: string): string[] {
     const names: string[] = []
     const stack: string[] = []
-    const token = /<(\/?)([A-Za-z][\w:-]*)((?:\s+[\w:-]+="[^"<]*")*)\s*(\/?)>|<|&(?!(?:amp|lt|gt|quot|apos);)/g
+    const token =
+        /<(\/?)([A-Za-z][\w:-]*)((?:\s+[\w:-]+="[^"<]*")*)\s*(\/?)>|<|&(?!(?:amp|lt|gt|quot|apos);)/g
     let match: RegExpExecArray | null
     let end = 0
     while ((match = token.exec(svg)) !== null) {
-        if (match[0] === "<" || match[0] === "&") throw new Error("malformed markup at " + match.index + ": " + svg.slice(match.index, match.index + 60))
+        if (match[0] === "<" || match[0] === "&")
+            throw new Error(
+                "malformed markup at " +
+                    match.index +
+                    ": " +
+                    svg.slice(match.index, match.index + 60)
+            )
         const [, closing, name, , selfClosing] = match
         if (closing) {
             const open = stack.pop()
-            if (open !== name) throw new Error("</" + name + "> closes <" + open + ">")
+            if (open !== name)
+                throw new Error("</" + name + "> closes <" + open + ">")
         } else {
             names.push(name)
             if (!selfClosing) stack.push(name)
         }
         end = token.lastIndex
     }
-    if (stack.length > 0) throw new Error("unclosed <" + stack.join("> <") + ">")
+    if (stack.length > 0)
+        throw new Error("unclosed <" + stack.join("> <") + ">")
     expect(svg.slice(end).trim()).toBe("")
     return names
 }
 
 function pointsOf(svg: string, cls: string): [number, number][] {
-    const match = new RegExp('<polyline class="' + cls + '"[^>]* points="([^"]*)"').exec(svg)
+    const match = new RegExp(
+        '<polyline class="' + cls + '"[^>]* points="([^"]*)"'
+    ).exec(svg)
     if (!match) throw new Error("no polyline " + cls)
-    return match[1].split(" ").map((pair) => pair.split(",").map(Number) as [number, number])
+    return match[1]
+        .split(" ")
+        .map(pair => pair.split(",").map(Number) as [number, number])
 }
 
 /** A little session: up to 45, a fault for a second, then back. */
@@ -40,7 +53,12 @@ function session(): TraceRow[] {
     for (let k = 0; k < 1500; k++) {
         const tS = k / 50
         const angleDeg = Math.min(45, -65 + 4 * tS)
-        const faults = tS >= 20 && tS < 21 ? ["imu"] : tS >= 25 && tS < 26 ? ["latch", "stall"] : []
+        const faults =
+            tS >= 20 && tS < 21
+                ? ["imu"]
+                : tS >= 25 && tS < 26
+                  ? ["latch", "stall"]
+                  : []
         rows.push({
             tS,
             angleDeg,
@@ -48,7 +66,14 @@ function session(): TraceRow[] {
             targetDeg: 45,
             rateDps: angleDeg < 45 ? 4 : 0,
             duty: faults.length > 0 ? 0 : angleDeg < 45 ? 0.6 : 0,
-            state: faults.length > 0 ? "fault" : k < 10 ? "boot" : angleDeg < 45 ? "moving" : "holding",
+            state:
+                faults.length > 0
+                    ? "fault"
+                    : k < 10
+                      ? "boot"
+                      : angleDeg < 45
+                        ? "moving"
+                        : "holding",
             faults,
             latch: true,
             deadman: true,
@@ -58,10 +83,12 @@ function session(): TraceRow[] {
 }
 
 describe("renderPlotSvg", () => {
-    const svg = renderPlotSvg(session(), "demo <first> & \"last\"")
+    const svg = renderPlotSvg(session(), 'demo <first> & "last"')
 
     it("is a well-formed, self-contained SVG document", () => {
-        expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true)
+        expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(
+            true
+        )
         const tags = wellFormedTags(svg)
         expect(tags[0]).toBe("svg")
         expect(tags).not.toContain("script")
@@ -75,7 +102,13 @@ describe("renderPlotSvg", () => {
     })
 
     it("draws the angle, estimate, target and duty series", () => {
-        for (const cls of ["series-angle", "series-est", "series-target", "series-duty"]) expect(pointsOf(svg, cls).length).toBe(1500)
+        for (const cls of [
+            "series-angle",
+            "series-est",
+            "series-target",
+            "series-duty",
+        ])
+            expect(pointsOf(svg, cls).length).toBe(1500)
         // Deeper is higher on the page: the angle rises (y falls) over the first seconds.
         const angle = pointsOf(svg, "series-angle")
         expect(angle[0][1]).toBeGreaterThan(angle[500][1])
@@ -90,17 +123,26 @@ describe("renderPlotSvg", () => {
     })
 
     it("shows the state strip with a legend", () => {
-        for (const state of ["boot", "moving", "fault", "holding"]) expect(svg).toContain('class="state state-' + state + '"')
-        expect(svg).toMatch(/class="legend state-legend"[\s\S]*>moving<[\s\S]*>fault</)
+        for (const state of ["boot", "moving", "fault", "holding"])
+            expect(svg).toContain('class="state state-' + state + '"')
+        expect(svg).toMatch(
+            /class="legend state-legend"[\s\S]*>moving<[\s\S]*>fault</
+        )
         expect(svg).not.toContain("state-returning")
     })
 
     it("marks each fault span in red and names its faults at its start", () => {
-        const labels = [...svg.matchAll(/<text class="fault-label" x="([\d.]+)"[^>]*>([^<]*)<\/text>/g)]
-        expect(labels.map((m) => m[2])).toEqual(["imu", "latch, stall"])
+        const labels = [
+            ...svg.matchAll(
+                /<text class="fault-label" x="([\d.]+)"[^>]*>([^<]*)<\/text>/g
+            ),
+        ]
+        expect(labels.map(m => m[2])).toEqual(["imu", "latch, stall"])
         // one shaded rectangle per panel (angle, state strip, duty) for each span
         expect(svg.match(/class="fault-span"/g)).toHaveLength(6)
-        const spanX = [...svg.matchAll(/class="fault-span" x="([\d.]+)"/g)].map((m) => Number(m[1]))
+        const spanX = [...svg.matchAll(/class="fault-span" x="([\d.]+)"/g)].map(
+            m => Number(m[1])
+        )
         expect(Number(labels[0][1])).toBeCloseTo(spanX[0] + 3, 0)
     })
 
@@ -131,14 +173,22 @@ describe("long traces", () => {
     }
 
     it("keeps at most MAX_POINTS_PER_SERIES points per series, spikes included", () => {
-        const duty = downsample(rows, (r) => r.duty)
+        const duty = downsample(rows, r => r.duty)
         expect(duty.length).toBeLessThanOrEqual(MAX_POINTS_PER_SERIES)
-        expect(duty.some((p) => p.value === -1)).toBe(true)
+        expect(duty.some(p => p.value === -1)).toBe(true)
         const svg = renderPlotSvg(rows, "two hours")
-        for (const cls of ["series-angle", "series-est", "series-target", "series-duty"]) expect(pointsOf(svg, cls).length).toBeLessThanOrEqual(MAX_POINTS_PER_SERIES)
+        for (const cls of [
+            "series-angle",
+            "series-est",
+            "series-target",
+            "series-duty",
+        ])
+            expect(pointsOf(svg, cls).length).toBeLessThanOrEqual(
+                MAX_POINTS_PER_SERIES
+            )
         // A duty of -1 is drawn at the bottom of the duty panel.
-        const lowest = Math.max(...pointsOf(svg, "series-duty").map((p) => p[1]))
-        const highest = Math.min(...pointsOf(svg, "series-duty").map((p) => p[1]))
+        const lowest = Math.max(...pointsOf(svg, "series-duty").map(p => p[1]))
+        const highest = Math.min(...pointsOf(svg, "series-duty").map(p => p[1]))
         expect(lowest - highest).toBeGreaterThan(70) // 0.1 - (-1) = 1.1 of the panel's 2
         // 360 short faults, each far wider apart than a pixel, stay separate; the file stays small.
         expect(svg.match(/class="fault-label"/g)?.length).toBe(360)
@@ -147,7 +197,8 @@ describe("long traces", () => {
     })
 
     it("keeps points in time order", () => {
-        const points = downsample(rows, (r) => r.angleDeg)
-        for (let i = 1; i < points.length; i++) expect(points[i].tS).toBeGreaterThan(points[i - 1].tS)
+        const points = downsample(rows, r => r.angleDeg)
+        for (let i = 1; i < points.length; i++)
+            expect(points[i].tS).toBeGreaterThan(points[i - 1].tS)
     })
 })

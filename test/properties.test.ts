@@ -15,6 +15,8 @@ import { TraceRow } from "../sim/trace"
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 150)
 const SEED = Number(process.env.PROPERTY_SEED ?? 20261126)
+/** Only stops a hung run: about 20 ms of work per timeline here, with room for a slow machine. */
+const RUN_TIMEOUT_MS = 30_000 + RUNS * 200
 
 const INPUTS = INPUT_NAMES
 const FAULTS = SCENARIO_FAULTS
@@ -23,18 +25,30 @@ const FAULTS = SCENARIO_FAULTS
  *  The calibration values stay at their defaults: the simulated IMU is mounted true. */
 const settingsArb = fc.record(
     Object.fromEntries(
-        SETTINGS_SCHEMA.filter((spec) => spec.group === "user").map((spec) => [
+        SETTINGS_SCHEMA.filter(spec => spec.group === "user").map(spec => [
             spec.key,
-            spec.kind === "boolean" ? fc.constant(false) : fc.integer({ min: spec.min, max: spec.max }),
-        ]),
-    ),
+            spec.kind === "boolean"
+                ? fc.constant(false)
+                : fc.integer({ min: spec.min, max: spec.max }),
+        ])
+    )
 )
 
 /** What a person does: mostly holding grip and latch and pressing buttons, sometimes letting go. */
 const setArb = fc
     .uniqueArray(fc.constantFrom(...INPUTS), { minLength: 1, maxLength: 3 })
-    .chain((names) => fc.tuple(fc.constant(names), fc.array(fc.boolean(), { minLength: names.length, maxLength: names.length })))
-    .map(([names, values]) => Object.fromEntries(names.map((n, i) => [n, values[i]])))
+    .chain(names =>
+        fc.tuple(
+            fc.constant(names),
+            fc.array(fc.boolean(), {
+                minLength: names.length,
+                maxLength: names.length,
+            })
+        )
+    )
+    .map(([names, values]) =>
+        Object.fromEntries(names.map((n, i) => [n, values[i]]))
+    )
 
 function scenarioArb(withFaults: boolean) {
     return fc
@@ -48,19 +62,28 @@ function scenarioArb(withFaults: boolean) {
             imuNoise: fc.double({ min: 0, max: 3, noNaN: true }),
             events: fc.array(
                 fc.record({
-                    tFraction: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }),
+                    tFraction: fc.double({
+                        min: 0,
+                        max: 1,
+                        noNaN: true,
+                        maxExcluded: true,
+                    }),
                     set: setArb,
-                    fault: withFaults ? fc.option(fc.constantFrom(...FAULTS), { freq: 3 }) : fc.constant(null),
+                    fault: withFaults
+                        ? fc.option(fc.constantFrom(...FAULTS), { freq: 3 })
+                        : fc.constant(null),
                 }),
-                { maxLength: 25 },
+                { maxLength: 25 }
             ),
         })
-        .map((r) => {
+        .map(r => {
             const home = r.settings.homeDeg as number
             const deepest = Math.min(90, r.settings.maxAngleDeg as number)
-            const start = r.startAtHome ? home : home + r.startFraction * (deepest - home)
+            const start = r.startAtHome
+                ? home
+                : home + r.startFraction * (deepest - home)
             const events = r.events
-                .map((e) => {
+                .map(e => {
                     const ev: Record<string, unknown> = {
                         t: Math.floor(e.tFraction * r.durationS * 50) / 50,
                         set: e.set,
@@ -75,7 +98,11 @@ function scenarioArb(withFaults: boolean) {
                 name: "property",
                 durationS: r.durationS,
                 seed: r.seed,
-                table: { startAngleDeg: Math.round(start * 100) / 100, userMassKg: r.userMassKg, imuNoise: Math.round(r.imuNoise * 100) / 100 },
+                table: {
+                    startAngleDeg: Math.round(start * 100) / 100,
+                    userMassKg: r.userMassKg,
+                    imuNoise: Math.round(r.imuNoise * 100) / 100,
+                },
                 settings: r.settings,
                 events,
             }
@@ -85,7 +112,7 @@ function scenarioArb(withFaults: boolean) {
 function run(json: object): TraceRow[] {
     const scenario = parseScenario(JSON.stringify(json), "property.json")
     const rows: TraceRow[] = []
-    runScenario(scenario, (row) => rows.push(row))
+    runScenario(scenario, row => rows.push(row))
     return rows
 }
 
@@ -97,23 +124,37 @@ function holds(json: object): boolean {
         throw new Error(
             violations
                 .slice(0, 5)
-                .map((v) => `${v.rule} at ${v.tS.toFixed(2)} s: ${v.detail}`)
+                .map(v => `${v.rule} at ${v.tS.toFixed(2)} s: ${v.detail}`)
                 .join("\n") +
                 "\nscenario:\n" +
-                JSON.stringify(json),
+                JSON.stringify(json)
         )
     }
     return true
 }
 
 describe("invariants over random timelines", () => {
-    it(`hold for people pressing buttons and letting go (${RUNS} timelines)`, () => {
-        fc.assert(fc.property(scenarioArb(false), holds), { numRuns: RUNS, seed: SEED })
-    })
+    it(
+        `hold for people pressing buttons and letting go (${RUNS} timelines)`,
+        () => {
+            fc.assert(fc.property(scenarioArb(false), holds), {
+                numRuns: RUNS,
+                seed: SEED,
+            })
+        },
+        RUN_TIMEOUT_MS
+    )
 
-    it(`hold with sensor and drive faults injected (${RUNS} timelines)`, () => {
-        fc.assert(fc.property(scenarioArb(true), holds), { numRuns: RUNS, seed: SEED + 1 })
-    })
+    it(
+        `hold with sensor and drive faults injected (${RUNS} timelines)`,
+        () => {
+            fc.assert(fc.property(scenarioArb(true), holds), {
+                numRuns: RUNS,
+                seed: SEED + 1,
+            })
+        },
+        RUN_TIMEOUT_MS
+    )
 
     it("catch a controller that breaks a rule (the checker can fail)", () => {
         // A trace doctored to go deeper after the grip is let go must be refused.
@@ -124,8 +165,12 @@ describe("invariants over random timelines", () => {
         }
         const scenario = parseScenario(JSON.stringify(json), "x.json")
         const rows = run(json)
-        const doctored = rows.map((r, k) => ({ ...r, deadman: k < 100, angleDeg: k < 100 ? r.angleDeg : r.angleDeg + (k - 100) * 0.05 }))
-        const rules = checkTrace(scenario, doctored).map((v) => v.rule)
+        const doctored = rows.map((r, k) => ({
+            ...r,
+            deadman: k < 100,
+            angleDeg: k < 100 ? r.angleDeg : r.angleDeg + (k - 100) * 0.05,
+        }))
+        const rules = checkTrace(scenario, doctored).map(v => v.rule)
         expect(rules).toContain("deeper-without-grip")
     })
 })

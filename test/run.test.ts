@@ -12,7 +12,7 @@ function scenario(s: object): Scenario {
 
 function rowsOf(s: Scenario): TraceRow[] {
     const rows: TraceRow[] = []
-    runScenario(s, (row) => rows.push(row))
+    runScenario(s, row => rows.push(row))
     return rows
 }
 
@@ -55,7 +55,7 @@ describe("runScenario", () => {
         expect(rows[0].latch && rows[0].deadman).toBe(true)
         // DOWN from t=1.01 is first seen by the controller in the tick at t=1.02, and not before.
         for (let k = 0; k <= 50; k++) expect(rows[k].duty).toBe(0)
-        expect(rows.slice(51, 150).some((r) => r.duty > 0)).toBe(true)
+        expect(rows.slice(51, 150).some(r => r.duty > 0)).toBe(true)
         expect(rows[599].deadman).toBe(true)
         expect(rows[600].deadman).toBe(false)
     })
@@ -85,7 +85,7 @@ describe("runScenario", () => {
                     { t: 1, set: { down: true } },
                     { t: 3, fault: "imu-i2c" },
                 ],
-            }),
+            })
         )
         expect(faulty[149].faults).toEqual([])
         expect(faulty[299].faults).toContain("imu")

@@ -10,7 +10,14 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { EVENT, jdpack, JDEvent, JDService, loadServiceSpecifications, REPORT_RECEIVE } from "jacdac-ts"
+import {
+    EVENT,
+    jdpack,
+    JDEvent,
+    JDService,
+    loadServiceSpecifications,
+    REPORT_RECEIVE,
+} from "jacdac-ts"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { SERVICE_ENTRY_HOLD_MS } from "../src/control/limits"
 import { defaultSettings } from "../src/control/settings"
@@ -20,11 +27,25 @@ import { listRoles } from "../sim/firmware/roles"
 import { FirmwareSession } from "../sim/firmware/session"
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise<void>(r => setTimeout(r, ms))
 const D2R = Math.PI / 180
 
 /** The firmware's roles (the harness contract): the service adds none. */
-const ROLES = ["accel", "buzzer", "down", "grip", "gyro", "home", "homeSwitch", "latch", "led", "motor", "preset", "stop", "up"]
+const ROLES = [
+    "accel",
+    "buzzer",
+    "down",
+    "grip",
+    "gyro",
+    "home",
+    "homeSwitch",
+    "latch",
+    "led",
+    "motor",
+    "preset",
+    "stop",
+    "up",
+]
 
 let session: FirmwareSession
 let srv: JDService
@@ -40,7 +61,11 @@ async function get(code: number): Promise<unknown> {
 }
 
 /** Polls a register until `ok` holds (or fails after timeoutMs with the last value). */
-async function waitFor(code: number, ok: (v: any) => boolean, timeoutMs: number): Promise<unknown> {
+async function waitFor(
+    code: number,
+    ok: (v: any) => boolean,
+    timeoutMs: number
+): Promise<unknown> {
     const t0 = Date.now()
     let v: unknown
     while (Date.now() - t0 < timeoutMs) {
@@ -48,7 +73,9 @@ async function waitFor(code: number, ok: (v: any) => boolean, timeoutMs: number)
         if (ok(v)) return v
         await sleep(50)
     }
-    throw new Error(`register 0x${code.toString(16)} still ${JSON.stringify(v)} after ${timeoutMs} ms`)
+    throw new Error(
+        `register 0x${code.toString(16)} still ${JSON.stringify(v)} after ${timeoutMs} ms`
+    )
 }
 
 function cmd(code: number, payload: Uint8Array, ack = false) {
@@ -56,24 +83,50 @@ function cmd(code: number, payload: Uint8Array, ack = false) {
 }
 
 beforeAll(async () => {
-    const specs = JSON.parse(fs.readFileSync(path.join(ROOT, ".devicescript", "services.json"), "utf8"))
+    const specs = JSON.parse(
+        fs.readFileSync(
+            path.join(ROOT, ".devicescript", "services.json"),
+            "utf8"
+        )
+    )
     loadServiceSpecifications(specs)
-    session = await FirmwareSession.open({ onVmLine: (l) => void (!l.includes("TICK ") && vmLines.push(l)) })
+    session = await FirmwareSession.open({
+        onVmLine: l => void (!l.includes("TICK ") && vmLines.push(l)),
+    })
     // The IMU of a still table at home (with a little noise: frozen readings are an imu fault).
     let seq = 0
     feed = setInterval(() => {
         seq++
         const a = -65 * D2R
         const n = () => (Math.random() - 0.5) * 0.002
-        session.devices.imu.offer({ ok: true, seq, axG: Math.sin(a) + n(), ayG: n(), azG: Math.cos(a) + n(), gxDps: n(), gyDps: n(), gzDps: n() })
+        session.devices.imu.offer({
+            ok: true,
+            seq,
+            axG: Math.sin(a) + n(),
+            ayG: n(),
+            azG: Math.cos(a) + n(),
+            gxDps: n(),
+            gyDps: n(),
+            gzDps: n(),
+        })
     }, 20)
     await session.bootWithSettings(defaultSettings())
     const t0 = Date.now()
-    while (!(srv = session.bus.services({ serviceClass: P.INVERSION_TABLE_SERVICE_CLASS })[0])) {
-        if (Date.now() - t0 > 5000) throw new Error("the firmware's InversionTable service did not appear within 5 s: " + vmLines.slice(-5).join(" | "))
+    while (
+        !(srv = session.bus.services({
+            serviceClass: P.INVERSION_TABLE_SERVICE_CLASS,
+        })[0])
+    ) {
+        if (Date.now() - t0 > 5000)
+            throw new Error(
+                "the firmware's InversionTable service did not appear within 5 s: " +
+                    vmLines.slice(-5).join(" | ")
+            )
         await sleep(50)
     }
-    srv.on(EVENT, (ev: JDEvent) => events.push({ code: ev.code, value: ev.unpackedValue?.[0] }))
+    srv.on(EVENT, (ev: JDEvent) =>
+        events.push({ code: ev.code, value: ev.unpackedValue?.[0] })
+    )
 }, 60_000)
 
 afterAll(async () => {
@@ -85,17 +138,21 @@ afterAll(async () => {
 describe("the InversionTable service in the VM", () => {
     it("is served on the firmware's server device and adds no role", async () => {
         expect(srv.device.deviceId).not.toBe(session.vmBusDevice!.deviceId)
-        const roles = (await listRoles(session.bus, session.vmBusDevice!)).map((r) => r.name)
+        const roles = (await listRoles(session.bus, session.vmBusDevice!)).map(
+            r => r.name
+        )
         // The contract's roles, plus the settings store's role (bound to the VM's own settings service).
-        const extra = roles.filter((name) => !ROLES.includes(name))
+        const extra = roles.filter(name => !ROLES.includes(name))
         expect(extra).toHaveLength(1)
         expect(extra[0]).toMatch(/^settings/)
         for (const name of ROLES) expect(roles).toContain(name)
     })
 
     it("reads the table: idle at home, the default settings, exact negative fixed point", async () => {
-        await waitFor(P.REG_STATE, (v) => v === P.stateCode("idle"), 5000)
-        expect(Math.abs((await get(P.REG_ANGLE)) as number - -65)).toBeLessThan(1)
+        await waitFor(P.REG_STATE, v => v === P.stateCode("idle"), 5000)
+        expect(
+            Math.abs(((await get(P.REG_ANGLE)) as number) - -65)
+        ).toBeLessThan(1)
         expect(await get(P.settingRegister("homeDeg"))).toBe(-65) // not -64.999 (toWireFixed10)
         expect(await get(P.settingRegister("maxRateDps"))).toBe(4)
         expect(await get(P.settingRegister("progression"))).toBeTruthy()
@@ -105,24 +162,30 @@ describe("the InversionTable service in the VM", () => {
     })
 
     it("refuses a setting write outside service mode: the value stays, last_error and an event say why", async () => {
-        await srv.register(P.settingRegister("maxRateDps")).sendSetPackedAsync([3])
-        const error = await waitFor(P.REG_LAST_ERROR, (v) => v !== "", 2000)
+        await srv
+            .register(P.settingRegister("maxRateDps"))
+            .sendSetPackedAsync([3])
+        const error = await waitFor(P.REG_LAST_ERROR, v => v !== "", 2000)
         expect(error).toMatch(/^maxRateDps: only in service mode/)
         expect(await get(P.settingRegister("maxRateDps"))).toBe(4)
         await sleep(100)
-        expect(events.filter((e) => e.code === P.EV_REFUSED).map((e) => e.value)).toContain(error)
+        expect(
+            events.filter(e => e.code === P.EV_REFUSED).map(e => e.value)
+        ).toContain(error)
     })
 
     it("runs a command once per seq: sent twice, and sent with an ACK requested (five copies, no ACK)", async () => {
         const before = (await get(P.REG_COMMANDS_RUN)) as number
         await cmd(P.CMD_ACKNOWLEDGE_WARNINGS, jdpack("u32", [4242]))
         await cmd(P.CMD_ACKNOWLEDGE_WARNINGS, jdpack("u32", [4242]))
-        await waitFor(P.REG_LAST_SEQ, (v) => v === 4242, 2000)
+        await waitFor(P.REG_LAST_SEQ, v => v === 4242, 2000)
         await sleep(200)
         expect(await get(P.REG_COMMANDS_RUN)).toBe(before + 1)
         expect(await get(P.REG_WARNINGS_ACKNOWLEDGED)).toBeTruthy()
         // The trap: jacdac-ts retries a command whose ACK does not come, then rejects.
-        await expect(cmd(P.CMD_CLEAR_FAULTS, jdpack("u32", [4243]), true)).rejects.toThrow(/no ACK/)
+        await expect(
+            cmd(P.CMD_CLEAR_FAULTS, jdpack("u32", [4243]), true)
+        ).rejects.toThrow(/no ACK/)
         await sleep(200)
         expect(await get(P.REG_COMMANDS_RUN)).toBe(before + 2)
         expect(await get(P.REG_LAST_SEQ)).toBe(4243)
@@ -130,15 +193,31 @@ describe("the InversionTable service in the VM", () => {
 
     it("refuses a calibration outside service mode, with the command's seq; a short payload too, without crashing", async () => {
         await cmd(P.CMD_CALIBRATE, jdpack("u32 u8", [4244, 3]))
-        expect(await waitFor(P.REG_LAST_ERROR, (v) => String(v).startsWith("seq 4244 "), 2000)).toMatch(/^seq 4244 calibrate home: only in service mode/)
+        expect(
+            await waitFor(
+                P.REG_LAST_ERROR,
+                v => String(v).startsWith("seq 4244 "),
+                2000
+            )
+        ).toMatch(/^seq 4244 calibrate home: only in service mode/)
         await cmd(P.CMD_SAVE, new Uint8Array([1]))
-        expect(await waitFor(P.REG_LAST_ERROR, (v) => String(v).startsWith("save:"), 2000)).toBe("save: no seq (the payload is too short)")
+        expect(
+            await waitFor(
+                P.REG_LAST_ERROR,
+                v => String(v).startsWith("save:"),
+                2000
+            )
+        ).toBe("save: no seq (the payload is too short)")
         expect(await get(P.REG_STATE)).toBe(P.stateCode("idle"))
     })
 
     it("streams telemetry at 10 Hz while streaming_samples lasts", async () => {
         const reports: number[][] = []
-        const off = srv.register(P.REG_TELEMETRY).subscribe(REPORT_RECEIVE, () => reports.push(srv.register(P.REG_TELEMETRY).unpackedValue))
+        const off = srv
+            .register(P.REG_TELEMETRY)
+            .subscribe(REPORT_RECEIVE, () =>
+                reports.push(srv.register(P.REG_TELEMETRY).unpackedValue)
+            )
         const t0 = Date.now()
         await srv.register(P.REG_STREAMING_SAMPLES).sendSetPackedAsync([10])
         await sleep(1500)
@@ -146,9 +225,15 @@ describe("the InversionTable service in the VM", () => {
         const ms = Date.now() - t0
         expect(reports.length).toBeGreaterThanOrEqual(9)
         expect(reports.length).toBeLessThanOrEqual(11) // counted down: it stopped by itself
-        const [angle, , , inverted, faults, state, flags] = reports[reports.length - 1]
+        const [angle, , , inverted, faults, state, flags] =
+            reports[reports.length - 1]
         expect(Math.abs(angle - -65)).toBeLessThan(1)
-        expect([inverted, faults, state, flags]).toEqual([0, 0, P.stateCode("idle"), 0])
+        expect([inverted, faults, state, flags]).toEqual([
+            0,
+            0,
+            P.stateCode("idle"),
+            0,
+        ])
         console.info(`telemetry: ${reports.length} reports in ${ms} ms`)
     })
 
@@ -159,28 +244,56 @@ describe("the InversionTable service in the VM", () => {
         await sleep(SERVICE_ENTRY_HOLD_MS + 300)
         panel.setButton("stop", false)
         panel.setButton("up", false)
-        await waitFor(P.REG_STATE, (v) => v === P.stateCode("service"), 2000)
-        expect(events.some((e) => e.code === P.EV_STATE_CHANGED && e.value === P.stateCode("service"))).toBe(true)
+        await waitFor(P.REG_STATE, v => v === P.stateCode("service"), 2000)
+        expect(
+            events.some(
+                e =>
+                    e.code === P.EV_STATE_CHANGED &&
+                    e.value === P.stateCode("service")
+            )
+        ).toBe(true)
 
         const revision = (await get(P.REG_SETTINGS_REVISION)) as number
-        await srv.register(P.settingRegister("maxRateDps")).sendSetPackedAsync([3.5])
-        expect(await waitFor(P.settingRegister("maxRateDps"), (v) => v === 3.5, 2000)).toBe(3.5)
+        await srv
+            .register(P.settingRegister("maxRateDps"))
+            .sendSetPackedAsync([3.5])
+        expect(
+            await waitFor(P.settingRegister("maxRateDps"), v => v === 3.5, 2000)
+        ).toBe(3.5)
         expect(await get(P.REG_SETTINGS_REVISION)).toBe(revision + 1)
-        await srv.register(P.settingRegister("maxRateDps")).sendSetPackedAsync([9])
-        expect(await waitFor(P.REG_LAST_ERROR, (v) => String(v).includes(" 9 "), 2000)).toBe("maxRateDps: 9 is out of range 1..8 deg/s")
+        await srv
+            .register(P.settingRegister("maxRateDps"))
+            .sendSetPackedAsync([9])
+        expect(
+            await waitFor(
+                P.REG_LAST_ERROR,
+                v => String(v).includes(" 9 "),
+                2000
+            )
+        ).toBe("maxRateDps: 9 is out of range 1..8 deg/s")
         expect(await get(P.settingRegister("maxRateDps"))).toBe(3.5)
 
         await cmd(P.CMD_SAVE, jdpack("u32", [4245]))
-        expect(await waitFor(P.REG_LAST_SEQ, (v) => v === 4245, 2000)).toBe(4245)
+        expect(await waitFor(P.REG_LAST_SEQ, v => v === 4245, 2000)).toBe(4245)
         await sleep(300)
         expect(String(await get(P.REG_LAST_ERROR))).not.toMatch(/^seq 4245 /)
 
         await cmd(P.CMD_CALIBRATE, jdpack("u32 u8", [4246, 3]))
-        expect(await waitFor(P.REG_CALIBRATION, (v) => String(v).startsWith("home: done"), 3000)).toMatch(/^home: done: home angle -6[456](\.\d)? deg$/)
+        expect(
+            await waitFor(
+                P.REG_CALIBRATION,
+                v => String(v).startsWith("home: done"),
+                3000
+            )
+        ).toMatch(/^home: done: home angle -6[456](\.\d)? deg$/)
 
         panel.setButton("stop", true)
         await sleep(150)
         panel.setButton("stop", false)
-        await waitFor(P.REG_STATE, (v) => v === P.stateCode("idle") || v === P.stateCode("holding"), 3000)
+        await waitFor(
+            P.REG_STATE,
+            v => v === P.stateCode("idle") || v === P.stateCode("holding"),
+            3000
+        )
     })
 })

@@ -25,21 +25,38 @@ const SERVICE_DIR = path.join(ROOT, "src", "service")
 // ---------------------------------------------------------------- a synthetic table
 
 const D2R = Math.PI / 180
-const IN_SERVICE_ONLY = /only in service mode/
 
 /** The controller on a still table at home; the pad's levels can be set. */
 class Rig {
     c = new Controller(defaultSettings(), null)
     t = 0
     seq = 0
-    levels = { grip: false, latch: false, up: false, down: false, stop: false, preset: false, home: false, homeSwitch: false }
+    levels = {
+        grip: false,
+        latch: false,
+        up: false,
+        down: false,
+        stop: false,
+        preset: false,
+        home: false,
+        homeSwitch: false,
+    }
     out!: Outputs
 
     tick(): Outputs {
         this.seq++
         const a = -65 * D2R
         const inputs: Inputs = {
-            imu: { ok: true, seq: this.seq, axG: Math.sin(a), ayG: 0, azG: Math.cos(a), gxDps: this.seq % 2 ? 0.01 : -0.01, gyDps: 0, gzDps: 0 },
+            imu: {
+                ok: true,
+                seq: this.seq,
+                axG: Math.sin(a),
+                ayG: 0,
+                azG: Math.cos(a),
+                gxDps: this.seq % 2 ? 0.01 : -0.01,
+                gyDps: 0,
+                gzDps: 0,
+            },
             ...this.levels,
         }
         this.out = this.c.step(inputs, this.t)
@@ -71,7 +88,8 @@ function hooks(over: Partial<ServiceHooks> = {}) {
     const calls = { save: 0, ack: 0 }
     const h: ServiceHooks = {
         save: over.save ?? (() => (calls.save++, null)),
-        acknowledgeWarnings: over.acknowledgeWarnings ?? (() => (calls.ack++, null)),
+        acknowledgeWarnings:
+            over.acknowledgeWarnings ?? (() => (calls.ack++, null)),
     }
     return { h, calls }
 }
@@ -109,13 +127,17 @@ describe("service protocol helpers", () => {
         expect(P.faultBits(["imu"])).toBe(1)
         expect(P.faultBits(["settings"])).toBe(0x80)
         expect(P.faultBits(["latch", "stall", "nonsense"])).toBe(0x02 | 0x10)
-        for (let bits = 0; bits < 256; bits++) expect(P.faultBits(P.faultNames(bits))).toBe(bits)
+        for (let bits = 0; bits < 256; bits++)
+            expect(P.faultBits(P.faultNames(bits))).toBe(bits)
         expect(P.faultNames(0xff00)).toEqual([])
     })
 
     it("names calibration steps 1..4 and nothing else", () => {
-        expect([1, 2, 3, 4].map(P.calibrationStepName)).toEqual(CALIBRATION_STEPS)
-        for (const bad of [0, 5, 255, -1, 1.5, NaN, undefined, "level", null]) expect(P.calibrationStepName(bad)).toBe("")
+        expect([1, 2, 3, 4].map(P.calibrationStepName)).toEqual(
+            CALIBRATION_STEPS
+        )
+        for (const bad of [0, 5, 255, -1, 1.5, NaN, undefined, "level", null])
+            expect(P.calibrationStepName(bad)).toBe("")
     })
 
     it("gives each setting the register 0x80 + its schema index, and back", () => {
@@ -124,14 +146,21 @@ describe("service protocol helpers", () => {
             expect(P.settingOfRegister(0x80 + i)).toBe(spec)
         })
         expect(P.settingRegister("nope")).toBe(-1)
-        expect(P.settingOfRegister(0x80 + SETTINGS_SCHEMA.length)).toBeUndefined()
+        expect(
+            P.settingOfRegister(0x80 + SETTINGS_SCHEMA.length)
+        ).toBeUndefined()
     })
 
     it("hands the VM's i22.10 encoder values that come out rounded to nearest, negatives included", () => {
-        const values = [-85, -65, -64.9, -45, -15, -10, -2.5, -0.5, -0.0004, -0.0006, 0, 0.0004, 0.5, 4.1, 45, 89.99, 90, 900]
+        const values = [
+            -85, -65, -64.9, -45, -15, -10, -2.5, -0.5, -0.0004, -0.0006, 0,
+            0.0004, 0.5, 4.1, 45, 89.99, 90, 900,
+        ]
         for (let v = -90; v <= 90; v += 0.37) values.push(v)
         for (const v of values) {
-            expect(vmFixed10(P.toWireFixed10(v)) + 0, String(v)).toBe(Math.round(v * 1024) / 1024 + 0)
+            expect(vmFixed10(P.toWireFixed10(v)) + 0, String(v)).toBe(
+                Math.round(v * 1024) / 1024 + 0
+            )
         }
         // Without it, every negative whole number would read one LSB toward zero.
         expect(vmFixed10(-65)).toBe(-65 + 1 / 1024)
@@ -140,9 +169,11 @@ describe("service protocol helpers", () => {
     })
 
     it("rounds written numbers to 0.01 and reads Jacdac bools", () => {
-        const maxRate = SETTINGS_SCHEMA.find((s) => s.key === "maxRateDps")!
-        const progression = SETTINGS_SCHEMA.find((s) => s.key === "progression")!
-        expect(P.settingFromWire(maxRate, Math.round(4.1 * 1024) / 1024)).toBe(4.1)
+        const maxRate = SETTINGS_SCHEMA.find(s => s.key === "maxRateDps")!
+        const progression = SETTINGS_SCHEMA.find(s => s.key === "progression")!
+        expect(P.settingFromWire(maxRate, Math.round(4.1 * 1024) / 1024)).toBe(
+            4.1
+        )
         expect(P.settingFromWire(maxRate, -64.9990234375)).toBe(-65)
         expect(P.settingFromWire(maxRate, 3)).toBe(3)
         expect(P.settingFromWire(maxRate, undefined)).toBeUndefined()
@@ -161,10 +192,21 @@ describe("service protocol helpers", () => {
         expect(P.clipText(long).length).toBe(P.MAX_TEXT_CHARS)
         expect(P.clipText(long).endsWith("...")).toBe(true)
         expect(P.clipText("short")).toBe("short")
-        expect(P.writeRefusalText("maxRateDps", "maxRateDps: 12 is out of range 1..8 deg/s")).toBe("maxRateDps: 12 is out of range 1..8 deg/s")
-        expect(P.writeRefusalText("maxRateDps", "only in service mode")).toBe("maxRateDps: only in service mode")
-        expect(P.commandRefusalText(7, "calibrate home", "no")).toBe("seq 7 calibrate home: no")
-        expect(P.commandName(P.CMD_ACKNOWLEDGE_WARNINGS)).toBe("acknowledge_warnings")
+        expect(
+            P.writeRefusalText(
+                "maxRateDps",
+                "maxRateDps: 12 is out of range 1..8 deg/s"
+            )
+        ).toBe("maxRateDps: 12 is out of range 1..8 deg/s")
+        expect(P.writeRefusalText("maxRateDps", "only in service mode")).toBe(
+            "maxRateDps: only in service mode"
+        )
+        expect(P.commandRefusalText(7, "calibrate home", "no")).toBe(
+            "seq 7 calibrate home: no"
+        )
+        expect(P.commandName(P.CMD_ACKNOWLEDGE_WARNINGS)).toBe(
+            "acknowledge_warnings"
+        )
     })
 })
 
@@ -174,7 +216,8 @@ describe("seq filter", () => {
         expect(f.accept(7)).toBe(true)
         expect(f.accept(7)).toBe(false)
         expect(f.accept(7)).toBe(false)
-        for (let i = 0; i < SEQ_MEMORY - 1; i++) expect(f.accept(1000 + i)).toBe(true)
+        for (let i = 0; i < SEQ_MEMORY - 1; i++)
+            expect(f.accept(1000 + i)).toBe(true)
         expect(f.accept(7)).toBe(false) // still remembered: 16 seqs in all
         expect(f.accept(2000)).toBe(true) // pushes 7 out
         expect(f.accept(7)).toBe(true)
@@ -182,7 +225,7 @@ describe("seq filter", () => {
 
     it("keeps two interleaving senders' retries apart", () => {
         const f = new SeqFilter()
-        const runs = [5, 900, 5, 900, 6, 5, 901, 6].filter((s) => f.accept(s))
+        const runs = [5, 900, 5, 900, 6, 5, 901, 6].filter(s => f.accept(s))
         expect(runs).toEqual([5, 900, 6, 901])
     })
 })
@@ -200,7 +243,9 @@ describe("service core", () => {
         expect(core.writeSetting("maxRateDps", 3)).toBe(false)
         expect(core.lastError).toMatch(/^maxRateDps: the table is starting/)
         core.command(P.CMD_CLEAR_FAULTS, 1, 0)
-        expect(core.lastError).toMatch(/^seq 1 clear_faults: the table is starting/)
+        expect(core.lastError).toMatch(
+            /^seq 1 clear_faults: the table is starting/
+        )
     })
 
     it("reports the controller's outputs: state, angle, flags, events for a new state and a new fault", () => {
@@ -219,19 +264,36 @@ describe("service core", () => {
         expect(core.telemetry()).toHaveLength(7)
         const events = core.takeEvents()
         expect(events[0]).toEqual({ code: P.EV_STATE_CHANGED, value: 0 }) // boot
-        expect(events.some((e) => e.code === P.EV_STATE_CHANGED && e.value === 1)).toBe(true) // idle
+        expect(
+            events.some(e => e.code === P.EV_STATE_CHANGED && e.value === 1)
+        ).toBe(true) // idle
         expect(core.takeEvents()).toEqual([])
 
         // A fault: the IMU goes silent (no new sample) for longer than 100 ms.
         const seq = rig.seq
         for (let k = 0; k < 20; k++) {
             rig.seq = seq
-            const out = rig.c.step({ ...rig.levels, imu: { ok: true, seq, axG: 0, ayG: 0, azG: 1, gxDps: 0, gyDps: 0, gzDps: 0 } } as Inputs, rig.t)
+            const out = rig.c.step(
+                {
+                    ...rig.levels,
+                    imu: {
+                        ok: true,
+                        seq,
+                        axG: 0,
+                        ayG: 0,
+                        azG: 1,
+                        gxDps: 0,
+                        gyDps: 0,
+                        gzDps: 0,
+                    },
+                } as Inputs,
+                rig.t
+            )
             rig.t += TICK_MS
             core.feed(out)
         }
         expect(core.faults() & 1).toBe(1)
-        const fe = core.takeEvents().filter((e) => e.code === P.EV_FAULT_RAISED)
+        const fe = core.takeEvents().filter(e => e.code === P.EV_FAULT_RAISED)
         expect(fe).toHaveLength(1)
         expect(fe[0].value & 1).toBe(1)
         expect(core.faultReasons()).toMatch(/./)
@@ -244,7 +306,9 @@ describe("service core", () => {
         expect(rig.c.settings.maxRateDps).toBe(4)
         expect(core.setting("maxRateDps")).toBe(4)
         expect(core.lastError).toMatch(/^maxRateDps: only in service mode/)
-        expect(core.takeEvents()).toEqual([{ code: P.EV_REFUSED, value: core.lastError }])
+        expect(core.takeEvents()).toEqual([
+            { code: P.EV_REFUSED, value: core.lastError },
+        ])
         rig.run(100, core)
         expect(core.settingsRevision()).toBe(revision)
     })
@@ -253,7 +317,9 @@ describe("service core", () => {
         const { rig, core } = running()
         rig.enterService(core)
         core.takeEvents()
-        expect(core.writeSetting("maxRateDps", Math.round(3.3 * 1024) / 1024)).toBe(true)
+        expect(
+            core.writeSetting("maxRateDps", Math.round(3.3 * 1024) / 1024)
+        ).toBe(true)
         expect(rig.c.settings.maxRateDps).toBe(3.3)
         expect(core.writeSetting("homeDeg", -70)).toBe(true)
         expect(vmFixed10(core.setting("homeDeg"))).toBe(-70)
@@ -266,14 +332,21 @@ describe("service core", () => {
         expect(core.writeSetting("maxRateDps", 12)).toBe(false)
         expect(core.lastError).toBe("maxRateDps: 12 is out of range 1..8 deg/s")
         expect(core.writeSetting("sessionLimitS", undefined)).toBe(false)
-        expect(core.lastError).toBe("sessionLimitS: undefined is out of range 60..900 s")
+        expect(core.lastError).toBe(
+            "sessionLimitS: undefined is out of range 60..900 s"
+        )
         expect(core.writeSetting("progression", undefined)).toBe(false)
         expect(core.lastError).toMatch(/^progression: undefined is not allowed/)
         expect(core.writeSetting("bogus", 1)).toBe(false)
         expect(core.lastError).toBe("bogus: not a setting")
         expect(rig.c.settings.maxRateDps).toBe(3.3)
         expect(rig.c.settings.sessionLimitS).toBe(300)
-        expect(core.takeEvents().map((e) => e.code)).toEqual([P.EV_REFUSED, P.EV_REFUSED, P.EV_REFUSED, P.EV_REFUSED])
+        expect(core.takeEvents().map(e => e.code)).toEqual([
+            P.EV_REFUSED,
+            P.EV_REFUSED,
+            P.EV_REFUSED,
+            P.EV_REFUSED,
+        ])
     })
 
     it("runs a command once per seq, however often it arrives", () => {
@@ -288,11 +361,17 @@ describe("service core", () => {
         // a refused command, repeated: refused (and reported) once
         core.command(P.CMD_CALIBRATE, 42, 1)
         core.command(P.CMD_CALIBRATE, 42, 1)
-        expect(core.takeEvents().filter((e) => e.code === P.EV_REFUSED)).toHaveLength(1)
-        expect(core.lastError).toMatch(/^seq 42 calibrate level: only in service mode/)
+        expect(
+            core.takeEvents().filter(e => e.code === P.EV_REFUSED)
+        ).toHaveLength(1)
+        expect(core.lastError).toMatch(
+            /^seq 42 calibrate level: only in service mode/
+        )
         expect(rig.out.calibration).toBe("")
         rig.run(20, core)
-        expect(core.calibration()).toMatch(/^level: refused: only in service mode/)
+        expect(core.calibration()).toMatch(
+            /^level: refused: only in service mode/
+        )
         expect(core.commandsRun).toBe(2)
     })
 
@@ -301,9 +380,13 @@ describe("service core", () => {
         core.command(P.CMD_SAVE, 1, 0)
         expect(core.lastError).toMatch(/^seq 1 save: only in service mode/)
         core.command(P.CMD_RESTORE_DEFAULTS, 2, 0)
-        expect(core.lastError).toMatch(/^seq 2 restore_defaults: only in service mode/)
+        expect(core.lastError).toMatch(
+            /^seq 2 restore_defaults: only in service mode/
+        )
         core.command(P.CMD_CALIBRATE, 3, 4)
-        expect(core.lastError).toMatch(/^seq 3 calibrate axis: only in service mode/)
+        expect(core.lastError).toMatch(
+            /^seq 3 calibrate axis: only in service mode/
+        )
         expect(calls.save).toBe(0)
         core.lastError = ""
         core.command(P.CMD_CLEAR_FAULTS, 4, 0)
@@ -324,28 +407,43 @@ describe("service core", () => {
         rig.run(100, core)
         expect(core.calibration()).toMatch(/^home: done: home angle -65/)
         core.command(P.CMD_CALIBRATE, 13, 9)
-        expect(core.lastError).toBe("seq 13 calibrate 9: unknown calibration step (1 level, 2 gyro, 3 home, 4 axis)")
+        expect(core.lastError).toBe(
+            "seq 13 calibrate 9: unknown calibration step (1 level, 2 gyro, 3 home, 4 axis)"
+        )
         expect(core.commandsRun).toBe(4)
     })
 
     it("reports why the firmware could not save or store the acknowledgement", () => {
-        const { rig, core } = running({ save: () => "no flash here", acknowledgeWarnings: () => "no flash here either" })
+        const { rig, core } = running({
+            save: () => "no flash here",
+            acknowledgeWarnings: () => "no flash here either",
+        })
         rig.enterService(core)
         core.command(P.CMD_SAVE, 20, 0)
         expect(core.lastError).toBe("seq 20 save: no flash here")
         core.command(P.CMD_ACKNOWLEDGE_WARNINGS, 21, 0)
         expect(core.warningsAcknowledged).toBe(false)
-        expect(core.lastError).toBe("seq 21 acknowledge_warnings: no flash here either")
-        core.report("save: settings not stored: storage did not keep the record")
-        expect(core.lastError).toBe("save: settings not stored: storage did not keep the record")
+        expect(core.lastError).toBe(
+            "seq 21 acknowledge_warnings: no flash here either"
+        )
+        core.report(
+            "save: settings not stored: storage did not keep the record"
+        )
+        expect(core.lastError).toBe(
+            "save: settings not stored: storage did not keep the record"
+        )
     })
 
     it("refuses a command without a seq (a short payload) and does not count it", () => {
         const { core } = running()
         core.command(P.CMD_CLEAR_FAULTS, undefined, 0)
-        expect(core.lastError).toBe("clear_faults: no seq (the payload is too short)")
+        expect(core.lastError).toBe(
+            "clear_faults: no seq (the payload is too short)"
+        )
         core.command(P.CMD_CALIBRATE, 5, undefined)
-        expect(core.lastError).toBe("seq 5 calibrate undefined: unknown calibration step (1 level, 2 gyro, 3 home, 4 axis)")
+        expect(core.lastError).toBe(
+            "seq 5 calibrate undefined: unknown calibration step (1 level, 2 gyro, 3 home, 4 axis)"
+        )
         expect(core.commandsRun).toBe(1)
     })
 })
@@ -368,40 +466,82 @@ interface SpecPacket {
 }
 
 function compiledSpec() {
-    if (!fs.existsSync(SERVICES_JSON)) throw new Error(`${SERVICES_JSON} is missing: run npm run build:firmware (devs build) first`)
+    if (!fs.existsSync(SERVICES_JSON))
+        throw new Error(
+            `${SERVICES_JSON} is missing: run npm run build:firmware (devs build) first`
+        )
     const all = JSON.parse(fs.readFileSync(SERVICES_JSON, "utf8"))
-    const spec = all.find((s: { camelName: string }) => s.camelName === "inversionTable")
-    if (!spec) throw new Error("services.json has no inversionTable: rebuild the firmware (devs build) after editing services/")
-    return spec as { classIdentifier: number; packets: SpecPacket[]; enums: Record<string, { members: Record<string, number> }> }
+    const spec = all.find(
+        (s: { camelName: string }) => s.camelName === "inversionTable"
+    )
+    if (!spec)
+        throw new Error(
+            "services.json has no inversionTable: rebuild the firmware (devs build) after editing services/"
+        )
+    return spec as {
+        classIdentifier: number
+        packets: SpecPacket[]
+        enums: Record<string, { members: Record<string, number> }>
+    }
 }
 
 function packet(kind: string, name: string): SpecPacket {
-    const p = compiledSpec().packets.find((x) => x.kind === kind && x.name === name)
+    const p = compiledSpec().packets.find(
+        x => x.kind === kind && x.name === name
+    )
     if (!p) throw new Error(`no ${kind} ${name} in the spec`)
     return p
 }
 
-const snake = (key: string) => key.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase())
-const UNITS: Record<string, string> = { deg: "°", "deg/s": "°/s", "deg/s^2": "°/s2", s: "s", "": "" }
+const snake = (key: string) => key.replace(/[A-Z]/g, c => "_" + c.toLowerCase())
+const UNITS: Record<string, string> = {
+    deg: "°",
+    "deg/s": "°/s",
+    "deg/s^2": "°/s2",
+    s: "s",
+    "": "",
+}
 
 describe("the compiled spec agrees with the controller and protocol.ts", () => {
     it("is built from services/inversiontable.md, with the class in protocol.ts", () => {
-        expect(fs.statSync(SERVICES_JSON).mtimeMs, "services.json is older than the spec: rebuild").toBeGreaterThanOrEqual(fs.statSync(SERVICE_MD).mtimeMs - 1000)
-        expect(compiledSpec().classIdentifier).toBe(P.INVERSION_TABLE_SERVICE_CLASS)
+        expect(
+            fs.statSync(SERVICES_JSON).mtimeMs,
+            "services.json is older than the spec: rebuild"
+        ).toBeGreaterThanOrEqual(fs.statSync(SERVICE_MD).mtimeMs - 1000)
+        expect(compiledSpec().classIdentifier).toBe(
+            P.INVERSION_TABLE_SERVICE_CLASS
+        )
     })
 
     it("has the controller's states, faults and calibration steps in the same order", () => {
         const e = compiledSpec().enums
-        const members = (name: string) => Object.entries(e[name].members).map(([k, v]) => [k.toLowerCase(), v])
+        const members = (name: string) =>
+            Object.entries(e[name].members).map(([k, v]) => [
+                k.toLowerCase(),
+                v,
+            ])
         expect(members("State")).toEqual(P.STATE_NAMES.map((n, i) => [n, i]))
-        expect(members("Faults")).toEqual(FAULT_NAMES.map((n, i) => [n, 1 << i]))
-        expect(members("CalibrationStep")).toEqual(CALIBRATION_STEPS.map((n, i) => [n, i + 1]))
-        expect(members("TelemetryFlags")).toEqual([["latch", P.FLAG_LATCH], ["grip", P.FLAG_GRIP], ["warning", P.FLAG_WARNING], ["alarm", P.FLAG_ALARM]])
+        expect(members("Faults")).toEqual(
+            FAULT_NAMES.map((n, i) => [n, 1 << i])
+        )
+        expect(members("CalibrationStep")).toEqual(
+            CALIBRATION_STEPS.map((n, i) => [n, i + 1])
+        )
+        expect(members("TelemetryFlags")).toEqual([
+            ["latch", P.FLAG_LATCH],
+            ["grip", P.FLAG_GRIP],
+            ["warning", P.FLAG_WARNING],
+            ["alarm", P.FLAG_ALARM],
+        ])
     })
 
     it("has one rw register per setting: snake_case name, 0x80 + index, type, unit and range of the schema", () => {
-        const rw = compiledSpec().packets.filter((p) => p.kind === "rw" && p.identifier >= 0x80 && p.identifier <= 0xff)
-        expect(rw.map((p) => p.name)).toEqual(SETTINGS_SCHEMA.map((s) => snake(s.key)))
+        const rw = compiledSpec().packets.filter(
+            p => p.kind === "rw" && p.identifier >= 0x80 && p.identifier <= 0xff
+        )
+        expect(rw.map(p => p.name)).toEqual(
+            SETTINGS_SCHEMA.map(s => snake(s.key))
+        )
         for (const s of SETTINGS_SCHEMA) {
             const p = packet("rw", snake(s.key))
             expect(p.identifier, s.key).toBe(P.settingRegister(s.key))
@@ -412,9 +552,14 @@ describe("the compiled spec agrees with the controller and protocol.ts", () => {
             }
             expect(f.type, s.key).toBe("i22.10")
             expect(f.unit ?? "", s.key).toBe(UNITS[s.unit])
-            expect([f.absoluteMin, f.absoluteMax], s.key).toEqual([s.min, s.max])
+            expect([f.absoluteMin, f.absoluteMax], s.key).toEqual([
+                s.min,
+                s.max,
+            ])
             // the range and unit are in the text too
-            expect(fs.readFileSync(SERVICE_MD, "utf8"), s.key).toContain(`(${s.min}..${s.max}`)
+            expect(fs.readFileSync(SERVICE_MD, "utf8"), s.key).toContain(
+                `(${s.min}..${s.max}`
+            )
         }
     })
 
@@ -438,10 +583,17 @@ describe("the compiled spec agrees with the controller and protocol.ts", () => {
             ["commands_run", P.REG_COMMANDS_RUN],
             ["fault_reasons", P.REG_FAULT_REASONS],
         ]
-        for (const [name, code] of ro) expect(packet("ro", name).identifier, name).toBe(code)
-        expect(packet("ro", "telemetry").packFormat).toBe("i22.10 i22.10 i22.10 u22.10 u16 u8 u8")
-        expect(packet("rw", "streaming_samples").identifier).toBe(P.REG_STREAMING_SAMPLES)
-        expect(packet("rw", "streaming_interval").identifier).toBe(P.REG_STREAMING_INTERVAL)
+        for (const [name, code] of ro)
+            expect(packet("ro", name).identifier, name).toBe(code)
+        expect(packet("ro", "telemetry").packFormat).toBe(
+            "i22.10 i22.10 i22.10 u22.10 u16 u8 u8"
+        )
+        expect(packet("rw", "streaming_samples").identifier).toBe(
+            P.REG_STREAMING_SAMPLES
+        )
+        expect(packet("rw", "streaming_interval").identifier).toBe(
+            P.REG_STREAMING_INTERVAL
+        )
         const cmds: [string, number][] = [
             ["calibrate", P.CMD_CALIBRATE],
             ["save", P.CMD_SAVE],
@@ -453,11 +605,18 @@ describe("the compiled spec agrees with the controller and protocol.ts", () => {
             const p = packet("command", name)
             expect(p.identifier, name).toBe(code)
             expect(P.commandName(code)).toBe(name)
-            expect(p.fields[0], name).toMatchObject({ name: "seq", type: "u32" })
+            expect(p.fields[0], name).toMatchObject({
+                name: "seq",
+                type: "u32",
+            })
         }
         expect(packet("command", "calibrate").packFormat).toBe("u32 u8")
-        expect(packet("event", "state_changed").identifier).toBe(P.EV_STATE_CHANGED)
-        expect(packet("event", "fault_raised").identifier).toBe(P.EV_FAULT_RAISED)
+        expect(packet("event", "state_changed").identifier).toBe(
+            P.EV_STATE_CHANGED
+        )
+        expect(packet("event", "fault_raised").identifier).toBe(
+            P.EV_FAULT_RAISED
+        )
         expect(packet("event", "refused").identifier).toBe(P.EV_REFUSED)
     })
 })
@@ -466,9 +625,14 @@ describe("src/service purity", () => {
     it("only server.ts imports DeviceScript; the rest imports nothing but src/control and each other", () => {
         for (const file of fs.readdirSync(SERVICE_DIR)) {
             const text = fs.readFileSync(path.join(SERVICE_DIR, file), "utf8")
-            const specs = [...text.matchAll(/^\s*import\s[^"']*["']([^"']+)["']/gm)].map((m) => m[1])
+            const specs = [
+                ...text.matchAll(/^\s*import\s[^"']*["']([^"']+)["']/gm),
+            ].map(m => m[1])
             if (file === "server.ts") continue
-            for (const s of specs) expect(s, `${file} imports ${s}`).toMatch(/^\.\.\/control\/|^\.\/(?!server)/)
+            for (const s of specs)
+                expect(s, `${file} imports ${s}`).toMatch(
+                    /^\.\.\/control\/|^\.\/(?!server)/
+                )
         }
     })
 })

@@ -7,8 +7,15 @@ import { SessionClock } from "../src/control/session"
 
 const LIMIT_S = 300
 
-function runFor(c: SessionClock, ms: number, angle: number, atHome = false, limitS = LIMIT_S): void {
-    for (let i = 0; i < ms / TICK_MS; i++) c.update(TICK_MS, angle, atHome, limitS)
+function runFor(
+    c: SessionClock,
+    ms: number,
+    angle: number,
+    atHome = false,
+    limitS = LIMIT_S
+): void {
+    for (let i = 0; i < ms / TICK_MS; i++)
+        c.update(TICK_MS, angle, atHome, limitS)
 }
 
 describe("SessionClock", () => {

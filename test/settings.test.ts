@@ -16,62 +16,149 @@ import {
     settingSpec,
     userMaxDeg,
 } from "../src/control/settings"
-import { HARD_MAX_ACCEL_DPS2, HARD_MAX_ANGLE_DEG, HARD_MAX_RATE_DPS } from "../src/control/limits"
+import {
+    HARD_MAX_ACCEL_DPS2,
+    HARD_MAX_ANGLE_DEG,
+    HARD_MAX_RATE_DPS,
+} from "../src/control/limits"
 
 /** behaviour.md's settings table, copied by hand (the contract; the schema must match it). Units
  *  follow architecture.md's naming rule (Deg, Dps, Dps2, S). */
-const CONTRACT: { key: string; kind: "number" | "boolean"; min: number; max: number; def: number | boolean; unit: string }[] = [
-    { key: "maxAngleDeg", kind: "number", min: 0, max: 90, def: 45, unit: "deg" },
-    { key: "maxRateDps", kind: "number", min: 1, max: 8, def: 4, unit: "deg/s" },
-    { key: "returnRateDps", kind: "number", min: 1, max: 8, def: 4, unit: "deg/s" },
-    { key: "accelDps2", kind: "number", min: 1, max: 10, def: 4, unit: "deg/s^2" },
-    { key: "deadmanGraceS", kind: "number", min: 1, max: 10, def: 3, unit: "s" },
-    { key: "sessionLimitS", kind: "number", min: 60, max: 900, def: 300, unit: "s" },
-    { key: "homeDeg", kind: "number", min: -85, max: -45, def: -65, unit: "deg" },
-    { key: "progression", kind: "boolean", min: 0, max: 1, def: true, unit: "" },
+const CONTRACT: {
+    key: string
+    kind: "number" | "boolean"
+    min: number
+    max: number
+    def: number | boolean
+    unit: string
+}[] = [
+    {
+        key: "maxAngleDeg",
+        kind: "number",
+        min: 0,
+        max: 90,
+        def: 45,
+        unit: "deg",
+    },
+    {
+        key: "maxRateDps",
+        kind: "number",
+        min: 1,
+        max: 8,
+        def: 4,
+        unit: "deg/s",
+    },
+    {
+        key: "returnRateDps",
+        kind: "number",
+        min: 1,
+        max: 8,
+        def: 4,
+        unit: "deg/s",
+    },
+    {
+        key: "accelDps2",
+        kind: "number",
+        min: 1,
+        max: 10,
+        def: 4,
+        unit: "deg/s^2",
+    },
+    {
+        key: "deadmanGraceS",
+        kind: "number",
+        min: 1,
+        max: 10,
+        def: 3,
+        unit: "s",
+    },
+    {
+        key: "sessionLimitS",
+        kind: "number",
+        min: 60,
+        max: 900,
+        def: 300,
+        unit: "s",
+    },
+    {
+        key: "homeDeg",
+        kind: "number",
+        min: -85,
+        max: -45,
+        def: -65,
+        unit: "deg",
+    },
+    {
+        key: "progression",
+        kind: "boolean",
+        min: 0,
+        max: 1,
+        def: true,
+        unit: "",
+    },
 ]
 
-const NUMERIC = CONTRACT.filter((c) => c.kind === "number")
+const NUMERIC = CONTRACT.filter(c => c.kind === "number")
 
 describe("the settings schema", () => {
     it("has exactly the keys of behaviour.md's table as its user settings, in its order", () => {
-        expect(SETTINGS_SCHEMA.filter((s) => s.group === "user").map((s) => s.key)).toEqual(CONTRACT.map((c) => c.key))
+        expect(
+            SETTINGS_SCHEMA.filter(s => s.group === "user").map(s => s.key)
+        ).toEqual(CONTRACT.map(c => c.key))
     })
 
     it("keeps the calibration values (measured, not chosen) apart, after the user settings", () => {
-        const calibration = SETTINGS_SCHEMA.filter((s) => s.group === "calibration")
-        expect(calibration.map((s) => s.key)).toEqual(["accelOffsetDeg", "gyroBiasDps"])
+        const calibration = SETTINGS_SCHEMA.filter(
+            s => s.group === "calibration"
+        )
+        expect(calibration.map(s => s.key)).toEqual([
+            "accelOffsetDeg",
+            "gyroBiasDps",
+        ])
         for (const spec of calibration) {
             expect(spec.kind).toBe("number")
             expect(spec.defaultValue).toBe(0)
             expect(spec.min).toBeLessThan(0)
             expect(spec.max).toBeGreaterThan(0)
         }
-        expect(settingKeys()).toEqual(CONTRACT.map((c) => c.key).concat(["accelOffsetDeg", "gyroBiasDps"]))
+        expect(settingKeys()).toEqual(
+            CONTRACT.map(c => c.key).concat(["accelOffsetDeg", "gyroBiasDps"])
+        )
     })
 
     for (const c of CONTRACT) {
-        it(c.key + ": kind, range, default and unit as behaviour.md says", () => {
-            const spec = settingSpec(c.key)!
-            expect(spec).toBeDefined()
-            expect(spec.kind).toBe(c.kind)
-            expect(spec.defaultValue).toBe(c.def)
-            expect(spec.unit).toBe(c.unit)
-            if (c.kind === "number") {
-                expect(spec.min).toBe(c.min)
-                expect(spec.max).toBe(c.max)
-                // the default lies inside the range
-                expect(checkSetting(c.key, c.def)).toBeNull()
+        it(
+            c.key + ": kind, range, default and unit as behaviour.md says",
+            () => {
+                const spec = settingSpec(c.key)!
+                expect(spec).toBeDefined()
+                expect(spec.kind).toBe(c.kind)
+                expect(spec.defaultValue).toBe(c.def)
+                expect(spec.unit).toBe(c.unit)
+                if (c.kind === "number") {
+                    expect(spec.min).toBe(c.min)
+                    expect(spec.max).toBe(c.max)
+                    // the default lies inside the range
+                    expect(checkSetting(c.key, c.def)).toBeNull()
+                }
+                expect(spec.meaning.length).toBeGreaterThan(5)
             }
-            expect(spec.meaning.length).toBeGreaterThan(5)
-        })
+        )
     }
 
     it("no setting can reach past the hard limits", () => {
-        expect(settingSpec("maxAngleDeg")!.max).toBeLessThanOrEqual(HARD_MAX_ANGLE_DEG)
-        expect(settingSpec("maxRateDps")!.max).toBeLessThanOrEqual(HARD_MAX_RATE_DPS)
-        expect(settingSpec("returnRateDps")!.max).toBeLessThanOrEqual(HARD_MAX_RATE_DPS)
-        expect(settingSpec("accelDps2")!.max).toBeLessThanOrEqual(HARD_MAX_ACCEL_DPS2)
+        expect(settingSpec("maxAngleDeg")!.max).toBeLessThanOrEqual(
+            HARD_MAX_ANGLE_DEG
+        )
+        expect(settingSpec("maxRateDps")!.max).toBeLessThanOrEqual(
+            HARD_MAX_RATE_DPS
+        )
+        expect(settingSpec("returnRateDps")!.max).toBeLessThanOrEqual(
+            HARD_MAX_RATE_DPS
+        )
+        expect(settingSpec("accelDps2")!.max).toBeLessThanOrEqual(
+            HARD_MAX_ACCEL_DPS2
+        )
     })
 
     it("settingSpec answers undefined for a key that is not a setting", () => {
@@ -90,7 +177,9 @@ describe("the settings schema", () => {
 describe("defaultSettings", () => {
     it("is built from the schema's defaults, one value per key and nothing else", () => {
         const d = defaultSettings() as any
-        expect(Object.keys(d).sort()).toEqual(SETTINGS_SCHEMA.map((s) => s.key).sort())
+        expect(Object.keys(d).sort()).toEqual(
+            SETTINGS_SCHEMA.map(s => s.key).sort()
+        )
         for (const c of CONTRACT) expect(d[c.key]).toBe(c.def)
         expect(checkAllSettings(d)).toBeNull()
     })
@@ -121,7 +210,12 @@ describe("defaultSettings", () => {
 })
 
 /** The error names the key, the value and the range. */
-function expectNamed(error: string | null, key: string, valueText: string, range: string): void {
+function expectNamed(
+    error: string | null,
+    key: string,
+    valueText: string,
+    range: string
+): void {
     expect(error).not.toBeNull()
     expect(error!).toContain(key)
     expect(error!).toContain(valueText)
@@ -131,33 +225,78 @@ function expectNamed(error: string | null, key: string, valueText: string, range
 describe("checkSetting", () => {
     for (const c of NUMERIC) {
         const range = c.min + ".." + c.max
-        it(c.key + ": accepts both ends of " + range + " and refuses just outside", () => {
-            expect(checkSetting(c.key, c.min)).toBeNull()
-            expect(checkSetting(c.key, c.max)).toBeNull()
-            expect(checkSetting(c.key, (c.min + c.max) / 2)).toBeNull()
-            const below = c.min - 0.001
-            const above = c.max + 0.001
-            expectNamed(checkSetting(c.key, below), c.key, String(below), range)
-            expectNamed(checkSetting(c.key, above), c.key, String(above), range)
-            // the nearest doubles outside the range
-            const eps = Math.max(Math.abs(c.min), Math.abs(c.max), 1) * Number.EPSILON * 2
-            expect(checkSetting(c.key, c.min - eps)).not.toBeNull()
-            expect(checkSetting(c.key, c.max + eps)).not.toBeNull()
-        })
+        it(
+            c.key +
+                ": accepts both ends of " +
+                range +
+                " and refuses just outside",
+            () => {
+                expect(checkSetting(c.key, c.min)).toBeNull()
+                expect(checkSetting(c.key, c.max)).toBeNull()
+                expect(checkSetting(c.key, (c.min + c.max) / 2)).toBeNull()
+                const below = c.min - 0.001
+                const above = c.max + 0.001
+                expectNamed(
+                    checkSetting(c.key, below),
+                    c.key,
+                    String(below),
+                    range
+                )
+                expectNamed(
+                    checkSetting(c.key, above),
+                    c.key,
+                    String(above),
+                    range
+                )
+                // the nearest doubles outside the range
+                const eps =
+                    Math.max(Math.abs(c.min), Math.abs(c.max), 1) *
+                    Number.EPSILON *
+                    2
+                expect(checkSetting(c.key, c.min - eps)).not.toBeNull()
+                expect(checkSetting(c.key, c.max + eps)).not.toBeNull()
+            }
+        )
 
-        it(c.key + ": refuses NaN, the infinities and non-numbers, naming each", () => {
-            expectNamed(checkSetting(c.key, NaN), c.key, "NaN", range)
-            expectNamed(checkSetting(c.key, Infinity), c.key, "Infinity", range)
-            expectNamed(checkSetting(c.key, -Infinity), c.key, "-Infinity", range)
-            expectNamed(checkSetting(c.key, String(c.def)), c.key, '"' + c.def + '"', range)
-            expectNamed(checkSetting(c.key, ""), c.key, '""', range)
-            expectNamed(checkSetting(c.key, true), c.key, "true", range)
-            expectNamed(checkSetting(c.key, null), c.key, "null", range)
-            expectNamed(checkSetting(c.key, undefined), c.key, "undefined", range)
-            expect(checkSetting(c.key, {})).toContain(c.key)
-            expect(checkSetting(c.key, [c.def])).toContain(c.key)
-            expect(checkSetting(c.key, { valueOf: () => c.def })).not.toBeNull()
-        })
+        it(
+            c.key +
+                ": refuses NaN, the infinities and non-numbers, naming each",
+            () => {
+                expectNamed(checkSetting(c.key, NaN), c.key, "NaN", range)
+                expectNamed(
+                    checkSetting(c.key, Infinity),
+                    c.key,
+                    "Infinity",
+                    range
+                )
+                expectNamed(
+                    checkSetting(c.key, -Infinity),
+                    c.key,
+                    "-Infinity",
+                    range
+                )
+                expectNamed(
+                    checkSetting(c.key, String(c.def)),
+                    c.key,
+                    '"' + c.def + '"',
+                    range
+                )
+                expectNamed(checkSetting(c.key, ""), c.key, '""', range)
+                expectNamed(checkSetting(c.key, true), c.key, "true", range)
+                expectNamed(checkSetting(c.key, null), c.key, "null", range)
+                expectNamed(
+                    checkSetting(c.key, undefined),
+                    c.key,
+                    "undefined",
+                    range
+                )
+                expect(checkSetting(c.key, {})).toContain(c.key)
+                expect(checkSetting(c.key, [c.def])).toContain(c.key)
+                expect(
+                    checkSetting(c.key, { valueOf: () => c.def })
+                ).not.toBeNull()
+            }
+        )
     }
 
     it("progression: accepts true and false only", () => {
@@ -197,7 +336,11 @@ describe("applySettings", () => {
     })
 
     it("changes nothing when any one value is bad, whatever its position, and names the bad one", () => {
-        const good: Partial<Settings> = { maxAngleDeg: 60, maxRateDps: 6, homeDeg: -70 }
+        const good: Partial<Settings> = {
+            maxAngleDeg: 60,
+            maxRateDps: 6,
+            homeDeg: -70,
+        }
         const bads: [string, any][] = [
             ["maxRateDps", 9],
             ["returnRateDps", NaN],
@@ -213,7 +356,9 @@ describe("applySettings", () => {
             for (const first of [true, false]) {
                 const others: any = { ...good }
                 delete others[key]
-                const changes: any = first ? { [key]: value, ...others } : { ...others, [key]: value }
+                const changes: any = first
+                    ? { [key]: value, ...others }
+                    : { ...others, [key]: value }
                 expect(changes[key]).toBe(value)
                 const before = copySettings(base)
                 const r = applySettings(base, changes)
@@ -270,7 +415,8 @@ describe("checkAllSettings", () => {
     })
 
     it("refuses what is not an object", () => {
-        for (const bad of [null, undefined, 3, "settings", true]) expect(checkAllSettings(bad)).not.toBeNull()
+        for (const bad of [null, undefined, 3, "settings", true])
+            expect(checkAllSettings(bad)).not.toBeNull()
     })
 
     it("refuses an empty object (everything missing)", () => {

@@ -3,7 +3,12 @@
 // settings service.
 
 import { describe, expect, it } from "vitest"
-import { SETTINGS_SCHEMA, Settings, defaultSettings, settingKeys } from "../src/control/settings"
+import {
+    SETTINGS_SCHEMA,
+    Settings,
+    defaultSettings,
+    settingKeys,
+} from "../src/control/settings"
 import { checksum32 } from "../src/hw/checksum"
 import {
     SETTINGS_FORMAT_VERSION,
@@ -15,7 +20,13 @@ import {
 } from "../src/hw/settingsCodec"
 
 function custom(): Settings {
-    return { ...defaultSettings(), maxAngleDeg: 60, homeDeg: -72.5, progression: false, sessionLimitS: 600 }
+    return {
+        ...defaultSettings(),
+        maxAngleDeg: 60,
+        homeDeg: -72.5,
+        progression: false,
+        sessionLimitS: 600,
+    }
 }
 
 /** A record with a correct checksum around arbitrary JSON text. */
@@ -29,7 +40,9 @@ function recordOfValues(values: unknown[], keys = schemaSignature()): string {
 }
 
 function valuesOf(s: Settings): unknown[] {
-    return SETTINGS_SCHEMA.map((spec) => (s as unknown as Record<string, unknown>)[spec.key])
+    return SETTINGS_SCHEMA.map(
+        spec => (s as unknown as Record<string, unknown>)[spec.key]
+    )
 }
 
 function withValue(key: string, value: unknown): unknown[] {
@@ -50,11 +63,18 @@ describe("settings record", () => {
         const json = rest.join("|")
         expect(v).toBe("" + SETTINGS_FORMAT_VERSION)
         expect(sum).toBe("" + checksum32(json))
-        expect(JSON.parse(json)).toEqual({ keys: checksum32(settingKeys().join(",")), values: valuesOf(defaultSettings()) })
+        expect(JSON.parse(json)).toEqual({
+            keys: checksum32(settingKeys().join(",")),
+            values: valuesOf(defaultSettings()),
+        })
     })
 
     it("round-trips the defaults and changed settings, calibration values included", () => {
-        for (const s of [defaultSettings(), custom(), { ...custom(), accelOffsetDeg: 0.3182736, gyroBiasDps: -0.0123 }]) {
+        for (const s of [
+            defaultSettings(),
+            custom(),
+            { ...custom(), accelOffsetDeg: 0.3182736, gyroBiasDps: -0.0123 },
+        ]) {
             const d = decodeSettings(encodeSettings(s))
             expect(d.error).toBeNull()
             expect(d.settings).toEqual(s)
@@ -65,8 +85,13 @@ describe("settings record", () => {
         expect(SETTINGS_MAX_RECORD_CHARS).toBe(236 - SETTINGS_KEY.length - 1)
         const widest: Record<string, unknown> = {}
         for (const spec of SETTINGS_SCHEMA)
-            widest[spec.key] = spec.kind === "boolean" ? false : spec.min + (spec.max - spec.min) * 0.123456789012345
-        expect(encodeSettings(widest as unknown as Settings).length).toBeLessThanOrEqual(SETTINGS_MAX_RECORD_CHARS)
+            widest[spec.key] =
+                spec.kind === "boolean"
+                    ? false
+                    : spec.min + (spec.max - spec.min) * 0.123456789012345
+        expect(
+            encodeSettings(widest as unknown as Settings).length
+        ).toBeLessThanOrEqual(SETTINGS_MAX_RECORD_CHARS)
     })
 })
 
@@ -80,20 +105,56 @@ describe("decodeSettings gives the defaults and a reason for anything wrong", ()
         ["no separators", "garbage", "unreadable"],
         ["one separator", "1|{}", "unreadable"],
         ["an empty checksum", "1||{}", "unreadable"],
-        ["another format version", "2" + good.slice(1), "format version 2, expected 1"],
+        [
+            "another format version",
+            "2" + good.slice(1),
+            "format version 2, expected 1",
+        ],
         ["a version that is not a number", "x|1|{}", "format version x"],
-        ["a wrong checksum", "1|12345|" + good.split("|").slice(2).join("|"), "checksum"],
+        [
+            "a wrong checksum",
+            "1|12345|" + good.split("|").slice(2).join("|"),
+            "checksum",
+        ],
         ["a damaged JSON text", good.replace("300", "301"), "checksum"],
         ["a truncated record", good.slice(0, -5), "checksum"],
         ["bad JSON with a good checksum", recordOf("{keys:1"), "bad JSON"],
         ["JSON without values", recordOf("7"), "no values"],
-        ["values that are not a list", recordOf('{"keys":1,"values":{}}'), "no values"],
-        ["another schema's signature", recordOfValues(valuesOf(defaultSettings()), 12345), "another settings schema"],
-        ["one value too few", recordOfValues(valuesOf(defaultSettings()).slice(1)), "another settings schema"],
-        ["a value out of range", recordOfValues(withValue("maxAngleDeg", 95)), "maxAngleDeg: 95 is out of range 0..90 deg"],
-        ["a home out of range", recordOfValues(withValue("homeDeg", -30)), "homeDeg"],
-        ["a wrong type", recordOfValues(withValue("progression", "yes")), "progression"],
-        ["a missing value", recordOfValues(withValue("accelDps2", null)), "accelDps2"],
+        [
+            "values that are not a list",
+            recordOf('{"keys":1,"values":{}}'),
+            "no values",
+        ],
+        [
+            "another schema's signature",
+            recordOfValues(valuesOf(defaultSettings()), 12345),
+            "another settings schema",
+        ],
+        [
+            "one value too few",
+            recordOfValues(valuesOf(defaultSettings()).slice(1)),
+            "another settings schema",
+        ],
+        [
+            "a value out of range",
+            recordOfValues(withValue("maxAngleDeg", 95)),
+            "maxAngleDeg: 95 is out of range 0..90 deg",
+        ],
+        [
+            "a home out of range",
+            recordOfValues(withValue("homeDeg", -30)),
+            "homeDeg",
+        ],
+        [
+            "a wrong type",
+            recordOfValues(withValue("progression", "yes")),
+            "progression",
+        ],
+        [
+            "a missing value",
+            recordOfValues(withValue("accelDps2", null)),
+            "accelDps2",
+        ],
     ]
     for (const [what, record, reason] of cases) {
         it(what, () => {
@@ -105,13 +166,16 @@ describe("decodeSettings gives the defaults and a reason for anything wrong", ()
     }
 
     it("never throws on random text", () => {
-        const alphabet = '0123456789|{}[]":,.-abcdefghijklmnopqrstuvwxyz truefalse'
+        const alphabet =
+            '0123456789|{}[]":,.-abcdefghijklmnopqrstuvwxyz truefalse'
         let seed = 12345
-        const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648
+        const rnd = () =>
+            (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648
         for (let i = 0; i < 2000; i++) {
             let t = rnd() < 0.5 ? "1|" : ""
             const n = Math.floor(rnd() * 40)
-            for (let k = 0; k < n; k++) t += alphabet[Math.floor(rnd() * alphabet.length)]
+            for (let k = 0; k < n; k++)
+                t += alphabet[Math.floor(rnd() * alphabet.length)]
             const d = decodeSettings(t)
             expect(d.error === null || typeof d.error === "string").toBe(true)
         }

@@ -16,7 +16,13 @@ import {
 } from "../src/hw/signals"
 
 /** Runs the pattern every 50 ms for `ms`, returning [time, tone] of every tone started. */
-function play(p: BuzzerPattern, from: number, ms: number, alarm: boolean, warning: boolean): [number, Tone][] {
+function play(
+    p: BuzzerPattern,
+    from: number,
+    ms: number,
+    alarm: boolean,
+    warning: boolean
+): [number, Tone][] {
     const out: [number, Tone][] = []
     for (let t = from; t < from + ms; t += 50) {
         const tone = p.update(t, alarm, warning)
@@ -43,7 +49,12 @@ describe("ledColor", () => {
     })
 
     it("changes at most 4 times a second (each change is one packet)", () => {
-        for (const [state, alarm] of [["fault", true], ["moving", false], ["service", false], ["idle", false]] as [string, boolean][]) {
+        for (const [state, alarm] of [
+            ["fault", true],
+            ["moving", false],
+            ["service", false],
+            ["idle", false],
+        ] as [string, boolean][]) {
             let changes = 0
             let last = ledColor(state, alarm, 0)
             for (let t = 10; t <= 10000; t += 10) {
@@ -64,18 +75,29 @@ describe("BuzzerPattern", () => {
     it("beeps the alarm at once and then every second", () => {
         const tones = play(new BuzzerPattern(), 1000, 3500, true, false)
         expect(tones.map(([t]) => t)).toEqual([1000, 2000, 3000, 4000])
-        expect(tones[0][1]).toEqual({ frequencyHz: ALARM_TONE_HZ, durationMs: ALARM_BEEP_MS })
+        expect(tones[0][1]).toEqual({
+            frequencyHz: ALARM_TONE_HZ,
+            durationMs: ALARM_BEEP_MS,
+        })
     })
 
     it("sounds three warning beeps, repeated every 10 s", () => {
         const tones = play(new BuzzerPattern(), 0, 25000, false, true)
-        expect(tones.map(([t]) => t)).toEqual([0, 300, 600, 10000, 10300, 10600, 20000, 20300, 20600])
-        expect(tones.every(([, tone]) => tone.frequencyHz === WARNING_TONE_HZ)).toBe(true)
+        expect(tones.map(([t]) => t)).toEqual([
+            0, 300, 600, 10000, 10300, 10600, 20000, 20300, 20600,
+        ])
+        expect(
+            tones.every(([, tone]) => tone.frequencyHz === WARNING_TONE_HZ)
+        ).toBe(true)
     })
 
     it("lets the alarm win over the warning, and restarts a pattern when its condition returns", () => {
         const p = new BuzzerPattern()
-        expect(play(p, 0, 1500, true, true).every(([, tone]) => tone.frequencyHz === ALARM_TONE_HZ)).toBe(true)
+        expect(
+            play(p, 0, 1500, true, true).every(
+                ([, tone]) => tone.frequencyHz === ALARM_TONE_HZ
+            )
+        ).toBe(true)
         expect(play(p, 1500, 1000, false, false)).toEqual([])
         expect(play(p, 2500, 100, false, true).map(([t]) => t)).toEqual([2500])
     })

@@ -23,7 +23,13 @@ const TICK_S = 0.02
 const DEG_PER_RAD = 180 / Math.PI
 
 function table(over: Partial<TableOptions> = {}): SimTable {
-    return new SimTable({ startAngleDeg: 0, userMassKg: 80, imuNoise: 1, seed: 1, ...over })
+    return new SimTable({
+        startAngleDeg: 0,
+        userMassKg: 80,
+        imuNoise: 1,
+        seed: 1,
+        ...over,
+    })
 }
 
 function run(t: SimTable, seconds: number, duty: number): void {
@@ -47,7 +53,14 @@ const stdev = (xs: number[]) => {
     return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1))
 }
 const accelAngleDeg = (s: ImuSample) => Math.atan2(s.axG, s.azG) * DEG_PER_RAD
-const values = (s: ImuSample) => [s.axG, s.ayG, s.azG, s.gxDps, s.gyDps, s.gzDps]
+const values = (s: ImuSample) => [
+    s.axG,
+    s.ayG,
+    s.azG,
+    s.gxDps,
+    s.gyDps,
+    s.gzDps,
+]
 
 /** The table's rate as it passes angleDeg at full duty in direction dir, after a run-up to steady speed. */
 function fullDutyRateAt(angleDeg: number, massKg: number, dir: 1 | -1): number {
@@ -84,17 +97,28 @@ describe("tilt drive and worm gear", () => {
     it("holds its angle with the motor off, at any angle and mass: gravity cannot back-drive the worm", () => {
         fc.assert(
             fc.property(
-                fc.double({ min: STOP_SHALLOW_DEG, max: STOP_DEEP_DEG, noNaN: true }),
+                fc.double({
+                    min: STOP_SHALLOW_DEG,
+                    max: STOP_DEEP_DEG,
+                    noNaN: true,
+                }),
                 fc.double({ min: 30, max: 160, noNaN: true }),
-                fc.oneof(fc.constant(0), fc.double({ min: -0.039, max: 0.039, noNaN: true }), fc.constant(Number.NaN)),
+                fc.oneof(
+                    fc.constant(0),
+                    fc.double({ min: -0.039, max: 0.039, noNaN: true }),
+                    fc.constant(Number.NaN)
+                ),
                 (angleDeg, massKg, duty) => {
-                    const t = table({ startAngleDeg: angleDeg, userMassKg: massKg })
+                    const t = table({
+                        startAngleDeg: angleDeg,
+                        userMassKg: massKg,
+                    })
                     run(t, 3, duty)
                     expect(t.angleDeg).toBe(angleDeg)
                     expect(t.rateDps).toBe(0)
-                },
+                }
             ),
-            { numRuns: 60 },
+            { numRuns: 60 }
         )
     })
 
@@ -126,8 +150,12 @@ describe("tilt drive and worm gear", () => {
             for (const massKg of [30, 160]) {
                 for (const dir of [1, -1] as const) {
                     const speedDps = fullDutyRateAt(angleDeg, massKg, dir) * dir
-                    expect(speedDps).toBeGreaterThanOrEqual(0.85 * FULL_DUTY_RATE_DPS)
-                    expect(speedDps).toBeLessThanOrEqual(1.15 * FULL_DUTY_RATE_DPS)
+                    expect(speedDps).toBeGreaterThanOrEqual(
+                        0.85 * FULL_DUTY_RATE_DPS
+                    )
+                    expect(speedDps).toBeLessThanOrEqual(
+                        1.15 * FULL_DUTY_RATE_DPS
+                    )
                     // the hard rate limit stays reachable with margin for every user
                     expect(speedDps).toBeGreaterThan(12)
                 }
@@ -215,16 +243,29 @@ describe("tilt drive and worm gear", () => {
         run(c, 1, Number.NaN)
         expect(c.angleDeg).toBe(0)
         expect(c.timeS).toBeCloseTo(2, 9)
-        for (const dtS of [Number.NaN, -1, 0, Number.POSITIVE_INFINITY]) c.advance(dtS, 1)
+        for (const dtS of [Number.NaN, -1, 0, Number.POSITIVE_INFINITY])
+            c.advance(dtS, 1)
         expect(c.angleDeg).toBe(0)
         expect(c.timeS).toBeCloseTo(2, 9)
     })
 
     it("turns absurd options into sane values", () => {
-        const t = new SimTable({ startAngleDeg: Number.NaN, userMassKg: -5, imuNoise: Number.NaN, seed: Number.NaN })
+        const t = new SimTable({
+            startAngleDeg: Number.NaN,
+            userMassKg: -5,
+            imuNoise: Number.NaN,
+            seed: Number.NaN,
+        })
         expect(t.angleDeg).toBe(-65)
         expect(t.userMassKg).toBe(30)
-        expect(new SimTable({ startAngleDeg: 400, userMassKg: 1e9, imuNoise: 1, seed: 1 }).angleDeg).toBe(STOP_DEEP_DEG)
+        expect(
+            new SimTable({
+                startAngleDeg: 400,
+                userMassKg: 1e9,
+                imuNoise: 1,
+                seed: 1,
+            }).angleDeg
+        ).toBe(STOP_DEEP_DEG)
         run(t, 1, 1)
         expect(values(t.readImu()).every(Number.isFinite)).toBe(true)
     })
@@ -234,10 +275,19 @@ describe("tilt drive and worm gear", () => {
             fc.property(
                 fc.array(
                     fc.record({
-                        duty: fc.oneof(fc.double(), fc.double({ min: -1, max: 1, noNaN: true })),
-                        fault: fc.option(fc.constantFrom(...SIM_FAULT_NAMES, "clear" as const), { freq: 8 }),
+                        duty: fc.oneof(
+                            fc.double(),
+                            fc.double({ min: -1, max: 1, noNaN: true })
+                        ),
+                        fault: fc.option(
+                            fc.constantFrom(
+                                ...SIM_FAULT_NAMES,
+                                "clear" as const
+                            ),
+                            { freq: 8 }
+                        ),
                     }),
-                    { minLength: 1, maxLength: 150 },
+                    { minLength: 1, maxLength: 150 }
                 ),
                 fc.integer(),
                 (steps, seed) => {
@@ -247,13 +297,19 @@ describe("tilt drive and worm gear", () => {
                         else if (fault !== null) t.injectFault(fault)
                         t.advance(TICK_S, duty)
                         const s = t.readImu()
-                        expect([t.angleDeg, t.rateDps, ...values(s)].every(Number.isFinite)).toBe(true)
-                        expect(t.angleDeg).toBeGreaterThanOrEqual(STOP_SHALLOW_DEG)
+                        expect(
+                            [t.angleDeg, t.rateDps, ...values(s)].every(
+                                Number.isFinite
+                            )
+                        ).toBe(true)
+                        expect(t.angleDeg).toBeGreaterThanOrEqual(
+                            STOP_SHALLOW_DEG
+                        )
                         expect(t.angleDeg).toBeLessThanOrEqual(STOP_DEEP_DEG)
                     }
-                },
+                }
             ),
-            { numRuns: 40 },
+            { numRuns: 40 }
         )
     })
 })
@@ -276,12 +332,14 @@ describe("IMU", () => {
         for (const angleDeg of [-85, -65, -20, 0, 30, 60, 90]) {
             const t = table({ startAngleDeg: angleDeg, seed: 3 })
             const s = samples(t, 200)
-            const errorsDeg = s.map((x) => accelAngleDeg(x) - angleDeg)
+            const errorsDeg = s.map(x => accelAngleDeg(x) - angleDeg)
             // 0.004 g of noise per axis is about 0.23 degrees of angle per sample
             expect(Math.max(...errorsDeg.map(Math.abs))).toBeLessThan(1.5)
             expect(Math.abs(mean(errorsDeg))).toBeLessThan(0.1)
-            expect(mean(s.map((x) => Math.hypot(x.axG, x.ayG, x.azG)))).toBeCloseTo(1, 2)
-            expect(Math.abs(mean(s.map((x) => x.ayG)))).toBeLessThan(0.002)
+            expect(
+                mean(s.map(x => Math.hypot(x.axG, x.ayG, x.azG)))
+            ).toBeCloseTo(1, 2)
+            expect(Math.abs(mean(s.map(x => x.ayG)))).toBeLessThan(0.002)
         }
         const ideal = table({ startAngleDeg: 37, imuNoise: 0 })
         const s = samples(ideal, 3)[2]
@@ -294,16 +352,25 @@ describe("IMU", () => {
         t.advance(TICK_S, 1)
         const s = t.readImu()
         // average angular acceleration over the first sample period, in rad/s^2
-        const alpha = (t.rateDps / TICK_S) / DEG_PER_RAD
+        const alpha = t.rateDps / TICK_S / DEG_PER_RAD
         const wRadS = t.rateDps / DEG_PER_RAD
-        expect(s.azG - Math.cos(t.angleDeg / DEG_PER_RAD)).toBeCloseTo((alpha * IMU_OFFSET_ALONG_BED_M) / 9.81, 9)
-        expect(s.axG - Math.sin(t.angleDeg / DEG_PER_RAD)).toBeCloseTo((-wRadS * wRadS * IMU_OFFSET_ALONG_BED_M) / 9.81, 9)
+        expect(s.azG - Math.cos(t.angleDeg / DEG_PER_RAD)).toBeCloseTo(
+            (alpha * IMU_OFFSET_ALONG_BED_M) / 9.81,
+            9
+        )
+        expect(s.axG - Math.sin(t.angleDeg / DEG_PER_RAD)).toBeCloseTo(
+            (-wRadS * wRadS * IMU_OFFSET_ALONG_BED_M) / 9.81,
+            9
+        )
         // At a steady rate only the centripetal part is left: it tilts the reading by about
         // omega^2 * r / g radians (0.2 degrees at full speed), toward shallower.
         run(t, 1, 1)
         const steady = samples(t, 1, 1)[0]
         const steadyW = t.rateDps / DEG_PER_RAD
-        const expectedDeg = -((steadyW * steadyW * IMU_OFFSET_ALONG_BED_M) / 9.81) * DEG_PER_RAD * Math.cos(t.angleDeg / DEG_PER_RAD)
+        const expectedDeg =
+            -((steadyW * steadyW * IMU_OFFSET_ALONG_BED_M) / 9.81) *
+            DEG_PER_RAD *
+            Math.cos(t.angleDeg / DEG_PER_RAD)
         expect(accelAngleDeg(steady) - t.angleDeg).toBeCloseTo(expectedDeg, 2)
         expect(Math.abs(accelAngleDeg(steady) - t.angleDeg)).toBeLessThan(0.25)
     })
@@ -311,9 +378,13 @@ describe("IMU", () => {
     it("measures the rate plus its bias with the gyro", () => {
         const t = table({ startAngleDeg: -60, seed: 5 })
         const atRest = samples(t, 300)
-        expect(mean(atRest.map((s) => s.gyDps))).toBeCloseTo(t.gyroBiasDps, 1)
-        expect(stdev(atRest.map((s) => s.gyDps))).toBeGreaterThan(0.8 * GYRO_NOISE_DPS)
-        expect(stdev(atRest.map((s) => s.gyDps))).toBeLessThan(1.3 * GYRO_NOISE_DPS)
+        expect(mean(atRest.map(s => s.gyDps))).toBeCloseTo(t.gyroBiasDps, 1)
+        expect(stdev(atRest.map(s => s.gyDps))).toBeGreaterThan(
+            0.8 * GYRO_NOISE_DPS
+        )
+        expect(stdev(atRest.map(s => s.gyDps))).toBeLessThan(
+            1.3 * GYRO_NOISE_DPS
+        )
         run(t, 1, 0.7)
         const errors: number[] = []
         for (let i = 0; i < 200; i++) {
@@ -343,7 +414,8 @@ describe("IMU", () => {
     it("never gives two bit-identical consecutive samples, even with imuNoise 0", () => {
         const t = table({ startAngleDeg: 20, imuNoise: 0 })
         const s = samples(t, 2000)
-        for (let i = 1; i < s.length; i++) expect(values(s[i])).not.toEqual(values(s[i - 1]))
+        for (let i = 1; i < s.length; i++)
+            expect(values(s[i])).not.toEqual(values(s[i - 1]))
         // and with no white noise the gyro reads exactly rate + bias
         t.advance(TICK_S, 0)
         expect(t.readImu().gyDps).toBe(t.gyroBiasDps)
@@ -397,29 +469,37 @@ describe("injected faults", () => {
         const t = table({ startAngleDeg: 30, seed: 9 })
         t.injectFault("imu-bias")
         const s = samples(t, 200)
-        expect(mean(s.map((x) => accelAngleDeg(x) - 30))).toBeCloseTo(8, 1)
-        expect(mean(s.map((x) => Math.hypot(x.axG, x.azG)))).toBeCloseTo(1, 2)
-        expect(mean(s.map((x) => x.gyDps))).toBeCloseTo(t.gyroBiasDps, 1)
+        expect(mean(s.map(x => accelAngleDeg(x) - 30))).toBeCloseTo(8, 1)
+        expect(mean(s.map(x => Math.hypot(x.axG, x.azG)))).toBeCloseTo(1, 2)
+        expect(mean(s.map(x => x.gyDps))).toBeCloseTo(t.gyroBiasDps, 1)
         t.clearFaults()
-        expect(mean(samples(t, 200).map((x) => accelAngleDeg(x) - 30))).toBeCloseTo(0, 1)
+        expect(
+            mean(samples(t, 200).map(x => accelAngleDeg(x) - 30))
+        ).toBeCloseTo(0, 1)
     })
 
     it("imu-noise: the noise grows twentyfold, also on an otherwise ideal sensor", () => {
         const t = table({ seed: 11 })
         t.injectFault("imu-noise")
         const s = samples(t, 400)
-        const axStd = stdev(s.map((x) => x.axG))
+        const axStd = stdev(s.map(x => x.axG))
         expect(axStd).toBeGreaterThan(0.85 * FAULT_NOISE_FACTOR * ACCEL_NOISE_G)
         expect(axStd).toBeLessThan(1.15 * FAULT_NOISE_FACTOR * ACCEL_NOISE_G)
-        const gyStd = stdev(s.map((x) => x.gyDps))
-        expect(gyStd).toBeGreaterThan(0.85 * FAULT_NOISE_FACTOR * GYRO_NOISE_DPS)
+        const gyStd = stdev(s.map(x => x.gyDps))
+        expect(gyStd).toBeGreaterThan(
+            0.85 * FAULT_NOISE_FACTOR * GYRO_NOISE_DPS
+        )
         expect(gyStd).toBeLessThan(1.15 * FAULT_NOISE_FACTOR * GYRO_NOISE_DPS)
         t.clearFaults()
-        expect(stdev(samples(t, 400).map((x) => x.axG))).toBeLessThan(1.2 * ACCEL_NOISE_G)
+        expect(stdev(samples(t, 400).map(x => x.axG))).toBeLessThan(
+            1.2 * ACCEL_NOISE_G
+        )
 
         const ideal = table({ imuNoise: 0, seed: 11 })
         ideal.injectFault("imu-noise")
-        expect(stdev(samples(ideal, 400).map((x) => x.axG))).toBeGreaterThan(10 * ACCEL_NOISE_G)
+        expect(stdev(samples(ideal, 400).map(x => x.axG))).toBeGreaterThan(
+            10 * ACCEL_NOISE_G
+        )
     })
 
     it("motor-stall: the table does not move whatever the duty, and stops at once if moving", () => {
@@ -466,8 +546,8 @@ describe("injected faults", () => {
                 else runs.push({ closed: r, ticks: 1 })
             }
             const whole = runs.slice(1, -1)
-            const open = whole.filter((r) => !r.closed).map((r) => r.ticks)
-            const closed = whole.filter((r) => r.closed).map((r) => r.ticks)
+            const open = whole.filter(r => !r.closed).map(r => r.ticks)
+            const closed = whole.filter(r => r.closed).map(r => r.ticks)
             expect(open.length).toBeGreaterThan(50)
             expect(Math.min(...open)).toBe(1)
             expect(Math.max(...open)).toBe(3)
@@ -483,24 +563,41 @@ describe("injected faults", () => {
 
     it("combines, lists in a fixed order, clears all at once, and refuses unknown names", () => {
         const t = table()
-        const names: SimFaultName[] = ["motor-reversed", "imu-stale", "latch-chatter", "imu-bias"]
+        const names: SimFaultName[] = [
+            "motor-reversed",
+            "imu-stale",
+            "latch-chatter",
+            "imu-bias",
+        ]
         for (const n of names) t.injectFault(n)
         t.injectFault("imu-stale")
-        expect(t.activeFaults()).toEqual(["imu-stale", "imu-bias", "motor-reversed", "latch-chatter"])
+        expect(t.activeFaults()).toEqual([
+            "imu-stale",
+            "imu-bias",
+            "motor-reversed",
+            "latch-chatter",
+        ])
         const before = t.readImu()
         run(t, 0.5, 1)
         expect(t.angleDeg).toBeLessThan(0)
         expect(t.readImu()).toEqual(before)
         t.clearFaults()
         expect(t.activeFaults()).toEqual([])
-        expect(() => t.injectFault("power-cycle" as SimFaultName)).toThrow(/power-cycle/)
+        expect(() => t.injectFault("power-cycle" as SimFaultName)).toThrow(
+            /power-cycle/
+        )
         expect(t.activeFaults()).toEqual([])
     })
 })
 
 describe("determinism", () => {
     function trace(seed: number): number[] {
-        const t = table({ seed, startAngleDeg: -65, userMassKg: 120, imuNoise: 2 })
+        const t = table({
+            seed,
+            startAngleDeg: -65,
+            userMassKg: 120,
+            imuNoise: 2,
+        })
         const out: number[] = []
         for (let i = 0; i < 600; i++) {
             if (i === 100) t.injectFault("latch-chatter")
@@ -508,7 +605,13 @@ describe("determinism", () => {
             if (i === 300) t.clearFaults()
             t.advance(TICK_S, Math.sin(i / 40))
             const s = t.readImu()
-            out.push(t.angleDeg, t.rateDps, s.seq, ...values(s), t.readLatch(true) ? 1 : 0)
+            out.push(
+                t.angleDeg,
+                t.rateDps,
+                s.seq,
+                ...values(s),
+                t.readLatch(true) ? 1 : 0
+            )
         }
         return out
     }

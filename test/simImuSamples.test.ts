@@ -2,7 +2,11 @@
 // the pairing of accelerometer and gyroscope reports into samples. Also checked in the VM.
 
 import { describe, expect, it } from "vitest"
-import { SIM_IMU_VECTOR_SCALE, SimImuSamples, simImuValue } from "../src/hw/simImuSamples"
+import {
+    SIM_IMU_VECTOR_SCALE,
+    SimImuSamples,
+    simImuValue,
+} from "../src/hw/simImuSamples"
 
 describe("SIM_IMU_VECTOR_SCALE: the ×65536 quirk", () => {
     it("is exactly 2^-16", () => {
@@ -37,7 +41,16 @@ describe("SimImuSamples", () => {
         expect(s.seq).toBe(0)
         s.onGyro([0, 65536 * 2, 0])
         expect(s.seq).toBe(1)
-        expect(s.sample).toEqual({ ok: true, seq: 1, axG: 0, ayG: 0, azG: 1, gxDps: 0, gyDps: 2, gzDps: 0 })
+        expect(s.sample).toEqual({
+            ok: true,
+            seq: 1,
+            axG: 0,
+            ayG: 0,
+            azG: 1,
+            gxDps: 0,
+            gyDps: 2,
+            gzDps: 0,
+        })
     })
 
     it("uses the latest of each, and counts every report", () => {

@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest"
 import { formatSummary, summarize } from "../sim/summary"
 import { TraceRow } from "../sim/trace"
 
-function rows(spec: [number, number, TraceRow["state"], string[]][]): TraceRow[] {
+function rows(
+    spec: [number, number, TraceRow["state"], string[]][]
+): TraceRow[] {
     return spec.map(([angleDeg, rateDps, state, faults], k) => ({
         tS: k / 50,
         angleDeg,
@@ -42,12 +44,20 @@ describe("summarize", () => {
     it("counts time by ticks: inverted only above 0, each state, the whole run", () => {
         expect(s.durationS).toBeCloseTo(8 * 0.02, 10)
         expect(s.invertedS).toBeCloseTo(5 * 0.02, 10)
-        expect(s.stateTimes.map((e) => e.state)).toEqual(["idle", "moving", "holding", "fault", "returning"])
-        expect(s.stateTimes.map((e) => Math.round(e.s / 0.02))).toEqual([1, 3, 1, 2, 1])
+        expect(s.stateTimes.map(e => e.state)).toEqual([
+            "idle",
+            "moving",
+            "holding",
+            "fault",
+            "returning",
+        ])
+        expect(s.stateTimes.map(e => Math.round(e.s / 0.02))).toEqual([
+            1, 3, 1, 2, 1,
+        ])
     })
 
     it("lists each fault once, with its first time, in order of appearance", () => {
-        expect(s.faults.map((f) => f.name)).toEqual(["latch", "imu"])
+        expect(s.faults.map(f => f.name)).toEqual(["latch", "imu"])
         expect(s.faults[0].firstS).toBeCloseTo(0.08, 10)
         expect(s.faults[1].firstS).toBeCloseTo(0.1, 10)
         expect(s.finalState).toBe("returning")
@@ -71,6 +81,8 @@ describe("summarize", () => {
     })
 
     it("says none when no fault was seen", () => {
-        expect(formatSummary(summarize(rows([[-65, 0, "idle", []]])))).toContain("faults          none")
+        expect(
+            formatSummary(summarize(rows([[-65, 0, "idle", []]])))
+        ).toContain("faults          none")
     })
 })

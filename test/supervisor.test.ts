@@ -27,20 +27,37 @@ import {
     MOTOR_NOMINAL_TIME_CONSTANT_S,
     SETTLE_TOLERANCE_DEG,
 } from "../src/control/tuning"
-import { FaultName, ImuSample, Inputs, Outputs, StateName } from "../src/control/types"
+import {
+    FaultName,
+    ImuSample,
+    Inputs,
+    Outputs,
+    StateName,
+} from "../src/control/types"
 
 const D2R = Math.PI / 180
 const DT = TICK_MS / 1000
 
-type Level = "grip" | "latch" | "up" | "down" | "stop" | "preset" | "home" | "homeSwitch"
+type Level =
+    "grip" | "latch" | "up" | "down" | "stop" | "preset" | "home" | "homeSwitch"
 type Levels = Record<Level, boolean>
 
 /** How the synthetic IMU misbehaves (behaviour.md's imu triggers). */
-type ImuMode = "ok" | "stale" | "i2c" | "implausible" | "frozen" | "disagree" | "nan" | "absent"
+type ImuMode =
+    | "ok"
+    | "stale"
+    | "i2c"
+    | "implausible"
+    | "frozen"
+    | "disagree"
+    | "nan"
+    | "absent"
 
 /** The motor as the drive loop models it: no motion inside the deadzone, 15 deg/s per duty above. */
 function motorRateDps(duty: number): number {
-    const m = Math.max(0, Math.abs(duty) - MOTOR_DEADZONE_DUTY) * MOTOR_NOMINAL_DPS_PER_DUTY
+    const m =
+        Math.max(0, Math.abs(duty) - MOTOR_DEADZONE_DUTY) *
+        MOTOR_NOMINAL_DPS_PER_DUTY
     return duty > 0 ? m : duty < 0 ? -m : 0
 }
 
@@ -69,12 +86,30 @@ class Rig {
     /** the deepest the synthetic table has been since the last resetMax() */
     maxAngleDeg = -Infinity
 
-    constructor(opts: { settings?: Partial<Settings>; settingsError?: string | null; startDeg?: number; t0?: number; levels?: Partial<Levels> } = {}) {
+    constructor(
+        opts: {
+            settings?: Partial<Settings>
+            settingsError?: string | null
+            startDeg?: number
+            t0?: number
+            levels?: Partial<Levels>
+        } = {}
+    ) {
         const s = { ...defaultSettings(), ...(opts.settings ?? {}) }
         this.c = new Controller(s, opts.settingsError ?? null)
         this.t = opts.t0 ?? 1000
         this.angle = opts.startDeg ?? s.homeDeg
-        this.levels = { grip: false, latch: false, up: false, down: false, stop: false, preset: false, home: false, homeSwitch: false, ...(opts.levels ?? {}) }
+        this.levels = {
+            grip: false,
+            latch: false,
+            up: false,
+            down: false,
+            stop: false,
+            preset: false,
+            home: false,
+            homeSwitch: false,
+            ...(opts.levels ?? {}),
+        }
     }
 
     sample(): ImuSample {
@@ -92,7 +127,8 @@ class Rig {
             gzDps: 0,
         }
         if (this.imu === "i2c") s = { ...s, ok: false }
-        else if (this.imu === "implausible") s = { ...s, axG: 1.5 * s.axG, azG: 1.5 * s.azG }
+        else if (this.imu === "implausible")
+            s = { ...s, axG: 1.5 * s.axG, azG: 1.5 * s.azG }
         else if (this.imu === "nan") s = { ...s, axG: NaN }
         else if (this.imu === "disagree") {
             const b = (this.angle + 8) * D2R
@@ -113,10 +149,16 @@ class Rig {
         if (this.imu === "absent") (inputs as any).imu = undefined
         this.out = this.c.step(inputs, this.t)
         const sp = this.out.setpointDeg
-        if (!isNaN(this.prevSetpoint)) this.maxSetpointDps = Math.max(this.maxSetpointDps, Math.abs(sp - this.prevSetpoint) / DT)
+        if (!isNaN(this.prevSetpoint))
+            this.maxSetpointDps = Math.max(
+                this.maxSetpointDps,
+                Math.abs(sp - this.prevSetpoint) / DT
+            )
         this.prevSetpoint = sp
         const m = motorRateDps(this.out.duty)
-        this.rate = (this.motor === "ok" ? m : this.motor === "reversed" ? -m : 0) + this.driftDps
+        this.rate =
+            (this.motor === "ok" ? m : this.motor === "reversed" ? -m : 0) +
+            this.driftDps
         this.maxPlantDps = Math.max(this.maxPlantDps, Math.abs(this.rate))
         this.angle += this.rate * DT
         this.maxAngleDeg = Math.max(this.maxAngleDeg, this.angle)
@@ -190,7 +232,7 @@ interface Row {
 }
 
 function dutyOk(duty: number, e: DutyExpect | DutyExpect[]): boolean {
-    if (Array.isArray(e)) return e.some((x) => dutyOk(duty, x))
+    if (Array.isArray(e)) return e.some(x => dutyOk(duty, x))
     if (e === "+") return duty > 0
     if (e === "-") return duty < 0
     return duty === e
@@ -204,16 +246,26 @@ function describeOut(r: Rig): string {
 function holds(r: Rig, e: Expect): string | null {
     const o = r.out
     if (e.state !== undefined) {
-        const ok = Array.isArray(e.state) ? e.state.indexOf(o.state) >= 0 : o.state === e.state
+        const ok = Array.isArray(e.state)
+            ? e.state.indexOf(o.state) >= 0
+            : o.state === e.state
         if (!ok) return "state " + o.state + ", expected " + e.state
     }
-    if (e.duty !== undefined && !dutyOk(o.duty, e.duty)) return "duty " + o.duty + ", expected " + e.duty
-    if (e.faults !== undefined && o.faults.join(",") !== e.faults.join(",")) return "faults [" + o.faults + "], expected [" + e.faults + "]"
-    if (e.hasFault !== undefined && o.faults.indexOf(e.hasFault) < 0) return "no " + e.hasFault + " fault"
-    if (e.noFault !== undefined) for (const f of e.noFault) if (o.faults.indexOf(f) >= 0) return "unexpected " + f + " fault"
-    if (e.targetDeg !== undefined && Math.abs(o.targetDeg - e.targetDeg) > 1e-9) return "target " + o.targetDeg + ", expected " + e.targetDeg
-    if (e.nearDeg !== undefined && Math.abs(o.estDeg - e.nearDeg) > 1) return "estimate " + o.estDeg + ", expected near " + e.nearDeg
-    if (e.warning !== undefined && o.warning !== e.warning) return "warning " + o.warning
+    if (e.duty !== undefined && !dutyOk(o.duty, e.duty))
+        return "duty " + o.duty + ", expected " + e.duty
+    if (e.faults !== undefined && o.faults.join(",") !== e.faults.join(","))
+        return "faults [" + o.faults + "], expected [" + e.faults + "]"
+    if (e.hasFault !== undefined && o.faults.indexOf(e.hasFault) < 0)
+        return "no " + e.hasFault + " fault"
+    if (e.noFault !== undefined)
+        for (const f of e.noFault)
+            if (o.faults.indexOf(f) >= 0) return "unexpected " + f + " fault"
+    if (e.targetDeg !== undefined && Math.abs(o.targetDeg - e.targetDeg) > 1e-9)
+        return "target " + o.targetDeg + ", expected " + e.targetDeg
+    if (e.nearDeg !== undefined && Math.abs(o.estDeg - e.nearDeg) > 1)
+        return "estimate " + o.estDeg + ", expected near " + e.nearDeg
+    if (e.warning !== undefined && o.warning !== e.warning)
+        return "warning " + o.warning
     if (e.alarm !== undefined && o.alarm !== e.alarm) return "alarm " + o.alarm
     return null
 }
@@ -225,7 +277,12 @@ function check(r: Rig, e: Expect | undefined, where: string): void {
 }
 
 function runRow(row: Row): Rig {
-    const r = new Rig({ settings: row.settings, settingsError: row.settingsError, startDeg: row.startDeg, levels: row.levels })
+    const r = new Rig({
+        settings: row.settings,
+        settingsError: row.settingsError,
+        startDeg: row.startDeg,
+        levels: row.levels,
+    })
     if (row.gyroScale !== undefined) r.gyroScale = row.gyroScale
     if (row.boot !== false) for (let i = 0; i < 600 / TICK_MS; i++) r.tick()
     row.steps.forEach((st, i) => {
@@ -242,11 +299,23 @@ function runRow(row: Row): Rig {
                 r.tick(n === 0 ? (st.lateMs ?? 0) : 0)
                 if (n === 0) check(r, st.first, where + " first tick")
                 n++
-                const goOn = st.while ? holds(r, st.while) === null : holds(r, st.until!) !== null
+                const goOn = st.while
+                    ? holds(r, st.while) === null
+                    : holds(r, st.until!) !== null
                 if (!goOn) break
                 check(r, st.every, where + " tick " + n)
                 if (r.t - t0 > max)
-                    throw new Error(where + ": still " + (st.while ? "holding " + JSON.stringify(st.while) : "not " + JSON.stringify(st.until)) + " after " + max + " ms\n  " + describeOut(r))
+                    throw new Error(
+                        where +
+                            ": still " +
+                            (st.while
+                                ? "holding " + JSON.stringify(st.while)
+                                : "not " + JSON.stringify(st.until)) +
+                            " after " +
+                            max +
+                            " ms\n  " +
+                            describeOut(r)
+                    )
             }
         } else {
             const n = Math.max(1, Math.round((st.forMs ?? TICK_MS) / TICK_MS))
@@ -264,12 +333,25 @@ function runRow(row: Row): Rig {
 
 // Shorthands.
 const READY: Partial<Levels> = { grip: true, latch: true }
-const tap = (name: Level, expect?: Expect, note?: string): Step => ({ set: { [name]: true }, forMs: TICK_MS, first: expect, note: note ?? name + " tap" })
-const release = (name: Level): Step => ({ set: { [name]: false }, forMs: TICK_MS })
+const tap = (name: Level, expect?: Expect, note?: string): Step => ({
+    set: { [name]: true },
+    forMs: TICK_MS,
+    first: expect,
+    note: note ?? name + " tap",
+})
+const release = (name: Level): Step => ({
+    set: { [name]: false },
+    forMs: TICK_MS,
+})
 /** DOWN from home for `ms`, then released and settled: the table holds somewhere below 0. */
 const goDeeper = (ms: number): Step[] => [
     { set: { down: true }, forMs: ms, last: { duty: "+" }, note: "DOWN held" },
-    { set: { down: false }, until: { state: "holding", duty: 0 }, maxMs: 5000, note: "DOWN released, settle" },
+    {
+        set: { down: false },
+        until: { state: "holding", duty: 0 },
+        maxMs: 5000,
+        note: "DOWN released, settle",
+    },
 ]
 
 // ---- rows -----------------------------------------------------------------------------------------
@@ -282,25 +364,51 @@ const ROWS: Row[] = [
         steps: [
             { forMs: TICK_MS, first: { state: "boot", duty: 0 } },
             { forMs: 300, every: { state: "boot", duty: 0 } },
-            { while: { state: "boot" }, maxMs: 1000, every: { duty: 0 }, last: { state: "idle" } },
-            { forMs: 500, every: { state: "idle", duty: 0, faults: [], alarm: false }, last: { nearDeg: -65 } },
+            {
+                while: { state: "boot" },
+                maxMs: 1000,
+                every: { duty: 0 },
+                last: { state: "idle" },
+            },
+            {
+                forMs: 500,
+                every: { state: "idle", duty: 0, faults: [], alarm: false },
+                last: { nearDeg: -65 },
+            },
         ],
     },
     {
         name: "DOWN without the grip does nothing",
         levels: { latch: true },
-        steps: [{ set: { down: true }, forMs: 2000, every: { state: "idle", duty: 0, faults: [] } }],
+        steps: [
+            {
+                set: { down: true },
+                forMs: 2000,
+                every: { state: "idle", duty: 0, faults: [] },
+            },
+        ],
     },
     {
         name: "DOWN without the latch does nothing (and at home an open latch is no fault)",
         levels: { grip: true },
-        steps: [{ set: { down: true }, forMs: 2000, every: { state: "idle", duty: 0, faults: [] } }],
+        steps: [
+            {
+                set: { down: true },
+                forMs: 2000,
+                every: { state: "idle", duty: 0, faults: [] },
+            },
+        ],
     },
     {
         name: "latch closed for less than 0.2 s: DOWN does nothing; at 0.2 s it moves",
         levels: { grip: true },
         steps: [
-            { set: { latch: true, down: true }, forMs: LATCH_SETTLE_MS, every: { duty: 0, state: "idle" }, note: "latch just closed" },
+            {
+                set: { latch: true, down: true },
+                forMs: LATCH_SETTLE_MS,
+                every: { duty: 0, state: "idle" },
+                note: "latch just closed",
+            },
             { forMs: TICK_MS, first: { duty: "+", state: "moving" } },
         ],
     },
@@ -310,29 +418,46 @@ const ROWS: Row[] = [
         steps: [
             { set: { latch: true }, forMs: 60 },
             { set: { down: true }, forMs: 100, every: { duty: 0 } },
-            { set: { down: false }, forMs: 2000, every: { duty: 0, state: "idle" } },
+            {
+                set: { down: false },
+                forMs: 2000,
+                every: { duty: 0, state: "idle" },
+            },
         ],
     },
     {
         name: "DOWN with grip and latch: moving deeper at once, up to the effective deepest angle",
         levels: READY,
         steps: [
-            { set: { down: true }, forMs: TICK_MS, first: { state: "moving", duty: "+", targetDeg: 45 }, after: (r) => r.resetMax() },
-            { while: { state: "moving" }, maxMs: 40000, every: { duty: [0, "+"] } },
+            {
+                set: { down: true },
+                forMs: TICK_MS,
+                first: { state: "moving", duty: "+", targetDeg: 45 },
+                after: r => r.resetMax(),
+            },
+            {
+                while: { state: "moving" },
+                maxMs: 40000,
+                every: { duty: [0, "+"] },
+            },
             {
                 forMs: 1000,
                 every: { state: "holding", duty: 0, faults: [] },
                 last: { nearDeg: 45 },
-                after: (r) => {
+                after: r => {
                     // maxRateDps 4: the setpoint never plans faster; the lag-free synthetic motor adds
                     // the drive's acceleration feed-forward (0.08 s * 4 deg/s^2) at most
                     expect(r.maxSetpointDps).toBeLessThanOrEqual(4 + 1e-9)
-                    expect(r.maxPlantDps).toBeLessThanOrEqual(4 + MOTOR_NOMINAL_TIME_CONSTANT_S * 4 + 0.01)
+                    expect(r.maxPlantDps).toBeLessThanOrEqual(
+                        4 + MOTOR_NOMINAL_TIME_CONSTANT_S * 4 + 0.01
+                    )
                     // and it never went past the effective deepest angle (behaviour.md: "never
                     // overshoots"; with exact sensors and a motor that does what the drive expects,
                     // 0.01 deg is float slack), and came to rest within SETTLE_TOLERANCE_DEG of it
                     expect(r.maxAngleDeg).toBeLessThanOrEqual(45 + 0.01)
-                    expect(r.angle).toBeGreaterThanOrEqual(45 - SETTLE_TOLERANCE_DEG)
+                    expect(r.angle).toBeGreaterThanOrEqual(
+                        45 - SETTLE_TOLERANCE_DEG
+                    )
                 },
             },
         ],
@@ -342,10 +467,26 @@ const ROWS: Row[] = [
         levels: READY,
         steps: [
             { set: { down: true }, forMs: 6000, last: { duty: "+" } },
-            { set: { grip: false }, forMs: 3000, first: { duty: 0, state: "deadman" }, every: { duty: 0, state: "deadman" }, note: "grip released, DOWN still held" },
+            {
+                set: { grip: false },
+                forMs: 3000,
+                first: { duty: 0, state: "deadman" },
+                every: { duty: 0, state: "deadman" },
+                note: "grip released, DOWN still held",
+            },
             { forMs: TICK_MS, first: { state: "returning", duty: "-" } },
-            { set: { down: false }, while: { state: "returning" }, maxMs: 30000, every: { duty: [0, "-"] }, last: { state: "idle" } },
-            { forMs: 500, every: { state: "idle", duty: 0, faults: [] }, last: { nearDeg: -65 } },
+            {
+                set: { down: false },
+                while: { state: "returning" },
+                maxMs: 30000,
+                every: { duty: [0, "-"] },
+                last: { state: "idle" },
+            },
+            {
+                forMs: 500,
+                every: { state: "idle", duty: 0, faults: [] },
+                last: { nearDeg: -65 },
+            },
         ],
     },
     {
@@ -353,7 +494,11 @@ const ROWS: Row[] = [
         levels: READY,
         steps: [
             { set: { down: true }, forMs: 4000, last: { duty: "+" } },
-            { set: { grip: false, down: false }, forMs: 2000, every: { duty: 0, state: "deadman" } },
+            {
+                set: { grip: false, down: false },
+                forMs: 2000,
+                every: { duty: 0, state: "deadman" },
+            },
         ],
     },
     {
@@ -361,8 +506,16 @@ const ROWS: Row[] = [
         levels: READY,
         steps: [
             ...goDeeper(6000),
-            { set: { grip: false }, forMs: 1500, every: { state: "deadman", duty: 0 } },
-            { set: { grip: true }, forMs: 10000, every: { state: "holding", duty: 0, faults: [] } },
+            {
+                set: { grip: false },
+                forMs: 1500,
+                every: { state: "deadman", duty: 0 },
+            },
+            {
+                set: { grip: true },
+                forMs: 10000,
+                every: { state: "holding", duty: 0, faults: [] },
+            },
         ],
     },
     {
@@ -371,9 +524,19 @@ const ROWS: Row[] = [
         settings: { deadmanGraceS: 1 },
         steps: [
             ...goDeeper(8000),
-            { set: { grip: false }, while: { state: "deadman" }, maxMs: 1100, last: { state: "returning" } },
+            {
+                set: { grip: false },
+                while: { state: "deadman" },
+                maxMs: 1100,
+                last: { state: "returning" },
+            },
             { forMs: 2000, every: { state: "returning" }, last: { duty: "-" } },
-            { set: { grip: true }, while: { duty: "-" }, maxMs: 1500, note: "gripped: brake" },
+            {
+                set: { grip: true },
+                while: { duty: "-" },
+                maxMs: 1500,
+                note: "gripped: brake",
+            },
             { forMs: 5000, every: { state: "holding", duty: 0, faults: [] } },
         ],
     },
@@ -382,9 +545,21 @@ const ROWS: Row[] = [
         levels: READY,
         steps: [
             { set: { down: true }, forMs: 5000, last: { duty: "+" } },
-            { set: { down: false, stop: true }, forMs: TICK_MS, first: { duty: 0, state: "holding" } },
-            { set: { stop: false }, forMs: 3000, every: { duty: 0, state: "holding", faults: [] } },
-            { set: { down: true }, forMs: TICK_MS, first: { duty: "+", state: "moving" } },
+            {
+                set: { down: false, stop: true },
+                forMs: TICK_MS,
+                first: { duty: 0, state: "holding" },
+            },
+            {
+                set: { stop: false },
+                forMs: 3000,
+                every: { duty: 0, state: "holding", faults: [] },
+            },
+            {
+                set: { down: true },
+                forMs: TICK_MS,
+                first: { duty: "+", state: "moving" },
+            },
         ],
     },
     {
@@ -392,9 +567,21 @@ const ROWS: Row[] = [
         levels: READY,
         steps: [
             ...goDeeper(8000),
-            { set: { up: true }, forMs: 2000, last: { duty: "-", state: "moving" } },
-            { set: { up: false, stop: true }, forMs: TICK_MS, first: { duty: 0, state: "holding" } },
-            { set: { stop: false }, forMs: 1000, every: { duty: 0, state: "holding" } },
+            {
+                set: { up: true },
+                forMs: 2000,
+                last: { duty: "-", state: "moving" },
+            },
+            {
+                set: { up: false, stop: true },
+                forMs: TICK_MS,
+                first: { duty: 0, state: "holding" },
+            },
+            {
+                set: { stop: false },
+                forMs: 1000,
+                every: { duty: 0, state: "holding" },
+            },
         ],
     },
     {
@@ -402,11 +589,32 @@ const ROWS: Row[] = [
         levels: READY,
         steps: [
             { set: { down: true }, forMs: 5000, last: { duty: "+" } },
-            { set: { up: true }, forMs: 1000, first: { duty: 0 }, every: { duty: 0 }, note: "UP added" },
-            { set: { up: false }, forMs: 1000, every: { duty: 0 }, note: "UP released, DOWN still held" },
-            { set: { up: true, down: false }, forMs: 1000, every: { duty: 0 }, note: "now only UP" },
+            {
+                set: { up: true },
+                forMs: 1000,
+                first: { duty: 0 },
+                every: { duty: 0 },
+                note: "UP added",
+            },
+            {
+                set: { up: false },
+                forMs: 1000,
+                every: { duty: 0 },
+                note: "UP released, DOWN still held",
+            },
+            {
+                set: { up: true, down: false },
+                forMs: 1000,
+                every: { duty: 0 },
+                note: "now only UP",
+            },
             { set: { up: false }, forMs: TICK_MS, every: { duty: 0 } },
-            { set: { down: true }, forMs: TICK_MS, first: { duty: "+" }, note: "both released, DOWN again" },
+            {
+                set: { down: true },
+                forMs: TICK_MS,
+                first: { duty: "+" },
+                note: "both released, DOWN again",
+            },
         ],
     },
     {
@@ -415,22 +623,59 @@ const ROWS: Row[] = [
         steps: [
             ...goDeeper(8000),
             tap("home", { state: "returning", duty: "-", targetDeg: -65 }),
-            { set: { home: false }, while: { state: "returning" }, maxMs: 20000, every: { duty: [0, "-"] }, last: { state: "idle" } },
-            { forMs: 500, every: { state: "idle", duty: 0, faults: [] }, last: { nearDeg: -65 } },
+            {
+                set: { home: false },
+                while: { state: "returning" },
+                maxMs: 20000,
+                every: { duty: [0, "-"] },
+                last: { state: "idle" },
+            },
+            {
+                forMs: 500,
+                every: { state: "idle", duty: 0, faults: [] },
+                last: { nearDeg: -65 },
+            },
         ],
     },
     {
         name: "PRESET from home selects 0, then 15, then 30, moving to each while the grip is held",
         levels: READY,
         steps: [
-            tap("preset", { targetDeg: 0, state: "moving", duty: "+" }, "PRESET: 0 (flat)"),
-            { set: { preset: false }, while: { state: "moving" }, maxMs: 30000, last: { state: "holding" } },
-            { forMs: 500, every: { state: "holding", duty: 0 }, last: { nearDeg: 0 } },
-            tap("preset", { targetDeg: 15, state: "moving", duty: "+" }, "PRESET: 15"),
-            { set: { preset: false }, while: { state: "moving" }, maxMs: 30000, last: { state: "holding" } },
+            tap(
+                "preset",
+                { targetDeg: 0, state: "moving", duty: "+" },
+                "PRESET: 0 (flat)"
+            ),
+            {
+                set: { preset: false },
+                while: { state: "moving" },
+                maxMs: 30000,
+                last: { state: "holding" },
+            },
+            {
+                forMs: 500,
+                every: { state: "holding", duty: 0 },
+                last: { nearDeg: 0 },
+            },
+            tap(
+                "preset",
+                { targetDeg: 15, state: "moving", duty: "+" },
+                "PRESET: 15"
+            ),
+            {
+                set: { preset: false },
+                while: { state: "moving" },
+                maxMs: 30000,
+                last: { state: "holding" },
+            },
             { forMs: 500, every: { state: "holding" }, last: { nearDeg: 15 } },
             tap("preset", { targetDeg: 30, duty: "+" }, "PRESET: 30"),
-            { set: { preset: false }, while: { state: "moving" }, maxMs: 30000, last: { nearDeg: 30, state: "holding" } },
+            {
+                set: { preset: false },
+                while: { state: "moving" },
+                maxMs: 30000,
+                last: { nearDeg: 30, state: "holding" },
+            },
         ],
     },
     {
@@ -451,39 +696,92 @@ const ROWS: Row[] = [
     {
         name: "PRESET without the grip does nothing",
         levels: { latch: true },
-        steps: [tap("preset", { duty: 0 }), { set: { preset: false }, forMs: 2000, every: { duty: 0, state: "idle" } }],
+        steps: [
+            tap("preset", { duty: 0 }),
+            {
+                set: { preset: false },
+                forMs: 2000,
+                every: { duty: 0, state: "idle" },
+            },
+        ],
     },
     {
         name: "latch opens away from home: latch fault, duty 0 at once; only UP held moves (toward home, at most 2 deg/s); STOP at home clears",
         levels: READY,
         steps: [
             ...goDeeper(8000),
-            { set: { latch: false }, forMs: TICK_MS, first: { state: "fault", hasFault: "latch", duty: 0, alarm: true } },
-            { set: { down: true }, forMs: 2000, every: { duty: 0, state: "fault" }, note: "DOWN" },
+            {
+                set: { latch: false },
+                forMs: TICK_MS,
+                first: {
+                    state: "fault",
+                    hasFault: "latch",
+                    duty: 0,
+                    alarm: true,
+                },
+            },
+            {
+                set: { down: true },
+                forMs: 2000,
+                every: { duty: 0, state: "fault" },
+                note: "DOWN",
+            },
             { set: { down: false }, forMs: TICK_MS },
             tap("home", { duty: 0 }),
             { set: { home: false }, forMs: 2000, every: { duty: 0 } },
             tap("preset", { duty: 0 }),
-            { set: { preset: false, grip: false }, forMs: 6000, every: { duty: 0 }, note: "grip released beyond the grace: no return" },
-            tap("stop", { duty: 0, hasFault: "latch" }, "STOP away from home does not clear it"),
-            { set: { stop: false, grip: true }, forMs: TICK_MS, after: (r) => r.resetMax() },
-            { set: { up: true }, forMs: TICK_MS, first: { duty: "-", state: "fault" }, note: "UP held" },
+            {
+                set: { preset: false, grip: false },
+                forMs: 6000,
+                every: { duty: 0 },
+                note: "grip released beyond the grace: no return",
+            },
+            tap(
+                "stop",
+                { duty: 0, hasFault: "latch" },
+                "STOP away from home does not clear it"
+            ),
+            {
+                set: { stop: false, grip: true },
+                forMs: TICK_MS,
+                after: r => r.resetMax(),
+            },
+            {
+                set: { up: true },
+                forMs: TICK_MS,
+                first: { duty: "-", state: "fault" },
+                note: "UP held",
+            },
             { while: { duty: "-" }, maxMs: 60000, every: { state: "fault" } },
             {
                 forMs: 500,
                 every: { duty: 0, hasFault: "latch" },
-                after: (r) => {
+                after: r => {
                     // The speed that matters is the table's (the setpoint is re-based onto the table
                     // when a move stops, which is a jump of position, not a speed). The lag-free
                     // synthetic motor turns the drive's acceleration feed-forward (0.08 s * 4 deg/s^2)
                     // into speed on top of the planned 2 deg/s.
-                    expect(r.maxPlantDps).toBeLessThanOrEqual(LATCH_HELPER_RATE_DPS + MOTOR_NOMINAL_TIME_CONSTANT_S * 4 + 0.01)
-                    expect(Math.abs(r.angle - -65)).toBeLessThanOrEqual(AT_HOME_TOLERANCE_DEG)
+                    expect(r.maxPlantDps).toBeLessThanOrEqual(
+                        LATCH_HELPER_RATE_DPS +
+                            MOTOR_NOMINAL_TIME_CONSTANT_S * 4 +
+                            0.01
+                    )
+                    expect(Math.abs(r.angle - -65)).toBeLessThanOrEqual(
+                        AT_HOME_TOLERANCE_DEG
+                    )
                 },
             },
             { set: { up: false }, forMs: TICK_MS },
-            tap("stop", undefined, "STOP at home, latch still open: the condition has gone"),
-            { set: { stop: false }, forMs: 200, last: { faults: [], state: "idle" } },
+            tap(
+                "stop",
+                undefined,
+                "STOP at home, latch still open: the condition has gone"
+            ),
+            {
+                set: { stop: false },
+                forMs: 200,
+                last: { faults: [], state: "idle" },
+            },
         ],
     },
     {
@@ -491,13 +789,24 @@ const ROWS: Row[] = [
         levels: READY,
         settingsError: "maxRateDps: 99 is out of range 1..8 deg/s",
         steps: [
-            { forMs: TICK_MS, first: { faults: ["settings"], state: "idle", alarm: false } },
-            { set: { down: true }, forMs: 2000, every: { duty: 0, faults: ["settings"] } },
+            {
+                forMs: TICK_MS,
+                first: { faults: ["settings"], state: "idle", alarm: false },
+            },
+            {
+                set: { down: true },
+                forMs: 2000,
+                every: { duty: 0, faults: ["settings"] },
+            },
             tap("preset", { duty: 0 }),
             { set: { preset: false, down: false }, forMs: 100 },
             tap("stop", { faults: [] }, "STOP acknowledges"),
             { set: { stop: false }, forMs: 100 },
-            { set: { down: true }, forMs: TICK_MS, first: { duty: "+", faults: [] } },
+            {
+                set: { down: true },
+                forMs: TICK_MS,
+                first: { duty: "+", faults: [] },
+            },
         ],
     },
     {
@@ -505,15 +814,41 @@ const ROWS: Row[] = [
         levels: READY,
         steps: [
             { set: { down: true }, forMs: 3000, last: { duty: "+" } },
-            { lateMs: WATCHDOG_LATE_MS, forMs: TICK_MS, first: { faults: [], duty: "+" }, note: "100 ms late" },
-            { lateMs: WATCHDOG_LATE_MS + 1, forMs: TICK_MS, first: { hasFault: "watchdog", duty: 0, state: "fault" }, note: "101 ms late" },
-            { forMs: 2000, every: { duty: 0, state: "fault" }, note: "DOWN still held" },
+            {
+                lateMs: WATCHDOG_LATE_MS,
+                forMs: TICK_MS,
+                first: { faults: [], duty: "+" },
+                note: "100 ms late",
+            },
+            {
+                lateMs: WATCHDOG_LATE_MS + 1,
+                forMs: TICK_MS,
+                first: { hasFault: "watchdog", duty: 0, state: "fault" },
+                note: "101 ms late",
+            },
+            {
+                forMs: 2000,
+                every: { duty: 0, state: "fault" },
+                note: "DOWN still held",
+            },
             { set: { down: false }, forMs: TICK_MS },
             tap("home", { duty: "-" }),
             { set: { home: false }, while: { duty: "-" }, maxMs: 30000 },
-            { forMs: 200, every: { duty: 0 }, last: { hasFault: "watchdog", nearDeg: -65 } },
-            tap("stop", undefined, "STOP at home clears the momentary watchdog"),
-            { set: { stop: false }, forMs: 100, last: { faults: [], state: "idle" } },
+            {
+                forMs: 200,
+                every: { duty: 0 },
+                last: { hasFault: "watchdog", nearDeg: -65 },
+            },
+            tap(
+                "stop",
+                undefined,
+                "STOP at home clears the momentary watchdog"
+            ),
+            {
+                set: { stop: false },
+                forMs: 100,
+                last: { faults: [], state: "idle" },
+            },
         ],
     },
     {
@@ -525,7 +860,11 @@ const ROWS: Row[] = [
             { forMs: 600, every: { duty: 0 } },
             { forMs: 3000 - 600, every: { duty: 0, state: "deadman" } },
             { forMs: TICK_MS, first: { state: "returning", duty: "-" } },
-            { while: { state: "returning" }, maxMs: 30000, last: { state: "idle", nearDeg: -65 } },
+            {
+                while: { state: "returning" },
+                maxMs: 30000,
+                last: { state: "idle", nearDeg: -65 },
+            },
         ],
     },
     {
@@ -533,9 +872,18 @@ const ROWS: Row[] = [
         startDeg: 40,
         levels: { latch: true },
         steps: [
-            { while: { state: "deadman" }, maxMs: 3000, last: { state: "returning" } },
+            {
+                while: { state: "deadman" },
+                maxMs: 3000,
+                last: { state: "returning" },
+            },
             { while: { duty: [0] }, maxMs: 100, note: "the return starts" },
-            { while: { duty: "-" }, maxMs: 20000, every: { state: "returning" }, note: "going up to the pause" },
+            {
+                while: { duty: "-" },
+                maxMs: 20000,
+                every: { state: "returning" },
+                note: "going up to the pause",
+            },
             {
                 while: { duty: 0 },
                 maxMs: RETURN_PAUSE_MS + 2000,
@@ -551,7 +899,12 @@ const ROWS: Row[] = [
                     expect(ms).toBeLessThanOrEqual(RETURN_PAUSE_MS + 1000)
                 },
             },
-            { while: { state: "returning" }, maxMs: 30000, every: { duty: [0, "-"] }, last: { state: "idle" } },
+            {
+                while: { state: "returning" },
+                maxMs: 30000,
+                every: { duty: [0, "-"] },
+                last: { state: "idle" },
+            },
             { forMs: 200, every: { state: "idle" }, last: { nearDeg: -65 } },
         ],
     },
@@ -569,34 +922,71 @@ const ROWS: Row[] = [
         name: "service mode: STOP and UP held 3 s at home with the latch open; the held buttons do nothing; DOWN moves the empty table slowly; STOP brings it home and leaves",
         levels: { grip: true },
         steps: [
-            { set: { stop: true, up: true }, forMs: SERVICE_ENTRY_HOLD_MS, every: { state: "idle", duty: 0 } },
+            {
+                set: { stop: true, up: true },
+                forMs: SERVICE_ENTRY_HOLD_MS,
+                every: { state: "idle", duty: 0 },
+            },
             { forMs: TICK_MS, first: { state: "service", duty: 0 } },
-            { forMs: 1000, every: { state: "service", duty: 0 }, note: "STOP and UP still held: consumed" },
-            { set: { stop: false, up: false }, forMs: 1000, every: { state: "service", duty: 0 } },
-            { set: { down: true }, forMs: 3000, every: { state: "service", noFault: ["latch"] }, last: { duty: "+" } },
+            {
+                forMs: 1000,
+                every: { state: "service", duty: 0 },
+                note: "STOP and UP still held: consumed",
+            },
+            {
+                set: { stop: false, up: false },
+                forMs: 1000,
+                every: { state: "service", duty: 0 },
+            },
+            {
+                set: { down: true },
+                forMs: 3000,
+                every: { state: "service", noFault: ["latch"] },
+                last: { duty: "+" },
+            },
             {
                 set: { down: false },
                 until: { duty: 0 },
                 maxMs: 3000,
-                after: (r) => {
+                after: r => {
                     expect(r.angle).toBeGreaterThan(-65 + 2)
-                    expect(r.maxPlantDps).toBeLessThanOrEqual(SERVICE_RATE_DPS + 0.5)
+                    expect(r.maxPlantDps).toBeLessThanOrEqual(
+                        SERVICE_RATE_DPS + 0.5
+                    )
                 },
             },
             tap("stop", { state: "service" }),
-            { set: { stop: false }, while: { state: "service" }, maxMs: 10000, last: { state: "idle" } },
+            {
+                set: { stop: false },
+                while: { state: "service" },
+                maxMs: 10000,
+                last: { state: "idle" },
+            },
             { forMs: 1000, every: { state: "idle", duty: 0 } },
         ],
     },
     {
         name: "service mode is not entered with the latch closed",
         levels: READY,
-        steps: [{ set: { stop: true, up: true }, forMs: SERVICE_ENTRY_HOLD_MS + 1000, every: { state: "idle", duty: 0 } }],
+        steps: [
+            {
+                set: { stop: true, up: true },
+                forMs: SERVICE_ENTRY_HOLD_MS + 1000,
+                every: { state: "idle", duty: 0 },
+            },
+        ],
     },
     {
         name: "service mode is not entered away from home",
         levels: READY,
-        steps: [...goDeeper(6000), { set: { latch: false, stop: true, up: true }, forMs: SERVICE_ENTRY_HOLD_MS + 500, every: { state: "fault" } }],
+        steps: [
+            ...goDeeper(6000),
+            {
+                set: { latch: false, stop: true, up: true },
+                forMs: SERVICE_ENTRY_HOLD_MS + 500,
+                every: { state: "fault" },
+            },
+        ],
     },
     {
         name: "session: warning 30 s before the limit, return home at the limit, nothing deeper after it",
@@ -604,9 +994,23 @@ const ROWS: Row[] = [
         startDeg: 10,
         levels: READY,
         steps: [
-            { while: { warning: false }, maxMs: 31000, every: { state: "holding" }, last: { warning: true, state: "holding" } },
-            { while: { state: "holding" }, maxMs: 31000, every: { warning: true }, last: { state: "returning", duty: "-" } },
-            { set: { down: true }, forMs: 1000, every: { duty: [0, "-"], state: "returning" } },
+            {
+                while: { warning: false },
+                maxMs: 31000,
+                every: { state: "holding" },
+                last: { warning: true, state: "holding" },
+            },
+            {
+                while: { state: "holding" },
+                maxMs: 31000,
+                every: { warning: true },
+                last: { state: "returning", duty: "-" },
+            },
+            {
+                set: { down: true },
+                forMs: 1000,
+                every: { duty: [0, "-"], state: "returning" },
+            },
         ],
     },
     {
@@ -614,8 +1018,16 @@ const ROWS: Row[] = [
         settings: { maxAngleDeg: 90, maxRateDps: 1 },
         levels: READY,
         steps: [
-            { set: { down: true }, forMs: STUCK_BUTTON_MS, last: { duty: "+" } },
-            { while: { state: "moving" }, maxMs: 3000, last: { state: "holding" } },
+            {
+                set: { down: true },
+                forMs: STUCK_BUTTON_MS,
+                last: { duty: "+" },
+            },
+            {
+                while: { state: "moving" },
+                maxMs: 3000,
+                last: { state: "holding" },
+            },
             { forMs: 3000, every: { state: "holding", duty: 0 } },
             { set: { down: false }, forMs: TICK_MS },
             { set: { down: true }, forMs: TICK_MS, first: { duty: "+" } },
@@ -626,19 +1038,38 @@ const ROWS: Row[] = [
         startDeg: 44,
         levels: READY,
         steps: [
-            { driftDps: 2, while: { faults: [] }, maxMs: 3000, every: { state: "holding" }, last: { hasFault: "overtravel", duty: 0, state: "fault" }, note: "slipping deeper" },
+            {
+                driftDps: 2,
+                while: { faults: [] },
+                maxMs: 3000,
+                every: { state: "holding" },
+                last: { hasFault: "overtravel", duty: 0, state: "fault" },
+                note: "slipping deeper",
+            },
             { driftDps: 0, forMs: 500, every: { duty: 0, state: "fault" } },
             tap("stop", { hasFault: "overtravel" }, "STOP beyond the limit"),
-            { set: { stop: false, down: true }, forMs: 1000, every: { duty: 0 } },
+            {
+                set: { stop: false, down: true },
+                forMs: 1000,
+                every: { duty: 0 },
+            },
             { set: { down: false }, forMs: TICK_MS },
             tap("home", { duty: "-" }),
-            { set: { home: false }, until: { nearDeg: -65, duty: 0 }, maxMs: 60000, every: { duty: [0, "-"], hasFault: "overtravel" } },
+            {
+                set: { home: false },
+                until: { nearDeg: -65, duty: 0 },
+                maxMs: 60000,
+                every: { duty: [0, "-"], hasFault: "overtravel" },
+            },
             tap("stop", undefined, "STOP at home"),
-            { set: { stop: false }, forMs: 100, last: { faults: [], state: "idle" } },
+            {
+                set: { stop: false },
+                forMs: 100,
+                last: { faults: [], state: "idle" },
+            },
         ],
     },
 ]
-
 
 const MORE_ROWS: Row[] = [
     {
@@ -653,8 +1084,10 @@ const MORE_ROWS: Row[] = [
             {
                 set: { down: true },
                 forMs: 30000,
-                after: (r) => {
-                    const passedUnnoticed = r.maxAngleDeg > 45 + 1 && r.out.faults.indexOf("overtravel") < 0
+                after: r => {
+                    const passedUnnoticed =
+                        r.maxAngleDeg > 45 + 1 &&
+                        r.out.faults.indexOf("overtravel") < 0
                     expect(passedUnnoticed).toBe(false)
                 },
             },
@@ -665,10 +1098,22 @@ const MORE_ROWS: Row[] = [
         settings: { maxRateDps: 1 },
         levels: READY,
         steps: [
-            { set: { preset: true }, forMs: TICK_MS, first: { targetDeg: 0, duty: "+" } },
+            {
+                set: { preset: true },
+                forMs: TICK_MS,
+                first: { targetDeg: 0, duty: "+" },
+            },
             { forMs: STUCK_BUTTON_MS, every: { duty: "+" } },
-            { while: { state: "moving" }, maxMs: 3000, last: { state: "holding" } },
-            { forMs: 2000, every: { state: "holding", duty: 0 }, after: (r) => expect(r.out.estDeg).toBeLessThan(-2) },
+            {
+                while: { state: "moving" },
+                maxMs: 3000,
+                last: { state: "holding" },
+            },
+            {
+                forMs: 2000,
+                every: { state: "holding", duty: 0 },
+                after: r => expect(r.out.estDeg).toBeLessThan(-2),
+            },
         ],
     },
     {
@@ -677,9 +1122,17 @@ const MORE_ROWS: Row[] = [
         levels: READY,
         steps: [
             { imu: "absent", forMs: TICK_MS, first: { duty: 0 } },
-            { forMs: 500, every: { duty: 0 }, last: { hasFault: "imu", state: "fault" } },
+            {
+                forMs: 500,
+                every: { duty: 0 },
+                last: { hasFault: "imu", state: "fault" },
+            },
             { set: { down: true }, forMs: 500, every: { duty: 0 } },
-            { set: { down: false, up: true }, forMs: 500, every: { duty: -IMU_FAULT_UP_DUTY } },
+            {
+                set: { down: false, up: true },
+                forMs: 500,
+                every: { duty: -IMU_FAULT_UP_DUTY },
+            },
         ],
     },
     {
@@ -688,17 +1141,32 @@ const MORE_ROWS: Row[] = [
         // NaN (a corrupted store) it runs on the defaults and raises the settings fault.
         settings: { maxAngleDeg: NaN },
         levels: READY,
-        steps: [{ forMs: TICK_MS, after: (r) => {
-            const usable = r.out.faults.indexOf("settings") >= 0 || r.out.effectiveMaxDeg === 45
-            expect(usable).toBe(true)
-        } }],
+        steps: [
+            {
+                forMs: TICK_MS,
+                after: r => {
+                    const usable =
+                        r.out.faults.indexOf("settings") >= 0 ||
+                        r.out.effectiveMaxDeg === 45
+                    expect(usable).toBe(true)
+                },
+            },
+        ],
     },
     {
         name: "service mode ends by itself after 10 min",
         levels: { grip: true },
         steps: [
-            { set: { stop: true, up: true }, forMs: SERVICE_ENTRY_HOLD_MS + TICK_MS, last: { state: "service" } },
-            { set: { stop: false, up: false }, forMs: SERVICE_TIMEOUT_MS - 2 * TICK_MS, every: { state: "service", duty: 0 } },
+            {
+                set: { stop: true, up: true },
+                forMs: SERVICE_ENTRY_HOLD_MS + TICK_MS,
+                last: { state: "service" },
+            },
+            {
+                set: { stop: false, up: false },
+                forMs: SERVICE_TIMEOUT_MS - 2 * TICK_MS,
+                every: { state: "service", duty: 0 },
+            },
             { forMs: 200, last: { state: "idle" } },
         ],
     },
@@ -707,10 +1175,19 @@ const MORE_ROWS: Row[] = [
         startDeg: 20,
         levels: READY,
         steps: [
-            { driftDps: -14, while: { faults: [] }, maxMs: 500, last: { hasFault: "overspeed", duty: 0, state: "fault" } },
+            {
+                driftDps: -14,
+                while: { faults: [] },
+                maxMs: 500,
+                last: { hasFault: "overspeed", duty: 0, state: "fault" },
+            },
             { driftDps: 0, forMs: 1000, every: { duty: 0 } },
             { set: { down: true }, forMs: 1000, every: { duty: 0 } },
-            { set: { down: false, up: true }, forMs: 1000, last: { duty: "-", hasFault: "overspeed" } },
+            {
+                set: { down: false, up: true },
+                forMs: 1000,
+                last: { duty: "-", hasFault: "overspeed" },
+            },
         ],
     },
     {
@@ -718,7 +1195,12 @@ const MORE_ROWS: Row[] = [
         startDeg: -69,
         levels: READY,
         steps: [
-            { driftDps: -1, while: { noFault: ["overtravel"] }, maxMs: 3000, last: { hasFault: "overtravel", duty: 0, state: "fault" } },
+            {
+                driftDps: -1,
+                while: { noFault: ["overtravel"] },
+                maxMs: 3000,
+                last: { hasFault: "overtravel", duty: 0, state: "fault" },
+            },
             { driftDps: 0, set: { up: true }, forMs: 2000, every: { duty: 0 } },
             { set: { up: false, down: true }, forMs: 2000, every: { duty: 0 } },
             { set: { down: false }, forMs: TICK_MS },
@@ -731,11 +1213,23 @@ const MORE_ROWS: Row[] = [
         levels: READY,
         startDeg: 0,
         steps: [
-            { motor: "reversed", set: { down: true }, while: { noFault: ["direction"] }, maxMs: 1500, every: { duty: "+" }, last: { hasFault: "direction", duty: 0, state: "fault" } },
+            {
+                motor: "reversed",
+                set: { down: true },
+                while: { noFault: ["direction"] },
+                maxMs: 1500,
+                every: { duty: "+" },
+                last: { hasFault: "direction", duty: 0, state: "fault" },
+            },
             { set: { down: false, up: true }, forMs: 2000, every: { duty: 0 } },
             { set: { up: false }, forMs: TICK_MS },
             tap("home", { duty: 0 }),
-            { set: { home: false, grip: false }, forMs: 5000, every: { duty: 0 }, note: "no dead-man return either" },
+            {
+                set: { home: false, grip: false },
+                forMs: 5000,
+                every: { duty: 0 },
+                note: "no dead-man return either",
+            },
         ],
     },
     {
@@ -743,13 +1237,29 @@ const MORE_ROWS: Row[] = [
         levels: READY,
         startDeg: 0,
         steps: [
-            { motor: "stalled", set: { down: true }, while: { noFault: ["stall"] }, maxMs: 1600, every: { duty: "+" }, last: { hasFault: "stall", duty: 0, state: "fault" } },
+            {
+                motor: "stalled",
+                set: { down: true },
+                while: { noFault: ["stall"] },
+                maxMs: 1600,
+                every: { duty: "+" },
+                last: { hasFault: "stall", duty: 0, state: "fault" },
+            },
             { set: { down: false }, forMs: 500, every: { duty: 0 } },
             { set: { up: true }, forMs: TICK_MS, first: { duty: "-" } },
             { while: { duty: "-" }, maxMs: 1600, last: { duty: 0 } },
-            { forMs: 3000, every: { duty: 0 }, note: "UP still held: cut until pressed again" },
+            {
+                forMs: 3000,
+                every: { duty: 0 },
+                note: "UP still held: cut until pressed again",
+            },
             { set: { up: false }, forMs: TICK_MS },
-            { set: { up: true }, forMs: TICK_MS, first: { duty: "-" }, note: "UP pressed again" },
+            {
+                set: { up: true },
+                forMs: TICK_MS,
+                first: { duty: "-" },
+                note: "UP pressed again",
+            },
         ],
     },
     {
@@ -757,10 +1267,24 @@ const MORE_ROWS: Row[] = [
         levels: READY,
         steps: [
             { set: { down: true }, forMs: 5000, last: { duty: "+" } },
-            { set: { stop: true }, forMs: TICK_MS, first: { duty: 0, state: "holding" } },
-            { set: { stop: false }, forMs: 3000, every: { duty: 0, state: "holding" }, note: "DOWN still held" },
+            {
+                set: { stop: true },
+                forMs: TICK_MS,
+                first: { duty: 0, state: "holding" },
+            },
+            {
+                set: { stop: false },
+                forMs: 3000,
+                every: { duty: 0, state: "holding" },
+                note: "DOWN still held",
+            },
             { set: { down: false }, forMs: TICK_MS },
-            { set: { down: true }, forMs: TICK_MS, first: { duty: "+" }, note: "a new DOWN press resumes" },
+            {
+                set: { down: true },
+                forMs: TICK_MS,
+                first: { duty: "+" },
+                note: "a new DOWN press resumes",
+            },
         ],
     },
     {
@@ -770,7 +1294,12 @@ const MORE_ROWS: Row[] = [
             ...goDeeper(8000),
             { set: { up: true }, forMs: 2000, last: { duty: "-" } },
             { set: { stop: true }, forMs: TICK_MS, first: { duty: 0 } },
-            { set: { stop: false }, forMs: 2000, every: { duty: 0, state: "holding" }, note: "UP still held" },
+            {
+                set: { stop: false },
+                forMs: 2000,
+                every: { duty: 0, state: "holding" },
+                note: "UP still held",
+            },
         ],
     },
     {
@@ -779,7 +1308,12 @@ const MORE_ROWS: Row[] = [
         steps: [
             tap("preset", { targetDeg: 0, duty: "+" }),
             { set: { preset: false }, forMs: 3000, last: { duty: "+" } },
-            { set: { grip: false }, forMs: 1000, first: { duty: 0, state: "deadman" }, every: { duty: 0 } },
+            {
+                set: { grip: false },
+                forMs: 1000,
+                first: { duty: 0, state: "deadman" },
+                every: { duty: 0 },
+            },
         ],
     },
     {
@@ -788,7 +1322,11 @@ const MORE_ROWS: Row[] = [
         levels: READY,
         steps: [
             { set: { down: true }, forMs: TICK_MS, first: { targetDeg: 30 } },
-            { while: { state: "moving" }, maxMs: 40000, last: { state: "holding", nearDeg: 30 } },
+            {
+                while: { state: "moving" },
+                maxMs: 40000,
+                last: { state: "holding", nearDeg: 30 },
+            },
             { forMs: 2000, every: { duty: 0, faults: [] } },
             { set: { down: false }, forMs: TICK_MS },
             tap("preset", { targetDeg: 0 }),
@@ -804,18 +1342,42 @@ const MORE_ROWS: Row[] = [
         name: "boot away from home with the latch open: latch fault, motor off",
         startDeg: 10,
         levels: { grip: true },
-        steps: [{ forMs: 1000, every: { hasFault: "latch", state: "fault", duty: 0 } }],
+        steps: [
+            {
+                forMs: 1000,
+                every: { hasFault: "latch", state: "fault", duty: 0 },
+            },
+        ],
     },
     {
         name: "imu fault at home: STOP does not clear it while the sensor is still bad; once healthy, STOP at home clears it",
         levels: READY,
         steps: [
-            { imu: "stale", while: { faults: [] }, maxMs: 200, last: { hasFault: "imu", duty: 0 } },
+            {
+                imu: "stale",
+                while: { faults: [] },
+                maxMs: 200,
+                last: { hasFault: "imu", duty: 0 },
+            },
             { forMs: 500 },
-            tap("stop", { hasFault: "imu" }, "STOP with the sensor still silent"),
-            { set: { stop: false }, imu: "ok", forMs: 1000, every: { hasFault: "imu" }, note: "sensor back" },
+            tap(
+                "stop",
+                { hasFault: "imu" },
+                "STOP with the sensor still silent"
+            ),
+            {
+                set: { stop: false },
+                imu: "ok",
+                forMs: 1000,
+                every: { hasFault: "imu" },
+                note: "sensor back",
+            },
             tap("stop", undefined, "STOP at home, sensor healthy"),
-            { set: { stop: false }, forMs: 200, last: { faults: [], state: "idle" } },
+            {
+                set: { stop: false },
+                forMs: 200,
+                last: { faults: [], state: "idle" },
+            },
             { set: { down: true }, forMs: TICK_MS, first: { duty: "+" } },
         ],
     },
@@ -824,8 +1386,17 @@ const MORE_ROWS: Row[] = [
         startDeg: 0,
         levels: READY,
         steps: [
-            { imu: "stale", while: { faults: [] }, maxMs: 200, last: { hasFault: "imu" } },
-            { set: { up: true }, forMs: 120000, every: { duty: -IMU_FAULT_UP_DUTY } },
+            {
+                imu: "stale",
+                while: { faults: [] },
+                maxMs: 200,
+                last: { hasFault: "imu" },
+            },
+            {
+                set: { up: true },
+                forMs: 120000,
+                every: { duty: -IMU_FAULT_UP_DUTY },
+            },
             { forMs: 2000, every: { duty: 0 } },
         ],
     },
@@ -834,7 +1405,12 @@ const MORE_ROWS: Row[] = [
         settings: { sessionLimitS: 60 },
         startDeg: -10,
         levels: READY,
-        steps: [{ forMs: 70000, every: { state: "holding", warning: false, duty: 0 } }],
+        steps: [
+            {
+                forMs: 70000,
+                every: { state: "holding", warning: false, duty: 0 },
+            },
+        ],
     },
     {
         name: "power-up below home (-69.5, inside the overtravel margin) with the grip released: not 'returning' for ever with the motor off",
@@ -845,7 +1421,10 @@ const MORE_ROWS: Row[] = [
         levels: { latch: true },
         steps: [
             { forMs: 3000 },
-            { forMs: 15000, after: (r) => expect(r.out.state).not.toBe("returning") },
+            {
+                forMs: 15000,
+                after: r => expect(r.out.state).not.toBe("returning"),
+            },
         ],
     },
     {
@@ -855,7 +1434,14 @@ const MORE_ROWS: Row[] = [
         // `progression` (userMaxDeg only): DOWN takes a first-time user to 45.
         bug: "progression program not implemented",
         levels: READY,
-        steps: [{ forMs: TICK_MS, first: { state: "idle" }, after: (r) => expect(r.out.effectiveMaxDeg).toBeLessThanOrEqual(15) }],
+        steps: [
+            {
+                forMs: TICK_MS,
+                first: { state: "idle" },
+                after: r =>
+                    expect(r.out.effectiveMaxDeg).toBeLessThanOrEqual(15),
+            },
+        ],
     },
 ]
 ROWS.push(...MORE_ROWS)
@@ -873,11 +1459,18 @@ const IMU_TRIGGERS: { mode: ImuMode; withinMs: number }[] = [
 ]
 for (const trig of IMU_TRIGGERS) {
     ROWS.push({
-        name: "imu trigger '" + trig.mode + "' while going deeper: imu fault, duty 0 that tick; UP held -> -0.3 open loop; the home switch stops it",
+        name:
+            "imu trigger '" +
+            trig.mode +
+            "' while going deeper: imu fault, duty 0 that tick; UP held -> -0.3 open loop; the home switch stops it",
         startDeg: 0,
         levels: READY,
         steps: [
-            { set: { down: true }, forMs: 1000, last: { duty: "+", faults: [] } },
+            {
+                set: { down: true },
+                forMs: 1000,
+                last: { duty: "+", faults: [] },
+            },
             {
                 imu: trig.mode,
                 while: { faults: [] },
@@ -886,11 +1479,23 @@ for (const trig of IMU_TRIGGERS) {
                 last: { hasFault: "imu", duty: 0, state: "fault", alarm: true },
                 note: "until the fault tick",
             },
-            { forMs: 1000, every: { duty: 0, hasFault: "imu" }, note: "DOWN still held" },
+            {
+                forMs: 1000,
+                every: { duty: 0, hasFault: "imu" },
+                note: "DOWN still held",
+            },
             { set: { down: false }, forMs: TICK_MS },
             tap("home", { duty: 0 }),
-            { set: { home: false, up: true }, forMs: 2000, every: { duty: -IMU_FAULT_UP_DUTY } },
-            { set: { homeSwitch: true }, forMs: 500, every: { duty: 0, hasFault: "imu" } },
+            {
+                set: { home: false, up: true },
+                forMs: 2000,
+                every: { duty: -IMU_FAULT_UP_DUTY },
+            },
+            {
+                set: { homeSwitch: true },
+                forMs: 500,
+                every: { duty: 0, hasFault: "imu" },
+            },
         ],
     })
 }

@@ -21,18 +21,37 @@ function outputs(over: Partial<Outputs>): Outputs {
 
 describe("tickLine", () => {
     it("prints TICK nowMs estDeg targetDeg duty state faults latch grip", () => {
-        expect(tickLine(1240, outputs({}))).toBe("TICK 1240 -65 -65 0 idle - 0 0")
+        expect(tickLine(1240, outputs({}))).toBe(
+            "TICK 1240 -65 -65 0 idle - 0 0"
+        )
         expect(
-            tickLine(99980, outputs({ estDeg: 12.5, targetDeg: 45, duty: 0.25, state: "moving", latch: true, grip: true })),
+            tickLine(
+                99980,
+                outputs({
+                    estDeg: 12.5,
+                    targetDeg: 45,
+                    duty: 0.25,
+                    state: "moving",
+                    latch: true,
+                    grip: true,
+                })
+            )
         ).toBe("TICK 99980 12.5 45 0.25 moving - 1 1")
     })
 
     it("joins faults with |", () => {
         expect(faultsField([])).toBe("-")
         expect(faultsField(["imu"])).toBe("imu")
-        expect(tickLine(20, outputs({ state: "fault", faults: ["imu", "watchdog"], latch: true }))).toBe(
-            "TICK 20 -65 -65 0 fault imu|watchdog 1 0",
-        )
+        expect(
+            tickLine(
+                20,
+                outputs({
+                    state: "fault",
+                    faults: ["imu", "watchdog"],
+                    latch: true,
+                })
+            )
+        ).toBe("TICK 20 -65 -65 0 fault imu|watchdog 1 0")
     })
 
     it("has exactly nine space-separated fields and starts with the prefix", () => {

@@ -19,7 +19,16 @@ import {
     traceToCsv,
 } from "../sim/trace"
 
-const STATES: StateName[] = ["boot", "idle", "moving", "holding", "deadman", "returning", "fault", "service"]
+const STATES: StateName[] = [
+    "boot",
+    "idle",
+    "moving",
+    "holding",
+    "deadman",
+    "returning",
+    "fault",
+    "service",
+]
 
 function row(patch: Partial<TraceRow> = {}): TraceRow {
     return {
@@ -65,34 +74,50 @@ describe("numbers", () => {
         expect(() => formatTraceNumber(NaN)).toThrow(TraceNumberError)
         expect(() => formatTraceNumber(Infinity)).toThrow(TraceNumberError)
         expect(() => formatTraceNumber(-Infinity)).toThrow(TraceNumberError)
-        expect(() => formatTraceRow(row({ tS: 1.5, duty: NaN }))).toThrow("at t=1.5: duty is NaN")
+        expect(() => formatTraceRow(row({ tS: 1.5, duty: NaN }))).toThrow(
+            "at t=1.5: duty is NaN"
+        )
     })
 
     it("stay within 0.00005 of the value for any finite number", () => {
         fc.assert(
-            fc.property(fc.double({ min: -1e6, max: 1e6, noNaN: true }), (x) => {
+            fc.property(fc.double({ min: -1e6, max: 1e6, noNaN: true }), x => {
                 const text = formatTraceNumber(x)
                 expect(text).toMatch(/^-?(0|[1-9][0-9]*)(\.[0-9]{0,3}[1-9])?$/)
                 expect(text).not.toBe("-0")
-                expect(Math.abs(Number(text) - x)).toBeLessThanOrEqual(0.00005 + 1e-9)
-            }),
+                expect(Math.abs(Number(text) - x)).toBeLessThanOrEqual(
+                    0.00005 + 1e-9
+                )
+            })
         )
     })
 })
 
 describe("rows", () => {
     it("follow the header's column order, with faults joined by | and 1/0 flags", () => {
-        expect(TRACE_HEADER).toBe("t_s,angle_deg,est_deg,target_deg,rate_dps,duty,state,faults,latch,deadman")
-        expect(formatTraceRow(row())).toBe("0,-65,-64.9877,-65,0,0,idle,,1,0")
-        expect(formatTraceRow(row({ tS: 70.02, angleDeg: 12.3, duty: -0.25, state: "fault", faults: ["imu", "latch"], latch: false, deadman: true }))).toBe(
-            "70.02,12.3,-64.9877,-65,0,-0.25,fault,imu|latch,0,1",
+        expect(TRACE_HEADER).toBe(
+            "t_s,angle_deg,est_deg,target_deg,rate_dps,duty,state,faults,latch,deadman"
         )
+        expect(formatTraceRow(row())).toBe("0,-65,-64.9877,-65,0,0,idle,,1,0")
+        expect(
+            formatTraceRow(
+                row({
+                    tS: 70.02,
+                    angleDeg: 12.3,
+                    duty: -0.25,
+                    state: "fault",
+                    faults: ["imu", "latch"],
+                    latch: false,
+                    deadman: true,
+                })
+            )
+        ).toBe("70.02,12.3,-64.9877,-65,0,-0.25,fault,imu|latch,0,1")
     })
 })
 
 describe("round trip", () => {
     const arbRow: fc.Arbitrary<TraceRow> = fc.record({
-        tS: fc.integer({ min: 0, max: 360000 }).map((k) => k / 50),
+        tS: fc.integer({ min: 0, max: 360000 }).map(k => k / 50),
         angleDeg: fc.double({ min: -90, max: 95, noNaN: true }),
         estDeg: fc.double({ min: -90, max: 95, noNaN: true }),
         targetDeg: fc.double({ min: -90, max: 90, noNaN: true }),
@@ -106,16 +131,33 @@ describe("round trip", () => {
 
     it("parses what it writes, to 4 decimals", () => {
         fc.assert(
-            fc.property(fc.array(arbRow, { maxLength: 20 }), (rows) => {
+            fc.property(fc.array(arbRow, { maxLength: 20 }), rows => {
                 const csv = traceToCsv(rows)
                 const back = parseTrace(csv)
                 expect(back).toHaveLength(rows.length)
                 back.forEach((b, i) => {
                     const r = rows[i]
-                    for (const key of ["tS", "angleDeg", "estDeg", "targetDeg", "rateDps", "duty"] as const) {
-                        expect(Math.abs(b[key] - r[key])).toBeLessThanOrEqual(0.00005 + 1e-9)
+                    for (const key of [
+                        "tS",
+                        "angleDeg",
+                        "estDeg",
+                        "targetDeg",
+                        "rateDps",
+                        "duty",
+                    ] as const) {
+                        expect(Math.abs(b[key] - r[key])).toBeLessThanOrEqual(
+                            0.00005 + 1e-9
+                        )
                     }
-                    expect({ ...b, tS: 0, angleDeg: 0, estDeg: 0, targetDeg: 0, rateDps: 0, duty: 0 }).toEqual({
+                    expect({
+                        ...b,
+                        tS: 0,
+                        angleDeg: 0,
+                        estDeg: 0,
+                        targetDeg: 0,
+                        rateDps: 0,
+                        duty: 0,
+                    }).toEqual({
                         ...r,
                         tS: 0,
                         angleDeg: 0,
@@ -127,16 +169,23 @@ describe("round trip", () => {
                 })
                 // Writing what was parsed gives the same text again.
                 expect(traceToCsv(back)).toBe(csv)
-            }),
+            })
         )
     })
 
     it("streams the same text as traceToCsv, through a file or a sink", () => {
         const rows: TraceRow[] = []
         // Enough rows to cross the writer's chunk size several times.
-        for (let k = 0; k < 5000; k++) rows.push(row({ tS: k / 50, angleDeg: -65 + k / 100, state: k % 2 ? "moving" : "holding" }))
+        for (let k = 0; k < 5000; k++)
+            rows.push(
+                row({
+                    tS: k / 50,
+                    angleDeg: -65 + k / 100,
+                    state: k % 2 ? "moving" : "holding",
+                })
+            )
         const chunks: string[] = []
-        const sinkWriter = streamTraceWriter((chunk) => chunks.push(chunk))
+        const sinkWriter = streamTraceWriter(chunk => chunks.push(chunk))
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "trace-test-"))
         const file = path.join(dir, "t.csv")
         const fileWriter = openTraceFile(file)
@@ -159,18 +208,37 @@ describe("round trip", () => {
 })
 
 describe("the parser", () => {
-    const bad = (line: string) => () => parseTrace(TRACE_HEADER + "\n" + line + "\n")
+    const bad = (line: string) => () =>
+        parseTrace(TRACE_HEADER + "\n" + line + "\n")
 
     it("refuses what the writer never writes, naming the line", () => {
         expect(() => parseTrace("t,angle\n")).toThrow(TraceParseError)
-        expect(bad("0,-65,-65,-65,0,0,idle,,1")).toThrow("line 2: expected 10 cells, found 9")
-        expect(bad("0,NaN,-65,-65,0,0,idle,,1,0")).toThrow('line 2: angle_deg: "NaN" is not a trace number')
-        expect(bad("0,,-65,-65,0,0,idle,,1,0")).toThrow('angle_deg: "" is not a trace number')
-        expect(bad("0,-0,-65,-65,0,0,idle,,1,0")).toThrow('angle_deg: "-0" is not a trace number')
-        expect(bad("0,1.23456,-65,-65,0,0,idle,,1,0")).toThrow("is not a trace number")
-        expect(bad("0,1.50,-65,-65,0,0,idle,,1,0")).toThrow("is not a trace number")
-        expect(bad("0,-65,-65,-65,0,0,sleeping,,1,0")).toThrow('state: "sleeping" is not a state')
-        expect(bad("0,-65,-65,-65,0,0,fault,imu|fire,1,0")).toThrow('faults: "fire" is not a fault')
-        expect(bad("0,-65,-65,-65,0,0,idle,,true,0")).toThrow('latch: expected 0 or 1, found "true"')
+        expect(bad("0,-65,-65,-65,0,0,idle,,1")).toThrow(
+            "line 2: expected 10 cells, found 9"
+        )
+        expect(bad("0,NaN,-65,-65,0,0,idle,,1,0")).toThrow(
+            'line 2: angle_deg: "NaN" is not a trace number'
+        )
+        expect(bad("0,,-65,-65,0,0,idle,,1,0")).toThrow(
+            'angle_deg: "" is not a trace number'
+        )
+        expect(bad("0,-0,-65,-65,0,0,idle,,1,0")).toThrow(
+            'angle_deg: "-0" is not a trace number'
+        )
+        expect(bad("0,1.23456,-65,-65,0,0,idle,,1,0")).toThrow(
+            "is not a trace number"
+        )
+        expect(bad("0,1.50,-65,-65,0,0,idle,,1,0")).toThrow(
+            "is not a trace number"
+        )
+        expect(bad("0,-65,-65,-65,0,0,sleeping,,1,0")).toThrow(
+            'state: "sleeping" is not a state'
+        )
+        expect(bad("0,-65,-65,-65,0,0,fault,imu|fire,1,0")).toThrow(
+            'faults: "fire" is not a fault'
+        )
+        expect(bad("0,-65,-65,-65,0,0,idle,,true,0")).toThrow(
+            'latch: expected 0 or 1, found "true"'
+        )
     })
 })

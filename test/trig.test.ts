@@ -41,7 +41,7 @@ describe("atan2Deg against Math.atan2", () => {
         let count = 0
         for (const r of radii) {
             for (let i = -18000; i <= 18000; i++) {
-                const a = (i / 100) / RAD_TO_DEG
+                const a = i / 100 / RAD_TO_DEG
                 const y = r * Math.sin(a)
                 const x = r * Math.cos(a)
                 const e = errorAt(y, x)
@@ -62,7 +62,7 @@ describe("atan2Deg against Math.atan2", () => {
         // trig.ts says (-180, 180]; for y a few 1e-16 below zero and x < 0 the true angle rounds to
         // -180 in doubles (Math.atan2 gives -pi there too), so the closed interval is what can hold.
         for (let i = -1800; i <= 1800; i++) {
-            const a = (i / 10) / RAD_TO_DEG
+            const a = i / 10 / RAD_TO_DEG
             const y = Math.sin(a)
             const x = Math.cos(a)
             const got = atan2Deg(y, x)
@@ -135,7 +135,10 @@ describe("atan2Deg against Math.atan2", () => {
         for (const y of [Infinity, -Infinity]) {
             for (const x of [Infinity, -Infinity]) {
                 const got = atan2Deg(y, x)
-                if (!isNaN(got)) expect(circleDiffDeg(got, referenceDeg(y, x))).toBeLessThan(BAR_DEG)
+                if (!isNaN(got))
+                    expect(circleDiffDeg(got, referenceDeg(y, x))).toBeLessThan(
+                        BAR_DEG
+                    )
             }
         }
     })
@@ -147,7 +150,7 @@ describe("atan2Deg against Math.atan2", () => {
                 if (y === 0 && x === 0) return atan2Deg(y, x) === 0
                 return errorAt(y, x) < BAR_DEG
             }),
-            { numRuns: 20000, seed: 424242 },
+            { numRuns: 20000, seed: 424242 }
         )
     })
 
@@ -158,13 +161,17 @@ describe("atan2Deg against Math.atan2", () => {
                 if (y === 0 && x === 0) return true
                 return errorAt(y, x) / RAD_TO_DEG < DOCUMENTED_RAD
             }),
-            { numRuns: 20000, seed: 171717 },
+            { numRuns: 20000, seed: 171717 }
         )
     })
 
     it("reports the largest error measured in this file", () => {
         // Runs last in this file (vitest runs a file's tests in order).
-        console.log("atan2Deg: largest error against Math.atan2 = " + maxErrDeg.toExponential(3) + " degree")
+        console.log(
+            "atan2Deg: largest error against Math.atan2 = " +
+                maxErrDeg.toExponential(3) +
+                " degree"
+        )
         expect(maxErrDeg).toBeLessThan(BAR_DEG)
     })
 })

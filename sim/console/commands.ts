@@ -4,7 +4,14 @@
 // refused for its type or range; anything wrong is a UsageError (exit 2) and nothing is sent.
 
 import { CALIBRATION_STEPS } from "../../src/control/calibration"
-import { checkSetting, rangeText, SETTINGS_SCHEMA, SettingKey, settingKeys, settingSpec } from "../../src/control/settings"
+import {
+    checkSetting,
+    rangeText,
+    SETTINGS_SCHEMA,
+    SettingKey,
+    settingKeys,
+    settingSpec,
+} from "../../src/control/settings"
 import { EXIT_CODE_TEXT, UsageError } from "./exitCodes"
 
 export type CalibrationStepName = "level" | "gyro" | "home" | "axis"
@@ -15,7 +22,12 @@ export type Command =
     | { kind: "status" }
     | { kind: "watch"; seconds: number | null }
     | { kind: "get"; key: SettingKey | null }
-    | { kind: "set"; key: SettingKey; value: number | boolean; rounded: boolean }
+    | {
+          kind: "set"
+          key: SettingKey
+          value: number | boolean
+          rounded: boolean
+      }
     | { kind: "calibrate"; step: CalibrationStepName }
     | { kind: "save" }
     | { kind: "defaults" }
@@ -46,19 +58,25 @@ export const COMMANDS: CommandHelp[] = [
         name: "help",
         usage: "help [COMMAND]",
         summary: "list the commands, or explain one",
-        details: ["help set   explains set; help alone lists every command and the exit codes."],
+        details: [
+            "help set   explains set; help alone lists every command and the exit codes.",
+        ],
     },
     {
         name: "status",
         usage: "status",
-        summary: "angle, target, rate, state, faults, latch, grip, session time, deepest angle, calibration, warnings",
+        summary:
+            "angle, target, rate, state, faults, latch, grip, session time, deepest angle, calibration, warnings",
         details: ["Reads the table's registers once."],
     },
     {
         name: "watch",
         usage: "watch [--seconds N]",
-        summary: "a live status line at the table's 10 Hz telemetry, until Enter or Ctrl-C (or N seconds)",
-        details: ["The table streams telemetry only while someone watches: the console keeps it going and stops it after."],
+        summary:
+            "a live status line at the table's 10 Hz telemetry, until Enter or Ctrl-C (or N seconds)",
+        details: [
+            "The table streams telemetry only while someone watches: the console keeps it going and stops it after.",
+        ],
     },
     {
         name: "get",
@@ -79,7 +97,8 @@ export const COMMANDS: CommandHelp[] = [
     {
         name: "calibrate",
         usage: "calibrate level|gyro|home|axis",
-        summary: "run one calibration step (service mode only) and wait for its outcome",
+        summary:
+            "run one calibration step (service mode only) and wait for its outcome",
         details: [
             "level  the table locked flat against a spirit level: records the accelerometer offset (2 s)",
             "gyro   the table still: measures the gyro bias (3 s)",
@@ -88,61 +107,100 @@ export const COMMANDS: CommandHelp[] = [
             "Each step refuses to run when its preconditions fail, and says why.",
         ],
     },
-    { name: "save", usage: "save", summary: "store the settings in the table's flash now (service mode only)", details: [] },
+    {
+        name: "save",
+        usage: "save",
+        summary:
+            "store the settings in the table's flash now (service mode only)",
+        details: [],
+    },
     {
         name: "defaults",
         usage: "defaults",
-        summary: "every setting back to its default, calibration included (service mode only)",
+        summary:
+            "every setting back to its default, calibration included (service mode only)",
         details: ["Not stored until saved (save)."],
     },
     {
         name: "report",
         usage: "report",
-        summary: "every setting as `set KEY VALUE` lines that can be pasted back",
-        details: ["Lines starting with # are comments: the console ignores them when pasted back."],
+        summary:
+            "every setting as `set KEY VALUE` lines that can be pasted back",
+        details: [
+            "Lines starting with # are comments: the console ignores them when pasted back.",
+        ],
     },
     {
         name: "log",
         usage: "log FILE.csv [--seconds N]",
-        summary: "telemetry (10 Hz) to a CSV file with a header, until Ctrl-C (or Enter) or N seconds",
-        details: ["Columns: t_s,angle_deg,target_deg,rate_dps,session_inverted_s,state,faults,latch,grip,warning,alarm."],
+        summary:
+            "telemetry (10 Hz) to a CSV file with a header, until Ctrl-C (or Enter) or N seconds",
+        details: [
+            "Columns: t_s,angle_deg,target_deg,rate_dps,session_inverted_s,state,faults,latch,grip,warning,alarm.",
+        ],
     },
-    { name: "faults", usage: "faults", summary: "the active faults, what each means, and why it was raised", details: [] },
+    {
+        name: "faults",
+        usage: "faults",
+        summary: "the active faults, what each means, and why it was raised",
+        details: [],
+    },
     {
         name: "ack",
         usage: "ack [--yes]",
-        summary: "show the first-use safety warnings and record their acknowledgement on the table",
-        details: ["Interactive: type yes after reading them. One-shot: ack --yes (without it nothing is recorded)."],
+        summary:
+            "show the first-use safety warnings and record their acknowledgement on the table",
+        details: [
+            "Interactive: type yes after reading them. One-shot: ack --yes (without it nothing is recorded).",
+        ],
     },
-    { name: "quit", usage: "quit", summary: "leave the console (also exit, Ctrl-D)", details: [] },
+    {
+        name: "quit",
+        usage: "quit",
+        summary: "leave the console (also exit, Ctrl-D)",
+        details: [],
+    },
 ]
 
-const ALIASES: Record<string, CommandName> = { exit: "quit", "?": "help", q: "quit" }
+const ALIASES: Record<string, CommandName> = {
+    exit: "quit",
+    "?": "help",
+    q: "quit",
+}
 
 export function commandNames(): CommandName[] {
-    return COMMANDS.map((c) => c.name)
+    return COMMANDS.map(c => c.name)
 }
 
 export function commandHelp(name: string): CommandHelp | undefined {
     const real = ALIASES[name] ?? name
-    return COMMANDS.find((c) => c.name === real)
+    return COMMANDS.find(c => c.name === real)
 }
 
 // ---- tokens ----
 
 /** Printable text for an error message: control characters shown as \xNN, long input cut. */
 export function shown(text: string, max = 40): string {
-    // eslint-disable-next-line no-control-regex
-    const safe = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0"))
+    const safe = text.replace(
+        // eslint-disable-next-line no-control-regex
+        /[\u0000-\u001f\u007f-\u009f]/g,
+        c => "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0")
+    )
     return safe.length > max ? safe.slice(0, max) + "..." : safe
 }
 
 /** Refuses text with control characters (tabs aside) or longer than MAX_LINE_CHARS: garbage, not a command. */
 export function checkText(text: string): void {
-    if (text.length > MAX_LINE_CHARS) throw new UsageError(`input too long (${text.length} characters, at most ${MAX_LINE_CHARS})`)
+    if (text.length > MAX_LINE_CHARS)
+        throw new UsageError(
+            `input too long (${text.length} characters, at most ${MAX_LINE_CHARS})`
+        )
     // eslint-disable-next-line no-control-regex
     const bad = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\ufffd]/.exec(text)
-    if (bad) throw new UsageError(`unreadable input: character ${shown(bad[0])} in "${shown(text)}"`)
+    if (bad)
+        throw new UsageError(
+            `unreadable input: character ${shown(bad[0])} in "${shown(text)}"`
+        )
 }
 
 /**
@@ -163,7 +221,8 @@ export function tokenize(line: string): string[] {
             const c = line[i]
             if (c === '"' || c === "'") {
                 const end = line.indexOf(c, i + 1)
-                if (end < 0) throw new UsageError(`unclosed ${c} in "${shown(line)}"`)
+                if (end < 0)
+                    throw new UsageError(`unclosed ${c} in "${shown(line)}"`)
                 word += line.slice(i + 1, end)
                 i = end + 1
             } else {
@@ -185,17 +244,27 @@ const NUMBER_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)$/
  * (no hex, no exponent, no units) and rounded to 0.01, as the table keeps them; booleans are
  * true/false. Throws a UsageError naming the key, the value and the range.
  */
-export function parseSettingValue(key: string, text: string): { value: number | boolean; rounded: boolean } {
+export function parseSettingValue(
+    key: string,
+    text: string
+): { value: number | boolean; rounded: boolean } {
     const spec = settingSpec(key)
     if (!spec) throw new UsageError(unknownKeyText(key))
     if (spec.kind === "boolean") {
         const t = text.toLowerCase()
-        if (t !== "true" && t !== "false") throw new UsageError(`${key}: "${shown(text)}" is not allowed, expected ${rangeText(spec)}`)
+        if (t !== "true" && t !== "false")
+            throw new UsageError(
+                `${key}: "${shown(text)}" is not allowed, expected ${rangeText(spec)}`
+            )
         return { value: t === "true", rounded: false }
     }
-    if (!NUMBER_RE.test(text)) throw new UsageError(`${key}: "${shown(text)}" is not a number (range ${rangeText(spec)})`)
+    if (!NUMBER_RE.test(text))
+        throw new UsageError(
+            `${key}: "${shown(text)}" is not a number (range ${rangeText(spec)})`
+        )
     const exact = Number(text)
-    const value = Math.round(exact * 10 ** SETTING_DECIMALS) / 10 ** SETTING_DECIMALS
+    const value =
+        Math.round(exact * 10 ** SETTING_DECIMALS) / 10 ** SETTING_DECIMALS
     // The range is judged on the value as typed: 8.004 is not in 1..8, even if it would round to 8.
     const error = checkSetting(key, exact)
     if (error !== null) throw new UsageError(error)
@@ -203,45 +272,65 @@ export function parseSettingValue(key: string, text: string): { value: number | 
 }
 
 function unknownKeyText(key: string): string {
-    const near = settingKeys().filter((k) => k.toLowerCase() === key.toLowerCase())
+    const near = settingKeys().filter(
+        k => k.toLowerCase() === key.toLowerCase()
+    )
     const hint = near.length > 0 ? `did you mean ${near[0]}? ` : ""
     return `unknown setting "${shown(key)}": ${hint}settings are ${settingKeys().join(", ")}`
 }
 
 function parseSeconds(text: string | undefined, command: string): number {
-    if (text === undefined) throw new UsageError(`${command}: --seconds needs a number of seconds`)
-    if (!NUMBER_RE.test(text)) throw new UsageError(`${command}: --seconds "${shown(text)}" is not a number`)
+    if (text === undefined)
+        throw new UsageError(`${command}: --seconds needs a number of seconds`)
+    if (!NUMBER_RE.test(text))
+        throw new UsageError(
+            `${command}: --seconds "${shown(text)}" is not a number`
+        )
     const s = Number(text)
-    if (!(s > 0 && s <= MAX_SECONDS)) throw new UsageError(`${command}: --seconds ${text} is out of range (more than 0, at most ${MAX_SECONDS})`)
+    if (!(s > 0 && s <= MAX_SECONDS))
+        throw new UsageError(
+            `${command}: --seconds ${text} is out of range (more than 0, at most ${MAX_SECONDS})`
+        )
     return s
 }
 
 /** Pulls `--seconds N` (or `--seconds=N`) out of the arguments. */
-function takeSeconds(args: string[], command: string): { seconds: number | null; rest: string[] } {
+function takeSeconds(
+    args: string[],
+    command: string
+): { seconds: number | null; rest: string[] } {
     const rest: string[] = []
     let seconds: number | null = null
     for (let i = 0; i < args.length; i++) {
         const a = args[i]
         let value: string | undefined
         if (a === "--seconds") value = args[++i] ?? undefined
-        else if (a.startsWith("--seconds=")) value = a.slice("--seconds=".length)
+        else if (a.startsWith("--seconds="))
+            value = a.slice("--seconds=".length)
         else {
             rest.push(a)
             continue
         }
-        if (seconds !== null) throw new UsageError(`${command}: --seconds given twice`)
+        if (seconds !== null)
+            throw new UsageError(`${command}: --seconds given twice`)
         seconds = parseSeconds(value, command)
     }
     return { seconds, rest }
 }
 
 function noMore(name: string, args: string[], usage: string): void {
-    if (args.length > 0) throw new UsageError(`${name}: unexpected "${shown(args.join(" "))}" (usage: ${usage})`)
+    if (args.length > 0)
+        throw new UsageError(
+            `${name}: unexpected "${shown(args.join(" "))}" (usage: ${usage})`
+        )
 }
 
 function refuseOptions(name: string, args: string[], usage: string): void {
-    const opt = args.find((a) => a.startsWith("--"))
-    if (opt !== undefined) throw new UsageError(`${name}: unknown option ${shown(opt)} (usage: ${usage})`)
+    const opt = args.find(a => a.startsWith("--"))
+    if (opt !== undefined)
+        throw new UsageError(
+            `${name}: unknown option ${shown(opt)} (usage: ${usage})`
+        )
 }
 
 // ---- commands ----
@@ -252,17 +341,25 @@ export function parseCommand(words: readonly string[]): Command {
     const [first, ...args] = words
     const help = commandHelp(first)
     if (!help) {
-        const suggestion = commandNames().find((n) => n === first.toLowerCase())
+        const suggestion = commandNames().find(n => n === first.toLowerCase())
         const hint = suggestion ? ` (did you mean ${suggestion}?)` : ""
-        throw new UsageError(`unknown command "${shown(first)}"${hint}: type help for the list`)
+        throw new UsageError(
+            `unknown command "${shown(first)}"${hint}: type help for the list`
+        )
     }
     const usage = help.usage
     switch (help.name) {
         case "help": {
             noMore("help", args.slice(1), usage)
             const topic = args[0] ?? null
-            if (topic !== null && !commandHelp(topic)) throw new UsageError(`help: no command "${shown(topic)}": type help for the list`)
-            return { kind: "help", topic: topic === null ? null : commandHelp(topic)!.name }
+            if (topic !== null && !commandHelp(topic))
+                throw new UsageError(
+                    `help: no command "${shown(topic)}": type help for the list`
+                )
+            return {
+                kind: "help",
+                topic: topic === null ? null : commandHelp(topic)!.name,
+            }
         }
         case "status":
         case "save":
@@ -281,36 +378,45 @@ export function parseCommand(words: readonly string[]): Command {
         case "get": {
             noMore("get", args.slice(1), usage)
             if (args.length === 0) return { kind: "get", key: null }
-            if (!settingSpec(args[0])) throw new UsageError(unknownKeyText(args[0]))
+            if (!settingSpec(args[0]))
+                throw new UsageError(unknownKeyText(args[0]))
             return { kind: "get", key: args[0] as SettingKey }
         }
         case "set": {
-            if (args.length < 2) throw new UsageError(`set: needs a key and a value (usage: ${usage})`)
+            if (args.length < 2)
+                throw new UsageError(
+                    `set: needs a key and a value (usage: ${usage})`
+                )
             noMore("set", args.slice(2), usage)
             const [key, text] = args
             const { value, rounded } = parseSettingValue(key, text)
             return { kind: "set", key: key as SettingKey, value, rounded }
         }
         case "calibrate": {
-            if (args.length === 0) throw new UsageError(`calibrate: which step? (usage: ${usage})`)
+            if (args.length === 0)
+                throw new UsageError(`calibrate: which step? (usage: ${usage})`)
             noMore("calibrate", args.slice(1), usage)
             const step = args[0].toLowerCase()
             if (CALIBRATION_STEPS.indexOf(step) < 0)
-                throw new UsageError(`calibrate: unknown step "${shown(args[0])}" (steps: ${CALIBRATION_STEPS.join(", ")})`)
+                throw new UsageError(
+                    `calibrate: unknown step "${shown(args[0])}" (steps: ${CALIBRATION_STEPS.join(", ")})`
+                )
             return { kind: "calibrate", step: step as CalibrationStepName }
         }
         case "log": {
             const { seconds, rest } = takeSeconds(args, "log")
             refuseOptions("log", rest, usage)
-            if (rest.length === 0) throw new UsageError(`log: needs a file name (usage: ${usage})`)
+            if (rest.length === 0)
+                throw new UsageError(`log: needs a file name (usage: ${usage})`)
             noMore("log", rest.slice(1), usage)
             const file = rest[0]
-            if (file.trim() === "") throw new UsageError(`log: empty file name (usage: ${usage})`)
+            if (file.trim() === "")
+                throw new UsageError(`log: empty file name (usage: ${usage})`)
             return { kind: "log", file, seconds }
         }
         case "ack": {
             const yes = args.includes("--yes")
-            const rest = args.filter((a) => a !== "--yes")
+            const rest = args.filter(a => a !== "--yes")
             refuseOptions("ack", rest, usage)
             noMore("ack", rest, usage)
             return { kind: "ack", yes }
@@ -334,17 +440,24 @@ export function helpText(topic: string | null): string {
     if (topic !== null) {
         const c = commandHelp(topic)
         if (!c) throw new UsageError(`help: no command "${shown(topic)}"`)
-        const lines = [`${c.usage}`, `  ${c.summary}`, ...c.details.map((d) => "  " + d)]
+        const lines = [
+            `${c.usage}`,
+            `  ${c.summary}`,
+            ...c.details.map(d => "  " + d),
+        ]
         if (c.name === "set" || c.name === "get") {
             lines.push("  Settings:")
             for (const s of SETTINGS_SCHEMA)
-                lines.push(`    ${s.key.padEnd(15)} ${rangeText(s).padEnd(18)} default ${String(s.defaultValue).padEnd(6)} ${s.meaning}`)
+                lines.push(
+                    `    ${s.key.padEnd(15)} ${rangeText(s).padEnd(18)} default ${String(s.defaultValue).padEnd(6)} ${s.meaning}`
+                )
         }
         return lines.join("\n")
     }
-    const width = Math.max(...COMMANDS.map((c) => c.usage.length)) + 2
+    const width = Math.max(...COMMANDS.map(c => c.usage.length)) + 2
     const lines = ["Commands:"]
-    for (const c of COMMANDS) lines.push("  " + c.usage.padEnd(width) + c.summary)
+    for (const c of COMMANDS)
+        lines.push("  " + c.usage.padEnd(width) + c.summary)
     lines.push(
         "",
         "One-shot: npm run console -- [--sim] COMMAND ARGS...   (e.g. -- status, -- get maxRateDps, -- set maxRateDps 3)",
@@ -354,7 +467,7 @@ export function helpText(topic: string | null): string {
         "Settings and calibration change only in service mode: at home with the latch open, hold STOP and UP for 3 s.",
         "",
         "Exit codes (one-shot):",
-        ...EXIT_CODE_TEXT.map(([code, text]) => `  ${code}  ${text}`),
+        ...EXIT_CODE_TEXT.map(([code, text]) => `  ${code}  ${text}`)
     )
     return lines.join("\n")
 }
@@ -372,7 +485,7 @@ export function complete(line: string): [string[], string] {
     const fragment = endsInBlank ? "" : (words[words.length - 1] ?? "")
     const index = endsInBlank ? words.length : words.length - 1
     const pick = (options: string[]): [string[], string] => {
-        const hits = options.filter((o) => o.startsWith(fragment))
+        const hits = options.filter(o => o.startsWith(fragment))
         return [hits.length > 0 ? hits : [], fragment]
     }
     if (index === 0) return pick([...commandNames(), "exit"].sort())

@@ -7,7 +7,13 @@ import * as path from "node:path"
 import { settingSpec } from "../../src/control/settings"
 import { REG_LAST_ERROR } from "../../src/service/protocol"
 import { Command, helpText } from "./commands"
-import { ConsoleError, EXIT_OK, EXIT_REFUSED, RefusedError, UsageError } from "./exitCodes"
+import {
+    ConsoleError,
+    EXIT_OK,
+    EXIT_REFUSED,
+    RefusedError,
+    UsageError,
+} from "./exitCodes"
 import {
     CSV_HEADER,
     csvRow,
@@ -40,7 +46,7 @@ export interface ConsoleIo {
 /** After `save`, how long to watch last_error for the table's own storing failure (its saver runs every 100 ms). */
 export const SAVE_CONFIRM_MS = 600
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise<void>(r => setTimeout(r, ms))
 
 /** Prints a ConsoleError's one line and returns its code; anything else is re-thrown (a bug). */
 export function reportError(io: ConsoleIo, e: unknown): number {
@@ -54,14 +60,17 @@ export function reportError(io: ConsoleIo, e: unknown): number {
 export class TableConsole {
     constructor(
         private readonly table: () => Promise<TableClient>,
-        private readonly io: ConsoleIo,
+        private readonly io: ConsoleIo
     ) {}
 
     /**
      * Runs one command; resolves with its exit code. `signal` ends watch and log (Enter, Ctrl-C).
      * Never throws a ConsoleError: it is printed (one line) and its code returned.
      */
-    async run(cmd: Command, signal: AbortSignal = new AbortController().signal): Promise<number> {
+    async run(
+        cmd: Command,
+        signal: AbortSignal = new AbortController().signal
+    ): Promise<number> {
         try {
             return await this.execute(cmd, signal)
         } catch (e) {
@@ -83,26 +92,41 @@ export class TableConsole {
                 return EXIT_OK
             case "get": {
                 const table = await this.table()
-                if (cmd.key === null) io.out(formatSettings(await table.readAllSettings()))
-                else io.out(formatSetting(cmd.key, await table.readSetting(cmd.key)))
+                if (cmd.key === null)
+                    io.out(formatSettings(await table.readAllSettings()))
+                else
+                    io.out(
+                        formatSetting(cmd.key, await table.readSetting(cmd.key))
+                    )
                 return EXIT_OK
             }
             case "set": {
                 const table = await this.table()
-                const { value, changed } = await table.writeSetting(cmd.key, cmd.value)
+                const { value, changed } = await table.writeSetting(
+                    cmd.key,
+                    cmd.value
+                )
                 const spec = settingSpec(cmd.key)!
-                const note = cmd.rounded ? ` (rounded to 0.01 from what was typed)` : ""
+                const note = cmd.rounded
+                    ? ` (rounded to 0.01 from what was typed)`
+                    : ""
                 io.out(
                     `${formatSetting(cmd.key, value)}${note}: ` +
-                        (changed ? "taken by the table; save to keep it after a restart" : "the table already had this value"),
+                        (changed
+                            ? "taken by the table; save to keep it after a restart"
+                            : "the table already had this value")
                 )
-                if (spec.group === "calibration") io.out("note: this is a calibration value; the calibrate steps measure it")
+                if (spec.group === "calibration")
+                    io.out(
+                        "note: this is a calibration value; the calibrate steps measure it"
+                    )
                 return EXIT_OK
             }
             case "calibrate": {
                 const table = await this.table()
-                const outcome = await table.calibrate(cmd.step, (text) => {
-                    if (text.startsWith(cmd.step + ": running")) io.out(`  ${text}`)
+                const outcome = await table.calibrate(cmd.step, text => {
+                    if (text.startsWith(cmd.step + ": running"))
+                        io.out(`  ${text}`)
                 })
                 const line = `calibrate ${cmd.step}: ${outcome.status}: ${outcome.message}`
                 if (outcome.status === "done") {
@@ -117,22 +141,37 @@ export class TableConsole {
                 await table.save()
                 // The table stores in a fiber of its own; a failure shows in last_error shortly after
                 // ("save: settings not stored: ...").
-                const before = await table.readString(REG_LAST_ERROR, "last_error")
+                const before = await table.readString(
+                    REG_LAST_ERROR,
+                    "last_error"
+                )
                 await sleep(SAVE_CONFIRM_MS)
-                const lastError = await table.readString(REG_LAST_ERROR, "last_error")
-                if (lastError !== before && lastError.startsWith("save:")) throw new RefusedError(`the table could not store the settings: ${lastError}`)
+                const lastError = await table.readString(
+                    REG_LAST_ERROR,
+                    "last_error"
+                )
+                if (lastError !== before && lastError.startsWith("save:"))
+                    throw new RefusedError(
+                        `the table could not store the settings: ${lastError}`
+                    )
                 io.out("settings stored in the table's flash")
                 return EXIT_OK
             }
             case "defaults": {
                 await (await this.table()).restoreDefaults()
-                io.out("every setting is back to its default, calibration included (save to keep them after a restart)")
+                io.out(
+                    "every setting is back to its default, calibration included (save to keep them after a restart)"
+                )
                 return EXIT_OK
             }
             case "report": {
                 const table = await this.table()
                 const values = await table.readAllSettings()
-                io.out(formatReport(values, [`settings of the inversion table ${table.deviceId}, read ${new Date().toISOString()}`]))
+                io.out(
+                    formatReport(values, [
+                        `settings of the inversion table ${table.deviceId}, read ${new Date().toISOString()}`,
+                    ])
+                )
                 return EXIT_OK
             }
             case "faults": {
@@ -142,9 +181,17 @@ export class TableConsole {
             }
             case "watch": {
                 const table = await this.table()
-                io.out(cmd.seconds === null ? `watching (${io.stopKeys ?? "Ctrl-C"} to stop)` : `watching for ${cmd.seconds} s`)
+                io.out(
+                    cmd.seconds === null
+                        ? `watching (${io.stopKeys ?? "Ctrl-C"} to stop)`
+                        : `watching for ${cmd.seconds} s`
+                )
                 try {
-                    await table.stream((t: Telemetry) => io.live(watchLine(t)), signal, cmd.seconds)
+                    await table.stream(
+                        (t: Telemetry) => io.live(watchLine(t)),
+                        signal,
+                        cmd.seconds
+                    )
                 } finally {
                     io.endLive()
                 }
@@ -157,20 +204,32 @@ export class TableConsole {
         }
     }
 
-    private async log(file: string, seconds: number | null, signal: AbortSignal): Promise<number> {
+    private async log(
+        file: string,
+        seconds: number | null,
+        signal: AbortSignal
+    ): Promise<number> {
         const dir = path.dirname(path.resolve(file))
-        if (!fs.existsSync(dir)) throw new UsageError(`log: the folder ${dir} does not exist`)
+        if (!fs.existsSync(dir))
+            throw new UsageError(`log: the folder ${dir} does not exist`)
         const table = await this.table()
         let fd: number
         try {
             fd = fs.openSync(file, "w")
         } catch (e) {
-            throw new UsageError(`log: cannot write ${file}: ${(e as Error).message}`)
+            throw new UsageError(
+                `log: cannot write ${file}: ${(e as Error).message}`
+            )
         }
         let rows = 0
         try {
             fs.writeSync(fd, CSV_HEADER + "\n")
-            this.io.out(`logging telemetry to ${file}` + (seconds === null ? ` (${this.io.stopKeys ?? "Ctrl-C"} to stop)` : ` for ${seconds} s`))
+            this.io.out(
+                `logging telemetry to ${file}` +
+                    (seconds === null
+                        ? ` (${this.io.stopKeys ?? "Ctrl-C"} to stop)`
+                        : ` for ${seconds} s`)
+            )
             let t0: number | null = null
             await table.stream(
                 (t, atMs) => {
@@ -179,7 +238,7 @@ export class TableConsole {
                     rows++
                 },
                 signal,
-                seconds,
+                seconds
             )
         } finally {
             fs.closeSync(fd)
@@ -193,7 +252,10 @@ export class TableConsole {
         io.out(warningsText())
         let agreed = yes
         if (!agreed) {
-            if (io.ask === null) throw new UsageError("ack: nothing recorded: after reading the warnings, run ack --yes")
+            if (io.ask === null)
+                throw new UsageError(
+                    "ack: nothing recorded: after reading the warnings, run ack --yes"
+                )
             agreed = isYes(await io.ask(ACK_QUESTION))
             if (!agreed) {
                 io.out("Not acknowledged: nothing was recorded on the table.")
@@ -201,7 +263,10 @@ export class TableConsole {
             }
         }
         const acknowledged = await (await this.table()).acknowledgeWarnings()
-        if (!acknowledged) throw new RefusedError("the table took the acknowledgement but does not show it (warnings_acknowledged reads false)")
+        if (!acknowledged)
+            throw new RefusedError(
+                "the table took the acknowledgement but does not show it (warnings_acknowledged reads false)"
+            )
         io.out("Acknowledged: recorded on the table.")
         return EXIT_OK
     }
@@ -215,9 +280,13 @@ export class TableConsole {
             reportError(this.io, e)
             return false
         }
-        this.io.out("This table's first-use warnings have not been acknowledged yet.")
+        this.io.out(
+            "This table's first-use warnings have not been acknowledged yet."
+        )
         this.io.out(warningsText())
-        this.io.out("Type ack to acknowledge them on the table (after the user has read them).")
+        this.io.out(
+            "Type ack to acknowledge them on the table (after the user has read them)."
+        )
         return true
     }
 }

@@ -15,9 +15,18 @@ export const EXIT_NO_TABLE = 3
 
 export const EXIT_CODE_TEXT: [number, string][] = [
     [EXIT_OK, "done"],
-    [EXIT_REFUSED, "refused by the table (e.g. not in service mode), or a calibration step refused or failed"],
-    [EXIT_USAGE, "bad usage: unknown command, wrong type or out-of-range value (nothing was sent)"],
-    [EXIT_NO_TABLE, "no table: nothing on the bus, the table does not answer, or the connection was lost"],
+    [
+        EXIT_REFUSED,
+        "refused by the table (e.g. not in service mode), or a calibration step refused or failed",
+    ],
+    [
+        EXIT_USAGE,
+        "bad usage: unknown command, wrong type or out-of-range value (nothing was sent)",
+    ],
+    [
+        EXIT_NO_TABLE,
+        "no table: nothing on the bus, the table does not answer, or the connection was lost",
+    ],
 ]
 
 /** One line, whatever the message held. */
@@ -28,7 +37,7 @@ export function oneLine(text: string): string {
 export class ConsoleError extends Error {
     constructor(
         readonly exitCode: number,
-        message: string,
+        message: string
     ) {
         super(oneLine(message))
         this.name = "ConsoleError"

@@ -1,7 +1,13 @@
 // What the console prints, from plain values: status, settings, report, faults, the watch line and
 // the CSV log. Pure (no bus): the table client reads, these functions write.
 
-import { rangeText, SETTINGS_SCHEMA, SettingKey, SettingSpec, settingSpec } from "../../src/control/settings"
+import {
+    rangeText,
+    SETTINGS_SCHEMA,
+    SettingKey,
+    SettingSpec,
+    settingSpec,
+} from "../../src/control/settings"
 import { FaultName } from "../../src/control/types"
 import { faultMeaning, FAULT_RULES } from "./faultTable"
 
@@ -69,7 +75,10 @@ function withUnit(value: string, unit: string): string {
 }
 
 /** A setting's value as text (numbers to 0.01, booleans true/false). */
-export function settingValueText(spec: SettingSpec, value: number | boolean): string {
+export function settingValueText(
+    spec: SettingSpec,
+    value: number | boolean
+): string {
     if (spec.kind === "boolean") return value ? "true" : "false"
     return num(value as number)
 }
@@ -84,13 +93,32 @@ export function formatStatus(s: StatusSnapshot): string {
         ["target", `${fixed1(s.targetDeg)} deg`],
         ["rate", `${fixed1(s.rateDps)} deg/s`],
         ["state", stateText(s.state)],
-        ["faults", formatFaultList(s.faults) + (s.faults.length > 0 ? "   (faults: explains them)" : "")],
+        [
+            "faults",
+            formatFaultList(s.faults) +
+                (s.faults.length > 0 ? "   (faults: explains them)" : ""),
+        ],
         ["latch", s.latch ? "closed" : "open"],
         ["grip", s.grip ? "held" : "released"],
-        ["session", `${num(s.sessionInvertedS, 1)} s inverted` + (s.warning ? " (session limit near: warning sounding)" : "")],
-        ["deepest angle", `${num(s.effectiveMaxDeg, 1)} deg (effective: the least of 90, maxAngleDeg and the progression)`],
-        ["calibration", s.calibration === "" ? "no step run since start" : s.calibration],
-        ["warnings", s.warningsAcknowledged ? "acknowledged" : "NOT acknowledged: run ack before the first use"],
+        [
+            "session",
+            `${num(s.sessionInvertedS, 1)} s inverted` +
+                (s.warning ? " (session limit near: warning sounding)" : ""),
+        ],
+        [
+            "deepest angle",
+            `${num(s.effectiveMaxDeg, 1)} deg (effective: the least of 90, maxAngleDeg and the progression)`,
+        ],
+        [
+            "calibration",
+            s.calibration === "" ? "no step run since start" : s.calibration,
+        ],
+        [
+            "warnings",
+            s.warningsAcknowledged
+                ? "acknowledged"
+                : "NOT acknowledged: run ack before the first use",
+        ],
     ]
     if (s.alarm) rows.push(["alarm", "sounding"])
     if (s.faultReasons !== "") rows.push(["fault reasons", s.faultReasons])
@@ -103,11 +131,14 @@ export function formatSettings(values: SettingValues): string {
     const lines: string[] = []
     for (const group of ["user", "calibration"] as const) {
         lines.push(group === "user" ? "Settings:" : "Calibration:")
-        for (const spec of SETTINGS_SCHEMA.filter((s) => s.group === group)) {
+        for (const spec of SETTINGS_SCHEMA.filter(s => s.group === group)) {
             const v = values[spec.key]
-            const value = v === undefined ? "?" : withUnit(settingValueText(spec, v), spec.unit)
+            const value =
+                v === undefined
+                    ? "?"
+                    : withUnit(settingValueText(spec, v), spec.unit)
             lines.push(
-                `  ${spec.key.padEnd(15)} ${value.padEnd(14)} range ${rangeText(spec).padEnd(18)} default ${String(spec.defaultValue).padEnd(6)} ${spec.meaning}`,
+                `  ${spec.key.padEnd(15)} ${value.padEnd(14)} range ${rangeText(spec).padEnd(18)} default ${String(spec.defaultValue).padEnd(6)} ${spec.meaning}`
             )
         }
     }
@@ -115,15 +146,23 @@ export function formatSettings(values: SettingValues): string {
 }
 
 /** `get KEY`: "maxRateDps = 4 deg/s". */
-export function formatSetting(key: SettingKey, value: number | boolean): string {
+export function formatSetting(
+    key: SettingKey,
+    value: number | boolean
+): string {
     const spec = settingSpec(key)!
     return `${key} = ${withUnit(settingValueText(spec, value), spec.unit)}`
 }
 
 /** `report`: every setting as a line that `set` takes back, with comment lines (#) around. */
-export function formatReport(values: SettingValues, header: string[] = []): string {
-    const lines = header.map((h) => "# " + h)
-    lines.push("# paste these lines back into the console in service mode to restore the settings")
+export function formatReport(
+    values: SettingValues,
+    header: string[] = []
+): string {
+    const lines = header.map(h => "# " + h)
+    lines.push(
+        "# paste these lines back into the console in service mode to restore the settings"
+    )
     for (const spec of SETTINGS_SCHEMA) {
         const v = values[spec.key]
         if (v === undefined) lines.push(`# ${spec.key}: not read`)
@@ -136,12 +175,19 @@ export function formatReport(values: SettingValues, header: string[] = []): stri
  * `faults`: each active fault with its meaning (the fault table) and the table's reason, then the
  * rules of clearing. `reasons` is the table's fault_reasons text ("imu: ...; latch: ...").
  */
-export function formatFaults(faults: readonly string[], reasons: string): string {
+export function formatFaults(
+    faults: readonly string[],
+    reasons: string
+): string {
     if (faults.length === 0) return "No active faults."
     const byName = new Map<string, string>()
     for (const part of reasons.split("; ")) {
         const colon = part.indexOf(":")
-        if (colon > 0) byName.set(part.slice(0, colon).trim(), part.slice(colon + 1).trim())
+        if (colon > 0)
+            byName.set(
+                part.slice(0, colon).trim(),
+                part.slice(colon + 1).trim()
+            )
     }
     const lines = [`Active faults (${faults.length}):`]
     for (const f of faults) {
@@ -166,7 +212,8 @@ export function watchLine(t: Telemetry): string {
     )
 }
 
-export const CSV_HEADER = "t_s,angle_deg,target_deg,rate_dps,session_inverted_s,state,faults,latch,grip,warning,alarm"
+export const CSV_HEADER =
+    "t_s,angle_deg,target_deg,rate_dps,session_inverted_s,state,faults,latch,grip,warning,alarm"
 
 /** One CSV row; `tS` is seconds since the log began. */
 export function csvRow(tS: number, t: Telemetry): string {

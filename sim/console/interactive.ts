@@ -23,7 +23,10 @@ export function historyFile(): string {
 /** The saved history, newest first (as readline wants it); [] when there is none or it is unreadable. */
 export function loadHistory(file: string, max = HISTORY_LINES): string[] {
     try {
-        const lines = fs.readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "")
+        const lines = fs
+            .readFileSync(file, "utf8")
+            .split("\n")
+            .filter(l => l.trim() !== "")
         return lines.slice(-max).reverse()
     } catch {
         return []
@@ -31,11 +34,19 @@ export function loadHistory(file: string, max = HISTORY_LINES): string[] {
 }
 
 /** Saves the history (newest first, as readline keeps it), at most `max` lines; never throws. */
-export function saveHistory(file: string, newestFirst: readonly string[], max = HISTORY_LINES): void {
+export function saveHistory(
+    file: string,
+    newestFirst: readonly string[],
+    max = HISTORY_LINES
+): void {
     try {
         const lines = newestFirst.slice(0, max).reverse()
         fs.mkdirSync(path.dirname(file), { recursive: true })
-        fs.writeFileSync(file, lines.join("\n") + (lines.length > 0 ? "\n" : ""), { mode: 0o600 })
+        fs.writeFileSync(
+            file,
+            lines.join("\n") + (lines.length > 0 ? "\n" : ""),
+            { mode: 0o600 }
+        )
     } catch {
         // a history that cannot be saved is no reason to fail
     }
@@ -57,11 +68,17 @@ export interface InteractiveOptions {
  * Runs the prompt until quit, end of input or a lost connection. Resolves with the exit code: 0, or
  * 3 when the table was lost.
  */
-export async function runInteractive(makeConsole: (io: ConsoleIo) => TableConsole, options: InteractiveOptions = {}): Promise<number> {
+export async function runInteractive(
+    makeConsole: (io: ConsoleIo) => TableConsole,
+    options: InteractiveOptions = {}
+): Promise<number> {
     const input = options.input ?? process.stdin
     const output = options.output ?? process.stdout
-    const terminal = (output as NodeJS.WriteStream).isTTY === true && (input as NodeJS.ReadStream).isTTY === true
-    const historyPath = options.history === undefined ? historyFile() : options.history
+    const terminal =
+        (output as NodeJS.WriteStream).isTTY === true &&
+        (input as NodeJS.ReadStream).isTTY === true
+    const historyPath =
+        options.history === undefined ? historyFile() : options.history
     const rl = readline.createInterface({
         input,
         output,
@@ -93,9 +110,9 @@ export async function runInteractive(makeConsole: (io: ConsoleIo) => TableConsol
 
     const io: ConsoleIo = {
         stopKeys: "Enter or Ctrl-C",
-        out: (text) => write(text + "\n"),
-        err: (text) => write(text + "\n"),
-        live: (text) => {
+        out: text => write(text + "\n"),
+        err: text => write(text + "\n"),
+        live: text => {
             if (terminal) {
                 write("\r\x1b[2K" + text)
                 liveShown = true
@@ -105,8 +122,8 @@ export async function runInteractive(makeConsole: (io: ConsoleIo) => TableConsol
             if (liveShown) write("\n")
             liveShown = false
         },
-        ask: (question) =>
-            new Promise((resolve) => {
+        ask: question =>
+            new Promise(resolve => {
                 write(question)
                 pendingAnswer = resolve
             }),
@@ -121,7 +138,7 @@ export async function runInteractive(makeConsole: (io: ConsoleIo) => TableConsol
         wake = null
         w?.()
     }
-    rl.on("line", (line) => {
+    rl.on("line", line => {
         if (pendingAnswer) {
             const answer = pendingAnswer
             pendingAnswer = null
@@ -161,7 +178,7 @@ export async function runInteractive(makeConsole: (io: ConsoleIo) => TableConsol
         if (terminal) running?.abort()
         notify()
     })
-    const offLost = options.onLost?.((reason) => {
+    const offLost = options.onLost?.(reason => {
         lostReason = reason
         running?.abort()
         notify()
@@ -183,7 +200,7 @@ export async function runInteractive(makeConsole: (io: ConsoleIo) => TableConsol
                 if (ended) break
                 rl.prompt()
                 atPrompt = true
-                await new Promise<void>((r) => (wake = r))
+                await new Promise<void>(r => (wake = r))
                 continue
             }
             atPrompt = false

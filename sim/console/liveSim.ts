@@ -31,8 +31,18 @@ const REBIND_EVERY_MS = 100
 /** behaviour.md: service mode is entered by holding STOP and UP together for 3 s; a margin for the bus. */
 export const SERVICE_HOLD_MS = SERVICE_ENTRY_HOLD_MS + 400
 
-export type LiveInput = "latch" | "grip" | "up" | "down" | "stop" | "preset" | "home" | "homeSwitch"
-export const LIVE_INPUTS: readonly LiveInput[] = ["latch", "grip", "up", "down", "stop", "preset", "home", "homeSwitch"]
+export type LiveInput =
+    "latch" | "grip" | "up" | "down" | "stop" | "preset" | "home" | "homeSwitch"
+export const LIVE_INPUTS: readonly LiveInput[] = [
+    "latch",
+    "grip",
+    "up",
+    "down",
+    "stop",
+    "preset",
+    "home",
+    "homeSwitch",
+]
 
 export interface LiveSimOptions {
     /** the settings stored in the flash before the first boot (defaults) */
@@ -46,11 +56,14 @@ export interface LiveSimOptions {
     onVmLine?: LineListener
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)))
+const sleep = (ms: number) =>
+    new Promise<void>(r => setTimeout(r, Math.max(0, ms)))
 
 export class LiveSimTable {
     readonly model: SimTable
-    private readonly levels = new Map<LiveInput, boolean>(LIVE_INPUTS.map((n) => [n, false]))
+    private readonly levels = new Map<LiveInput, boolean>(
+        LIVE_INPUTS.map(n => [n, false])
+    )
     private readonly feed = new TickFeed()
     private timer: NodeJS.Timeout | null = null
     private originMs = 0
@@ -62,7 +75,7 @@ export class LiveSimTable {
     private constructor(
         readonly session: FirmwareSession,
         private readonly settings: Settings,
-        options: LiveSimOptions,
+        options: LiveSimOptions
     ) {
         this.model = new SimTable({
             startAngleDeg: options.startAngleDeg ?? settings.homeDeg,
@@ -76,14 +89,22 @@ export class LiveSimTable {
     /** Takes the port, boots the firmware, and runs the table until close(). */
     static async start(options: LiveSimOptions = {}): Promise<LiveSimTable> {
         const settings = options.settings ?? defaultSettings()
-        const session = await FirmwareSession.open({ devsFile: options.devsFile, onVmLine: options.onVmLine })
+        const session = await FirmwareSession.open({
+            devsFile: options.devsFile,
+            onVmLine: options.onVmLine,
+        })
         const sim = new LiveSimTable(session, settings, options)
         try {
             sim.originMs = performance.now()
             sim.schedule()
             await sim.boot(true)
             // The controller reports `boot` for its first 400 ms: a table "at home" is idle.
-            if (sim.latest!.state === "boot") await sim.waitForTick((t) => t.state !== "boot", "the end of boot", 5000)
+            if (sim.latest!.state === "boot")
+                await sim.waitForTick(
+                    t => t.state !== "boot",
+                    "the end of boot",
+                    5000
+                )
         } catch (e) {
             await sim.close()
             throw e
@@ -99,14 +120,20 @@ export class LiveSimTable {
     /** What went wrong with the firmware or the loop, or null while all is well. */
     get problem(): string | null {
         if (this.feed.failure !== null) return this.feed.failure
-        if (this.failure !== null) return "the simulated table's loop failed: " + this.failure
+        if (this.failure !== null)
+            return "the simulated table's loop failed: " + this.failure
         const vm = this.session.vm
-        if (vm !== null && !vm.isRunning) return "the VM stopped: " + vm.recentOutput()
+        if (vm !== null && !vm.isRunning)
+            return "the VM stopped: " + vm.recentOutput()
         return null
     }
 
     get running(): boolean {
-        return !this.closed && this.session.vm !== null && this.session.vm.isRunning
+        return (
+            !this.closed &&
+            this.session.vm !== null &&
+            this.session.vm.isRunning
+        )
     }
 
     /** Sets an input level from now on (a tap is true, then false a tick or more later). */
@@ -127,7 +154,11 @@ export class LiveSimTable {
     }
 
     /** Resolves with the first TICK line (from now on) that passes `test`; a FirmwareLoopError after timeoutMs. */
-    waitForTick(test: (t: TickLine) => boolean, what: string, timeoutMs = 5000): Promise<TickLine> {
+    waitForTick(
+        test: (t: TickLine) => boolean,
+        what: string,
+        timeoutMs = 5000
+    ): Promise<TickLine> {
         return new Promise((resolve, reject) => {
             const done = (error: Error | null, tick?: TickLine) => {
                 clearTimeout(timer)
@@ -135,15 +166,27 @@ export class LiveSimTable {
                 if (error) reject(error)
                 else resolve(tick!)
             }
-            const off = this.feed.onTick((t) => {
+            const off = this.feed.onTick(t => {
                 if (test(t)) done(null, t)
             })
-            const timer = setTimeout(() => done(new FirmwareLoopError(`the simulated table did not reach ${what} within ${timeoutMs} ms (latest: ${this.describeLatest()})`)), timeoutMs)
+            const timer = setTimeout(
+                () =>
+                    done(
+                        new FirmwareLoopError(
+                            `the simulated table did not reach ${what} within ${timeoutMs} ms (latest: ${this.describeLatest()})`
+                        )
+                    ),
+                timeoutMs
+            )
         })
     }
 
     waitForState(state: StateName, timeoutMs = 5000): Promise<TickLine> {
-        return this.waitForTick((t) => t.state === state, `state ${state}`, timeoutMs)
+        return this.waitForTick(
+            t => t.state === state,
+            `state ${state}`,
+            timeoutMs
+        )
     }
 
     /**
@@ -159,7 +202,11 @@ export class LiveSimTable {
 
     /** Leaves service mode as the pad does: a STOP tap. */
     async leaveServiceMode(): Promise<void> {
-        const left = this.waitForTick((t) => t.state !== "service", "leaving service mode", 3000)
+        const left = this.waitForTick(
+            t => t.state !== "service",
+            "leaving service mode",
+            3000
+        )
         left.catch(() => {})
         await this.hold(["stop"], 120)
         await left
@@ -204,15 +251,22 @@ export class LiveSimTable {
         if (first) await this.session.bootWithSettings(this.settings)
         else await this.session.boot()
         this.feed.follow(this.session.vm!)
-        for (const n of LIVE_INPUTS) if (n !== "latch") this.pushButton(n, this.levels.get(n)!)
+        for (const n of LIVE_INPUTS)
+            if (n !== "latch") this.pushButton(n, this.levels.get(n)!)
         const deadline = performance.now() + FIRST_TICK_TIMEOUT_MS
         let rebindAt = performance.now() + REBIND_EVERY_MS
         while (this.feed.latest === null) {
-            if (this.feed.failure !== null) throw new FirmwareLoopError(this.feed.failure)
+            if (this.feed.failure !== null)
+                throw new FirmwareLoopError(this.feed.failure)
             const vm = this.session.vm
-            if (!vm || !vm.isRunning) throw new FirmwareLoopError(`the VM stopped while booting: ${vm ? vm.recentOutput() : "no VM"}`)
+            if (!vm || !vm.isRunning)
+                throw new FirmwareLoopError(
+                    `the VM stopped while booting: ${vm ? vm.recentOutput() : "no VM"}`
+                )
             if (performance.now() > deadline)
-                throw new FirmwareLoopError(`the firmware printed no TICK line within ${FIRST_TICK_TIMEOUT_MS} ms of starting: ${vm.recentOutput()}`)
+                throw new FirmwareLoopError(
+                    `the firmware printed no TICK line within ${FIRST_TICK_TIMEOUT_MS} ms of starting: ${vm.recentOutput()}`
+                )
             if (performance.now() >= rebindAt) {
                 await this.session.rebind()
                 rebindAt = performance.now() + REBIND_EVERY_MS
@@ -221,7 +275,10 @@ export class LiveSimTable {
         }
     }
 
-    private pushButton(name: Exclude<LiveInput, "latch">, level: boolean): void {
+    private pushButton(
+        name: Exclude<LiveInput, "latch">,
+        level: boolean
+    ): void {
         const role: ButtonRole = name
         this.session.devices.panel.setButton(role, level)
     }
@@ -229,7 +286,10 @@ export class LiveSimTable {
     private schedule(): void {
         if (this.closed) return
         const due = this.originMs + (this.k + 1) * SIM_TICK_MS
-        this.timer = setTimeout(() => this.onTimer(), Math.max(0, due - performance.now()))
+        this.timer = setTimeout(
+            () => this.onTimer(),
+            Math.max(0, due - performance.now())
+        )
     }
 
     /** Runs every tick that is due (a late wake-up catches up; far behind, it starts a fresh grid). */
@@ -237,12 +297,21 @@ export class LiveSimTable {
         if (this.closed) return
         try {
             const now = performance.now()
-            if (now - (this.originMs + this.k * SIM_TICK_MS) > 50 * SIM_TICK_MS) {
+            if (
+                now - (this.originMs + this.k * SIM_TICK_MS) >
+                50 * SIM_TICK_MS
+            ) {
                 // Far behind (the machine stalled): the model stands still over the gap.
                 this.originMs = now - this.k * SIM_TICK_MS - SIM_TICK_MS
-                this.session.devices.motor.takeSegments(-Infinity, this.originMs + this.k * SIM_TICK_MS)
+                this.session.devices.motor.takeSegments(
+                    -Infinity,
+                    this.originMs + this.k * SIM_TICK_MS
+                )
             }
-            while (this.originMs + (this.k + 1) * SIM_TICK_MS <= performance.now()) {
+            while (
+                this.originMs + (this.k + 1) * SIM_TICK_MS <=
+                performance.now()
+            ) {
                 this.advance()
                 this.k++
                 this.sense()
@@ -264,10 +333,12 @@ export class LiveSimTable {
         for (const seg of segments) {
             atMs += seg.ms
             const endUs = Math.min(tickUs, Math.round(atMs * 1000))
-            if (endUs > doneUs) this.model.advance((endUs - doneUs) / 1e6, seg.duty)
+            if (endUs > doneUs)
+                this.model.advance((endUs - doneUs) / 1e6, seg.duty)
             doneUs = Math.max(doneUs, endUs)
         }
-        if (doneUs < tickUs) this.model.advance((tickUs - doneUs) / 1e6, motor.duty)
+        if (doneUs < tickUs)
+            this.model.advance((tickUs - doneUs) / 1e6, motor.duty)
     }
 
     private sense(): void {
@@ -278,7 +349,10 @@ export class LiveSimTable {
 }
 
 /** Runs `body` with a live simulated table and closes it whatever happens. */
-export async function withLiveSim<T>(options: LiveSimOptions, body: (sim: LiveSimTable) => Promise<T>): Promise<T> {
+export async function withLiveSim<T>(
+    options: LiveSimOptions,
+    body: (sim: LiveSimTable) => Promise<T>
+): Promise<T> {
     const sim = await LiveSimTable.start(options)
     try {
         return await body(sim)

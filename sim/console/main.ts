@@ -26,7 +26,8 @@ import { FirmwareLoopError } from "../firmware/errors"
 /** Not one of the documented codes: a bug in the console (with a stack trace). */
 export const EXIT_BUG = 70
 
-export const CONSOLE_USAGE = "npm run console -- [--sim] [COMMAND ARGS...]   (no command: interactive; help: the commands)"
+export const CONSOLE_USAGE =
+    "npm run console -- [--sim] [COMMAND ARGS...]   (no command: interactive; help: the commands)"
 
 export interface ConsoleArgs {
     sim: boolean
@@ -45,7 +46,9 @@ export function parseConsoleArgs(argv: readonly string[]): ConsoleArgs {
     // The same checks the prompt makes (control characters, length), word by word.
     for (const w of args.words) checkText(w)
     if (args.words.length > 0 && args.words[0].startsWith("-"))
-        throw new UsageError(`unknown option ${shown(args.words[0])} (usage: ${CONSOLE_USAGE})`)
+        throw new UsageError(
+            `unknown option ${shown(args.words[0])} (usage: ${CONSOLE_USAGE})`
+        )
     return args
 }
 
@@ -55,32 +58,40 @@ export class Connection {
 
     private constructor(
         readonly link: BusLink,
-        readonly sim: LiveSimTable | null,
+        readonly sim: LiveSimTable | null
     ) {}
 
     /**
      * Connects to the bus; with `sim`, starts a simulated table first when nothing serves it.
      * Throws a TableError (one line) when there is no table.
      */
-    static async open(sim: boolean, progress: (text: string) => void = () => {}): Promise<Connection> {
+    static async open(
+        sim: boolean,
+        progress: (text: string) => void = () => {}
+    ): Promise<Connection> {
         try {
             return new Connection(await connectBus(), null)
         } catch (e) {
             if (!(e instanceof NothingListening)) throw e
             if (!sim)
                 throw new TableError(
-                    `no table: nothing serves the Jacdac bus at ${BUS_URL}. Plug the table in by USB and run \`npx devs devtools --serial\` in another terminal (or use --sim for the simulated table)`,
+                    `no table: nothing serves the Jacdac bus at ${BUS_URL}. Plug the table in by USB and run \`npx devs devtools --serial\` in another terminal (or use --sim for the simulated table)`
                 )
         }
-        progress("starting the simulated table (the firmware in the DeviceScript VM)...")
+        progress(
+            "starting the simulated table (the firmware in the DeviceScript VM)..."
+        )
         let started: LiveSimTable
         try {
             started = await LiveSimTable.start()
         } catch (e) {
             if (e instanceof FirmwareLoopError) {
                 // Taken meanwhile by another simulator or devtools: use that one.
-                if (/in use|cannot listen/.test(e.message)) return new Connection(await connectBus(), null)
-                throw new TableError(`cannot start the simulated table: ${e.message}`)
+                if (/in use|cannot listen/.test(e.message))
+                    return new Connection(await connectBus(), null)
+                throw new TableError(
+                    `cannot start the simulated table: ${e.message}`
+                )
             }
             throw e
         }
@@ -94,7 +105,8 @@ export class Connection {
 
     /** The table's service (found once, on first use). */
     async table(): Promise<TableClient> {
-        if (this.client === null) this.client = await TableClient.open(this.link, FIND_TIMEOUT_MS)
+        if (this.client === null)
+            this.client = await TableClient.open(this.link, FIND_TIMEOUT_MS)
         return this.client
     }
 
@@ -123,9 +135,9 @@ export function processIo(): ConsoleIo {
     let liveShown = false
     return {
         // process.stdout.write, not fs.writeSync(1): a non-blocking pipe makes writeSync fail with EAGAIN.
-        out: (text) => void process.stdout.write(text + "\n"),
-        err: (text) => void process.stderr.write(text + "\n"),
-        live: (text) => {
+        out: text => void process.stdout.write(text + "\n"),
+        err: text => void process.stderr.write(text + "\n"),
+        live: text => {
             if (tty) {
                 process.stdout.write("\r\x1b[2K" + text)
                 liveShown = true
@@ -140,7 +152,10 @@ export function processIo(): ConsoleIo {
 }
 
 /** The whole console; resolves with its exit code. */
-export async function runConsole(argv: readonly string[], options: RunOptions = {}): Promise<number> {
+export async function runConsole(
+    argv: readonly string[],
+    options: RunOptions = {}
+): Promise<number> {
     const io = options.io ?? processIo()
     let args: ConsoleArgs
     let command: Command | null = null
@@ -151,11 +166,15 @@ export async function runConsole(argv: readonly string[], options: RunOptions = 
     } catch (e) {
         return reportError(io, e)
     }
-    if (command !== null && !needsTable(command)) return new TableConsole(() => Promise.reject(new Error("no table needed")), io).run(command)
+    if (command !== null && !needsTable(command))
+        return new TableConsole(
+            () => Promise.reject(new Error("no table needed")),
+            io
+        ).run(command)
 
     let connection: Connection
     try {
-        connection = await Connection.open(args.sim, (text) => io.err(text))
+        connection = await Connection.open(args.sim, text => io.err(text))
     } catch (e) {
         return reportError(io, e)
     }
@@ -166,20 +185,28 @@ export async function runConsole(argv: readonly string[], options: RunOptions = 
             } catch (e) {
                 return reportError(io, e)
             }
-            return await new TableConsole(() => connection.table(), io).run(command, options.signal)
+            return await new TableConsole(() => connection.table(), io).run(
+                command,
+                options.signal
+            )
         }
         try {
             const table = await connection.table()
-            io.err(`connected to the inversion table ${table.deviceId} on ${connection.link.url}${connection.sim ? " (simulated, started here)" : ""}; type help for the commands`)
+            io.err(
+                `connected to the inversion table ${table.deviceId} on ${connection.link.url}${connection.sim ? " (simulated, started here)" : ""}; type help for the commands`
+            )
         } catch (e) {
             return reportError(io, e)
         }
-        return await runInteractive((rio) => new TableConsole(() => connection.table(), rio), {
-            input: options.input,
-            output: options.output,
-            history: options.history,
-            onLost: (listener) => connection.link.onLost(listener),
-        })
+        return await runInteractive(
+            rio => new TableConsole(() => connection.table(), rio),
+            {
+                input: options.input,
+                output: options.output,
+                history: options.history,
+                onLost: listener => connection.link.onLost(listener),
+            }
+        )
     } finally {
         await connection.close()
     }
@@ -196,7 +223,7 @@ async function main(): Promise<void> {
         stop.abort()
     })
     const argv = process.argv.slice(2)
-    const oneShotStreaming = () => argv.some((a) => a === "watch" || a === "log")
+    const oneShotStreaming = () => argv.some(a => a === "watch" || a === "log")
     let code: number
     try {
         code = await runConsole(argv, { signal: stop.signal })
@@ -205,7 +232,9 @@ async function main(): Promise<void> {
             process.stderr.write(e.message + "\n")
             code = e.exitCode
         } else {
-            process.stderr.write(`console: internal error (a bug): ${(e as Error)?.stack ?? e}\n`)
+            process.stderr.write(
+                `console: internal error (a bug): ${(e as Error)?.stack ?? e}\n`
+            )
             code = EXIT_BUG
         }
     }
@@ -215,4 +244,3 @@ async function main(): Promise<void> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) void main()
-

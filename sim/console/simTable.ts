@@ -17,10 +17,14 @@ import { pathToFileURL } from "node:url"
 import { FirmwareLoopError } from "../firmware/errors"
 import { LIVE_INPUTS, LiveInput, LiveSimTable } from "./liveSim"
 
-export const PAD_HELP = "pad: service | press BUTTON [SECONDS] | latch open|closed | grip held|released | power-cycle | state | quit"
+export const PAD_HELP =
+    "pad: service | press BUTTON [SECONDS] | latch open|closed | grip held|released | power-cycle | state | quit"
 
 /** Carries out one pad command; resolves with the line to print, or null for quit. */
-export async function padCommand(sim: LiveSimTable, line: string): Promise<string | null> {
+export async function padCommand(
+    sim: LiveSimTable,
+    line: string
+): Promise<string | null> {
     const [cmd, arg, arg2] = line.trim().split(/\s+/)
     switch (cmd) {
         case undefined:
@@ -34,25 +38,31 @@ export async function padCommand(sim: LiveSimTable, line: string): Promise<strin
             return "service mode (STOP+UP held 3 s)"
         case "press": {
             const input = arg as LiveInput
-            if (!LIVE_INPUTS.includes(input) || input === "latch") return `press: no button "${arg ?? ""}"; ${PAD_HELP}`
+            if (!LIVE_INPUTS.includes(input) || input === "latch")
+                return `press: no button "${arg ?? ""}"; ${PAD_HELP}`
             const seconds = arg2 === undefined ? 0.2 : Number(arg2)
-            if (!(seconds > 0 && seconds <= 600)) return `press: "${arg2}" is not a number of seconds (0..600)`
+            if (!(seconds > 0 && seconds <= 600))
+                return `press: "${arg2}" is not a number of seconds (0..600)`
             await sim.hold([input], seconds * 1000)
             return `${input} held ${seconds} s`
         }
         case "latch":
-            if (arg !== "open" && arg !== "closed") return "latch: open or closed"
+            if (arg !== "open" && arg !== "closed")
+                return "latch: open or closed"
             sim.setInput("latch", arg === "closed")
             return `latch ${arg}`
         case "grip":
-            if (arg !== "held" && arg !== "released") return "grip: held or released"
+            if (arg !== "held" && arg !== "released")
+                return "grip: held or released"
             sim.setInput("grip", arg === "held")
             return `grip ${arg}`
         case "power-cycle":
             return `power cycled in ${Math.round(await sim.powerCycle())} ms`
         case "state": {
             const t = sim.latest
-            return t ? `state ${t.state}  angle ${t.estDeg}  target ${t.targetDeg}  faults ${t.faults.join("|") || "-"}  latch ${t.latch ? "closed" : "open"}  grip ${t.grip ? "held" : "released"}` : "no tick yet"
+            return t
+                ? `state ${t.state}  angle ${t.estDeg}  target ${t.targetDeg}  faults ${t.faults.join("|") || "-"}  latch ${t.latch ? "closed" : "open"}  grip ${t.grip ? "held" : "released"}`
+                : "no tick yet"
         }
         default:
             return `unknown pad command "${cmd}"; ${PAD_HELP}`
@@ -64,7 +74,9 @@ async function main(): Promise<void> {
     try {
         sim = await LiveSimTable.start()
     } catch (e) {
-        process.stderr.write((e instanceof FirmwareLoopError ? e.message : String(e)) + "\n")
+        process.stderr.write(
+            (e instanceof FirmwareLoopError ? e.message : String(e)) + "\n"
+        )
         process.exit(3)
     }
     const stop = async () => {
@@ -73,8 +85,14 @@ async function main(): Promise<void> {
     }
     process.on("SIGINT", () => void stop())
     process.on("SIGTERM", () => void stop())
-    process.stdout.write(`simulated table on ws://127.0.0.1:8081: at home, latch open, nothing pressed\n${PAD_HELP}\n`)
-    const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: "pad> " })
+    process.stdout.write(
+        `simulated table on ws://127.0.0.1:8081: at home, latch open, nothing pressed\n${PAD_HELP}\n`
+    )
+    const rl = readline.createInterface({
+        input: process.stdin,
+        output: process.stdout,
+        prompt: "pad> ",
+    })
     rl.prompt()
     let quit = false
     for await (const line of rl) {
@@ -86,7 +104,10 @@ async function main(): Promise<void> {
             }
             if (answer !== "") process.stdout.write(answer + "\n")
             const problem = sim.problem
-            if (problem !== null) process.stdout.write(`the simulated table has a problem: ${problem}\n`)
+            if (problem !== null)
+                process.stdout.write(
+                    `the simulated table has a problem: ${problem}\n`
+                )
         } catch (e) {
             process.stdout.write(`${(e as Error).message}\n`)
         }

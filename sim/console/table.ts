@@ -13,8 +13,19 @@
 
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { JDService, jdpack, loadServiceSpecifications, Packet, REPORT_RECEIVE, serviceSpecificationFromClassIdentifier } from "jacdac-ts"
-import { SettingKey, SETTINGS_SCHEMA, settingSpec } from "../../src/control/settings"
+import {
+    JDService,
+    jdpack,
+    loadServiceSpecifications,
+    Packet,
+    REPORT_RECEIVE,
+    serviceSpecificationFromClassIdentifier,
+} from "jacdac-ts"
+import {
+    SettingKey,
+    SETTINGS_SCHEMA,
+    settingSpec,
+} from "../../src/control/settings"
 import {
     CALIBRATION_STEP_NAMES,
     CMD_ACKNOWLEDGE_WARNINGS,
@@ -35,7 +46,6 @@ import {
     REG_FAULT_REASONS,
     REG_LAST_ERROR,
     REG_LAST_SEQ,
-    REG_SETTINGS_REVISION,
     REG_STREAMING_SAMPLES,
     REG_TELEMETRY,
     REG_WARNINGS_ACKNOWLEDGED,
@@ -49,7 +59,11 @@ import { SeqCounter } from "./seq"
 import { BusLink } from "./transport"
 
 /** Where `devs build` writes the service specifications for host programs. */
-export const SERVICES_JSON = path.join(REPO_ROOT, ".devicescript", "services.json")
+export const SERVICES_JSON = path.join(
+    REPO_ROOT,
+    ".devicescript",
+    "services.json"
+)
 
 /** The table's service appears within ~1 s of the firmware's start (it announces every 500 ms). */
 export const FIND_TIMEOUT_MS = 5000
@@ -72,7 +86,7 @@ export const STREAM_RENEW_MS = 2000
 /** Numbers are compared to this (i22.10 on the wire, 0.01 in the table). */
 export const VALUE_TOLERANCE = 0.006
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise<void>(r => setTimeout(r, ms))
 
 /** The table's service in services.json (services/inversiontable.md's short id). */
 export const TABLE_SERVICE_SHORT_ID = "inversiontable"
@@ -91,29 +105,52 @@ export function loadTableSpec(file = SERVICES_JSON): number {
     try {
         specs = JSON.parse(fs.readFileSync(file, "utf8"))
     } catch (e) {
-        throw new TableError(`cannot read the table's service specification ${file} (${(e as Error).message}): run npm run build:firmware`)
+        throw new TableError(
+            `cannot read the table's service specification ${file} (${(e as Error).message}): run npm run build:firmware`
+        )
     }
-    const spec = Array.isArray(specs) ? specs.find((s) => s && s.shortId === TABLE_SERVICE_SHORT_ID) : undefined
-    if (!spec || typeof spec.classIdentifier !== "number") throw new TableError(`${file} does not describe the table's service (${TABLE_SERVICE_SHORT_ID}): run npm run build:firmware`)
+    const spec = Array.isArray(specs)
+        ? specs.find(s => s && s.shortId === TABLE_SERVICE_SHORT_ID)
+        : undefined
+    if (!spec || typeof spec.classIdentifier !== "number")
+        throw new TableError(
+            `${file} does not describe the table's service (${TABLE_SERVICE_SHORT_ID}): run npm run build:firmware`
+        )
     if (spec.classIdentifier !== INVERSION_TABLE_SERVICE_CLASS)
         throw new TableError(
-            `${file} gives the table's service class 0x${spec.classIdentifier.toString(16)}, src/service/protocol.ts 0x${INVERSION_TABLE_SERVICE_CLASS.toString(16)}: run npm run build:firmware`,
+            `${file} gives the table's service class 0x${spec.classIdentifier.toString(16)}, src/service/protocol.ts 0x${INVERSION_TABLE_SERVICE_CLASS.toString(16)}: run npm run build:firmware`
         )
-    if (!serviceSpecificationFromClassIdentifier(spec.classIdentifier)) loadServiceSpecifications(specs as never)
+    if (!serviceSpecificationFromClassIdentifier(spec.classIdentifier))
+        loadServiceSpecifications(specs as never)
     tableClass = spec.classIdentifier
     tableClassFile = file
     return tableClass
 }
 
-export type CalibrationOutcome = { step: string; status: "done" | "refused" | "failed"; message: string }
+export type CalibrationOutcome = {
+    step: string
+    status: "done" | "refused" | "failed"
+    message: string
+}
 
 /** "gyro: running: measuring" → its parts (message may itself contain ": "). */
-export function parseCalibrationText(text: string): { step: string; status: string; message: string } | null {
+export function parseCalibrationText(
+    text: string
+): { step: string; status: string; message: string } | null {
     const a = text.indexOf(": ")
     if (a < 0) return null
     const b = text.indexOf(": ", a + 2)
-    if (b < 0) return { step: text.slice(0, a), status: text.slice(a + 2), message: "" }
-    return { step: text.slice(0, a), status: text.slice(a + 2, b), message: text.slice(b + 2) }
+    if (b < 0)
+        return {
+            step: text.slice(0, a),
+            status: text.slice(a + 2),
+            message: "",
+        }
+    return {
+        step: text.slice(0, a),
+        status: text.slice(a + 2, b),
+        message: text.slice(b + 2),
+    }
 }
 
 export function decodeTelemetry(v: readonly unknown[]): Telemetry {
@@ -139,7 +176,8 @@ function refused(text: string): RefusedError {
 }
 
 export function sameSettingValue(a: unknown, b: unknown): boolean {
-    if (typeof a === "number" && typeof b === "number") return Math.abs(a - b) <= VALUE_TOLERANCE
+    if (typeof a === "number" && typeof b === "number")
+        return Math.abs(a - b) <= VALUE_TOLERANCE
     return a === b
 }
 
@@ -148,11 +186,16 @@ export function sameSettingValue(a: unknown, b: unknown): boolean {
  * listed for ~3 s (jacdac-ts marks it lost after 1.5 s without an announce).
  */
 export function liveTableServices(link: BusLink): JDService[] {
-    return link.bus.services({ serviceClass: loadTableSpec() }).filter((s) => !s.device.lost)
+    return link.bus
+        .services({ serviceClass: loadTableSpec() })
+        .filter(s => !s.device.lost)
 }
 
 /** Waits for the table's service on the bus; a TableError after timeoutMs. */
-export async function findTable(link: BusLink, timeoutMs = FIND_TIMEOUT_MS): Promise<JDService> {
+export async function findTable(
+    link: BusLink,
+    timeoutMs = FIND_TIMEOUT_MS
+): Promise<JDService> {
     loadTableSpec()
     const deadline = performance.now() + timeoutMs
     for (;;) {
@@ -161,7 +204,7 @@ export async function findTable(link: BusLink, timeoutMs = FIND_TIMEOUT_MS): Pro
         if (found) return found
         if (performance.now() > deadline)
             throw new TableError(
-                `the table does not answer: no inversion-table service on ${link.url} within ${timeoutMs / 1000} s (is the table on and running its firmware?)`,
+                `the table does not answer: no inversion-table service on ${link.url} within ${timeoutMs / 1000} s (is the table on and running its firmware?)`
             )
         await sleep(50)
     }
@@ -177,14 +220,18 @@ export class TableClient {
     constructor(
         readonly link: BusLink,
         service: JDService,
-        readonly seq: SeqCounter = new SeqCounter(),
+        readonly seq: SeqCounter = new SeqCounter()
     ) {
         this.svc = service
         this.watchEvents(service)
     }
 
     /** Connects to the table's service on this bus (waits up to timeoutMs for it). */
-    static async open(link: BusLink, timeoutMs = FIND_TIMEOUT_MS, seq?: SeqCounter): Promise<TableClient> {
+    static async open(
+        link: BusLink,
+        timeoutMs = FIND_TIMEOUT_MS,
+        seq?: SeqCounter
+    ): Promise<TableClient> {
         return new TableClient(link, await findTable(link, timeoutMs), seq)
     }
 
@@ -204,18 +251,20 @@ export class TableClient {
                     this.refusals.push({ n: ++this.refusalCount, text })
                     if (this.refusals.length > 50) this.refusals.shift()
                 }
-            }),
+            })
         )
     }
 
     /** A `refused` event that arrived after mark (a refusalCount) and whose text starts with prefix. */
     private refusalSince(mark: number, prefix: string): string | undefined {
-        return this.refusals.find((r) => r.n > mark && r.text.startsWith(prefix))?.text
+        return this.refusals.find(r => r.n > mark && r.text.startsWith(prefix))
+            ?.text
     }
 
     /** The service now: after a restart of the table its device may be a new one; take that. */
     private service(): JDService {
-        if (this.link.lostReason !== null) throw new TableError(this.link.lostReason)
+        if (this.link.lostReason !== null)
+            throw new TableError(this.link.lostReason)
         const all = liveTableServices(this.link)
         if (all.length > 0 && !all.includes(this.svc)) {
             this.dispose()
@@ -228,7 +277,11 @@ export class TableClient {
     // ---- registers ----
 
     /** A fresh value of a register (its unpacked fields). */
-    read(code: number, what: string, timeoutMs = READ_TIMEOUT_MS): Promise<unknown[]> {
+    read(
+        code: number,
+        what: string,
+        timeoutMs = READ_TIMEOUT_MS
+    ): Promise<unknown[]> {
         const reg = this.service().register(code)
         return new Promise((resolve, reject) => {
             let settled = false
@@ -245,14 +298,26 @@ export class TableClient {
             const offReport = reg.subscribe(REPORT_RECEIVE, () => {
                 const v = reg.unpackedValue
                 if (Array.isArray(v)) finish(null, v)
-                else finish(new TableError(`the table sent ${what} in a form this console cannot read (services.json out of date?)`))
+                else
+                    finish(
+                        new TableError(
+                            `the table sent ${what} in a form this console cannot read (services.json out of date?)`
+                        )
+                    )
             })
-            const offLost = this.link.onLost((reason) => finish(new TableError(reason)))
+            const offLost = this.link.onLost(reason =>
+                finish(new TableError(reason))
+            )
             const get = () => void reg.sendGetAsync().catch(() => {})
             const resend = setInterval(get, RESEND_MS)
             const timer = setTimeout(
-                () => finish(new TableError(`the table does not answer (no reply reading ${what} within ${timeoutMs / 1000} s)`)),
-                timeoutMs,
+                () =>
+                    finish(
+                        new TableError(
+                            `the table does not answer (no reply reading ${what} within ${timeoutMs / 1000} s)`
+                        )
+                    ),
+                timeoutMs
             )
             get()
         })
@@ -260,7 +325,10 @@ export class TableClient {
 
     async readNumber(code: number, what: string): Promise<number> {
         const [v] = await this.read(code, what)
-        if (typeof v !== "number") throw new TableError(`the table sent ${what} as ${typeof v}, not a number`)
+        if (typeof v !== "number")
+            throw new TableError(
+                `the table sent ${what} as ${typeof v}, not a number`
+            )
         return v
     }
 
@@ -281,12 +349,31 @@ export class TableClient {
     async status(): Promise<StatusSnapshot> {
         // One register at a time: every reply costs the VM's packet budget, shared with its motor.
         const t = await this.telemetry()
-        const effectiveMaxDeg = await this.readNumber(REG_EFFECTIVE_MAX_ANGLE, "effective_max_angle")
-        const calibration = await this.readString(REG_CALIBRATION, "calibration")
-        const warningsAcknowledged = await this.readBool(REG_WARNINGS_ACKNOWLEDGED, "warnings_acknowledged")
-        const faultReasons = t.faults.length > 0 ? await this.readString(REG_FAULT_REASONS, "fault_reasons") : ""
+        const effectiveMaxDeg = await this.readNumber(
+            REG_EFFECTIVE_MAX_ANGLE,
+            "effective_max_angle"
+        )
+        const calibration = await this.readString(
+            REG_CALIBRATION,
+            "calibration"
+        )
+        const warningsAcknowledged = await this.readBool(
+            REG_WARNINGS_ACKNOWLEDGED,
+            "warnings_acknowledged"
+        )
+        const faultReasons =
+            t.faults.length > 0
+                ? await this.readString(REG_FAULT_REASONS, "fault_reasons")
+                : ""
         const lastError = await this.readString(REG_LAST_ERROR, "last_error")
-        return { ...t, effectiveMaxDeg, calibration, warningsAcknowledged, faultReasons, lastError }
+        return {
+            ...t,
+            effectiveMaxDeg,
+            calibration,
+            warningsAcknowledged,
+            faultReasons,
+            lastError,
+        }
     }
 
     async warningsAcknowledged(): Promise<boolean> {
@@ -295,7 +382,10 @@ export class TableClient {
 
     async faults(): Promise<{ faults: string[]; reasons: string }> {
         const t = await this.telemetry()
-        const reasons = t.faults.length > 0 ? await this.readString(REG_FAULT_REASONS, "fault_reasons") : ""
+        const reasons =
+            t.faults.length > 0
+                ? await this.readString(REG_FAULT_REASONS, "fault_reasons")
+                : ""
         return { faults: t.faults, reasons }
     }
 
@@ -305,13 +395,17 @@ export class TableClient {
         const spec = settingSpec(key)!
         const [v] = await this.read(settingRegister(key), key)
         if (spec.kind === "boolean") return !!v
-        if (typeof v !== "number") throw new TableError(`the table sent ${key} as ${typeof v}, not a number`)
+        if (typeof v !== "number")
+            throw new TableError(
+                `the table sent ${key} as ${typeof v}, not a number`
+            )
         return Math.round(v * 100) / 100
     }
 
     async readAllSettings(): Promise<SettingValues> {
         const out: SettingValues = {}
-        for (const spec of SETTINGS_SCHEMA) out[spec.key] = await this.readSetting(spec.key)
+        for (const spec of SETTINGS_SCHEMA)
+            out[spec.key] = await this.readSetting(spec.key)
         return out
     }
 
@@ -326,34 +420,62 @@ export class TableClient {
      * revision): with no refusal, it was taken if the table is in service mode. With no sign either
      * way (the write lost on the way, or an event lost) it is sent once more.
      */
-    async writeSetting(key: SettingKey, value: number | boolean): Promise<{ value: number | boolean; changed: boolean }> {
+    async writeSetting(
+        key: SettingKey,
+        value: number | boolean
+    ): Promise<{ value: number | boolean; changed: boolean }> {
         const spec = settingSpec(key)!
         const reg = this.service().register(settingRegister(key))
-        const wire = spec.kind === "boolean" ? (value ? 1 : 0) : (value as number)
+        const wire =
+            spec.kind === "boolean" ? (value ? 1 : 0) : (value as number)
         for (let attempt = 0; attempt < 2; attempt++) {
             const old = await this.readSetting(key)
-            const lastErrorBefore = await this.readString(REG_LAST_ERROR, "last_error")
+            const lastErrorBefore = await this.readString(
+                REG_LAST_ERROR,
+                "last_error"
+            )
             const mark = this.refusalCount
             await reg.sendSetPackedAsync([wire], false)
             const now = await this.readSetting(key)
             const same = sameSettingValue(now, value)
-            if (same && !sameSettingValue(old, value)) return { value: now, changed: true }
+            if (same && !sameSettingValue(old, value))
+                return { value: now, changed: true }
             await sleep(WRITE_SETTLE_MS)
             const refusal = this.refusalSince(mark, key + ":")
-            if (refusal !== undefined) throw new RefusedError(`the table refused: ${refusal}`, refusal)
-            const lastError = await this.readString(REG_LAST_ERROR, "last_error")
+            if (refusal !== undefined)
+                throw new RefusedError(`the table refused: ${refusal}`, refusal)
+            const lastError = await this.readString(
+                REG_LAST_ERROR,
+                "last_error"
+            )
             const named = lastError.startsWith(key + ":")
-            if (named && lastError !== lastErrorBefore) throw new RefusedError(`the table refused: ${lastError}`, lastError)
-            if (same && (await this.telemetry()).state === "service") return { value: now, changed: false }
+            if (named && lastError !== lastErrorBefore)
+                throw new RefusedError(
+                    `the table refused: ${lastError}`,
+                    lastError
+                )
+            if (same && (await this.telemetry()).state === "service")
+                return { value: now, changed: false }
             if (!same && !sameSettingValue(now, old))
-                throw new RefusedError(`${key} reads ${now} after writing ${value}: another console may have changed it at the same time`)
+                throw new RefusedError(
+                    `${key} reads ${now} after writing ${value}: another console may have changed it at the same time`
+                )
             // No sign yet: the write or the refused event may have been lost. The second attempt decides.
             if (attempt > 0) {
-                if (named) throw new RefusedError(`the table refused: ${lastError}`, lastError)
-                if ((await this.telemetry()).state !== "service") throw new RefusedError(`the table refused ${key}: it is not in service mode`)
+                if (named)
+                    throw new RefusedError(
+                        `the table refused: ${lastError}`,
+                        lastError
+                    )
+                if ((await this.telemetry()).state !== "service")
+                    throw new RefusedError(
+                        `the table refused ${key}: it is not in service mode`
+                    )
             }
         }
-        throw new TableError(`the table did not confirm the write of ${key} (no change, no refusal)`)
+        throw new TableError(
+            `the table did not confirm the write of ${key} (no change, no refusal)`
+        )
     }
 
     // ---- commands ----
@@ -369,13 +491,20 @@ export class TableClient {
      * not change), one that was lost runs now (last_seq shows it). So: last_seq = seq, or, after a
      * resend, last_seq still another's while commands_run has grown since the first send: handled.
      */
-    async command(code: number, extra: { format: string; values: unknown[] } | null = null, label = commandName(code)): Promise<number> {
+    async command(
+        code: number,
+        extra: { format: string; values: unknown[] } | null = null,
+        label = commandName(code)
+    ): Promise<number> {
         const seq = this.seq.next()
         const format = "u32" + (extra ? " " + extra.format : "")
         const payload = jdpack(format, [seq, ...(extra ? extra.values : [])])
         const prefix = `seq ${seq} `
         const mark = this.refusalCount
-        const runBefore = await this.readNumber(REG_COMMANDS_RUN, "commands_run")
+        const runBefore = await this.readNumber(
+            REG_COMMANDS_RUN,
+            "commands_run"
+        )
         const deadline = performance.now() + COMMAND_TIMEOUT_MS
         let sends = 0
         for (;;) {
@@ -385,16 +514,25 @@ export class TableClient {
             const last = await this.readNumber(REG_LAST_SEQ, "last_seq")
             if (last === seq) break
             const refusal = this.refusalSince(mark, prefix)
-            if (refusal !== undefined) throw refused(refusal.slice(prefix.length))
-            if (sends >= 2 && (await this.readNumber(REG_COMMANDS_RUN, "commands_run")) !== runBefore) break
+            if (refusal !== undefined)
+                throw refused(refusal.slice(prefix.length))
+            if (
+                sends >= 2 &&
+                (await this.readNumber(REG_COMMANDS_RUN, "commands_run")) !==
+                    runBefore
+            )
+                break
             if (performance.now() > deadline)
-                throw new TableError(`the table does not answer: ${label} (seq ${seq}) not handled within ${COMMAND_TIMEOUT_MS / 1000} s`)
+                throw new TableError(
+                    `the table does not answer: ${label} (seq ${seq}) not handled within ${COMMAND_TIMEOUT_MS / 1000} s`
+                )
             await sleep(sends === 1 ? 20 : COMMAND_RESEND_MS)
         }
         const refusal = this.refusalSince(mark, prefix)
         if (refusal !== undefined) throw refused(refusal.slice(prefix.length))
         const lastError = await this.readString(REG_LAST_ERROR, "last_error")
-        if (lastError.startsWith(prefix)) throw refused(lastError.slice(prefix.length))
+        if (lastError.startsWith(prefix))
+            throw refused(lastError.slice(prefix.length))
         return seq
     }
 
@@ -415,15 +553,28 @@ export class TableClient {
      * Runs one calibration step: the command, then the `calibration` register followed until the
      * step is done, refused or failed. `onProgress` sees every new text.
      */
-    async calibrate(step: string, onProgress?: (text: string) => void): Promise<CalibrationOutcome> {
+    async calibrate(
+        step: string,
+        onProgress?: (text: string) => void
+    ): Promise<CalibrationOutcome> {
         const code = CALIBRATION_STEP_NAMES.indexOf(step)
-        if (code <= 0) throw new ConsoleError(2, `unknown calibration step ${step}`)
+        if (code <= 0)
+            throw new ConsoleError(2, `unknown calibration step ${step}`)
         const label = `calibrate ${step}`
         try {
-            await this.command(CMD_CALIBRATE, { format: "u8", values: [code] }, label)
+            await this.command(
+                CMD_CALIBRATE,
+                { format: "u8", values: [code] },
+                label
+            )
         } catch (e) {
             // "calibrate level: the table reads -65 deg, not flat: ..." (the step's own words).
-            if (e instanceof RefusedError && e.reason.startsWith(label + ": ")) return { step, status: "refused", message: e.reason.slice(label.length + 2) }
+            if (e instanceof RefusedError && e.reason.startsWith(label + ": "))
+                return {
+                    step,
+                    status: "refused",
+                    message: e.reason.slice(label.length + 2),
+                }
             throw e
         }
         // The calibration register shows the controller's outputs of the last control tick: until
@@ -439,10 +590,18 @@ export class TableClient {
                 onProgress?.(text)
             }
             const parsed = parseCalibrationText(text)
-            if (parsed && parsed.step === step && (parsed.status === "done" || parsed.status === "refused" || parsed.status === "failed"))
+            if (
+                parsed &&
+                parsed.step === step &&
+                (parsed.status === "done" ||
+                    parsed.status === "refused" ||
+                    parsed.status === "failed")
+            )
                 return { step, status: parsed.status, message: parsed.message }
             if (performance.now() > deadline)
-                throw new TableError(`the table does not answer: calibrate ${step} did not finish within ${CALIBRATION_TIMEOUT_MS / 1000} s (last: ${text || "nothing"})`)
+                throw new TableError(
+                    `the table does not answer: calibrate ${step} did not finish within ${CALIBRATION_TIMEOUT_MS / 1000} s (last: ${text || "nothing"})`
+                )
             await sleep(CALIBRATION_POLL_MS)
         }
     }
@@ -454,7 +613,11 @@ export class TableClient {
      * renews the request, calls onReport for each report, and stops the stream when `signal`
      * aborts or the time is up. A table silent for READ_TIMEOUT_MS is a TableError.
      */
-    async stream(onReport: (t: Telemetry, atMs: number) => void, signal: AbortSignal, seconds: number | null = null): Promise<number> {
+    async stream(
+        onReport: (t: Telemetry, atMs: number) => void,
+        signal: AbortSignal,
+        seconds: number | null = null
+    ): Promise<number> {
         const service = this.service()
         const reading = service.register(REG_TELEMETRY)
         const samples = service.register(REG_STREAMING_SAMPLES)
@@ -467,27 +630,36 @@ export class TableClient {
             count++
             onReport(decodeTelemetry(v), lastAt)
         })
-        const endAt = seconds === null ? Infinity : performance.now() + seconds * 1000
+        const endAt =
+            seconds === null ? Infinity : performance.now() + seconds * 1000
         let failure: Error | null = null
-        const offLost = this.link.onLost((reason) => (failure = new TableError(reason)))
+        const offLost = this.link.onLost(
+            reason => (failure = new TableError(reason))
+        )
         try {
             let renewAt = 0
             while (!signal.aborted && performance.now() < endAt) {
                 if (failure) throw failure
-                if (this.link.lostReason !== null) throw new TableError(this.link.lostReason)
+                if (this.link.lostReason !== null)
+                    throw new TableError(this.link.lostReason)
                 const now = performance.now()
                 if (now >= renewAt) {
                     await samples.sendSetPackedAsync([STREAM_SAMPLES], false)
                     renewAt = now + STREAM_RENEW_MS
                 }
                 if (now - lastAt > READ_TIMEOUT_MS)
-                    throw new TableError(`the table does not answer: no telemetry for ${READ_TIMEOUT_MS / 1000} s`)
-                await sleep(Math.max(0, Math.min(50, endAt - performance.now())))
+                    throw new TableError(
+                        `the table does not answer: no telemetry for ${READ_TIMEOUT_MS / 1000} s`
+                    )
+                await sleep(
+                    Math.max(0, Math.min(50, endAt - performance.now()))
+                )
             }
         } finally {
             offReport()
             offLost()
-            if (this.link.lostReason === null) await samples.sendSetPackedAsync([0], false).catch(() => {})
+            if (this.link.lostReason === null)
+                await samples.sendSetPackedAsync([0], false).catch(() => {})
         }
         return count
     }

@@ -38,8 +38,12 @@ export interface BusLink {
 }
 
 /** Does anything accept TCP connections at host:port? (A quick probe; it sends nothing.) */
-export function isListening(port = BUS_PORT, host = BUS_HOST, timeoutMs = 1000): Promise<boolean> {
-    return new Promise((resolve) => {
+export function isListening(
+    port = BUS_PORT,
+    host = BUS_HOST,
+    timeoutMs = 1000
+): Promise<boolean> {
+    return new Promise(resolve => {
         const socket = net.connect({ port, host })
         const done = (yes: boolean) => {
             clearTimeout(timer)
@@ -58,13 +62,18 @@ export function isListening(port = BUS_PORT, host = BUS_HOST, timeoutMs = 1000):
  * Connects a fresh JDBus to the bus at `url`. Throws NothingListening when the connection is
  * refused, a TableError on any other failure or after timeoutMs.
  */
-export async function connectBus(url = BUS_URL, timeoutMs = CONNECT_TIMEOUT_MS): Promise<BusLink> {
+export async function connectBus(
+    url = BUS_URL,
+    timeoutMs = CONNECT_TIMEOUT_MS
+): Promise<BusLink> {
     const ws = new WebSocket(url, { handshakeTimeout: timeoutMs })
     ws.binaryType = "nodebuffer"
     await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {
             ws.terminate()
-            reject(new TableError(`no connection to ${url} within ${timeoutMs} ms`))
+            reject(
+                new TableError(`no connection to ${url} within ${timeoutMs} ms`)
+            )
         }, timeoutMs)
         ws.once("open", () => {
             clearTimeout(timer)
@@ -73,14 +82,15 @@ export async function connectBus(url = BUS_URL, timeoutMs = CONNECT_TIMEOUT_MS):
         ws.once("error", (e: NodeJS.ErrnoException) => {
             clearTimeout(timer)
             if (e.code === "ECONNREFUSED") reject(new NothingListening(url))
-            else reject(new TableError(`cannot connect to ${url}: ${e.message}`))
+            else
+                reject(new TableError(`cannot connect to ${url}: ${e.message}`))
         })
     })
 
     // client: false: jacdac-ts does not act on its own (no automatic streaming or role manager);
     // the console sends only what its commands send.
     const bus = new JDBus([], { client: false, disableRoleManager: true })
-    const bridge = createProxyBridge((frame) => {
+    const bridge = createProxyBridge(frame => {
         if (ws.readyState === WebSocket.OPEN) ws.send(frame)
     })
     bridge.bus = bus
@@ -95,11 +105,15 @@ export async function connectBus(url = BUS_URL, timeoutMs = CONNECT_TIMEOUT_MS):
     }
     ws.on("message", (data: Buffer, isBinary: boolean) => {
         if (!isBinary) return // devtools may send text side data; the console has no use for it
-        const frame = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice()
+        const frame = new Uint8Array(
+            data.buffer,
+            data.byteOffset,
+            data.byteLength
+        ).slice()
         if (frameIsSound(frame)) bridge.receiveFrameOrPacket(frame)
     })
     ws.on("close", () => lose(`the connection to ${url} was closed`))
-    ws.on("error", (e) => lose(`the connection to ${url} failed: ${e.message}`))
+    ws.on("error", e => lose(`the connection to ${url} failed: ${e.message}`))
 
     return {
         bus,
@@ -115,7 +129,7 @@ export async function connectBus(url = BUS_URL, timeoutMs = CONNECT_TIMEOUT_MS):
             if (closing) return
             closing = true
             listeners.clear()
-            await new Promise<void>((resolve) => {
+            await new Promise<void>(resolve => {
                 if (ws.readyState === WebSocket.CLOSED) return resolve()
                 const timer = setTimeout(() => {
                     ws.terminate()

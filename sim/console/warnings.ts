@@ -15,10 +15,11 @@ export const WARNINGS: string[] = [
     "Inversion is only part of a program for mild back pain. This product makes no medical claim.",
 ]
 
-export const ACK_QUESTION = "Type yes if the user has read and understood these warnings: "
+export const ACK_QUESTION =
+    "Type yes if the user has read and understood these warnings: "
 
 export function warningsText(): string {
-    return [WARNINGS_TITLE, ...WARNINGS.map((w) => "  - " + w)].join("\n")
+    return [WARNINGS_TITLE, ...WARNINGS.map(w => "  - " + w)].join("\n")
 }
 
 /** Only the word yes (any case, surrounding blanks ignored) acknowledges. */

@@ -40,14 +40,19 @@ function detach(bridge: { bus: JDBus }): void {
 }
 
 /** Starts the bus; if the port is taken, waits up to waitForPortMs (default: not at all) for it. */
-export async function startBridgedBus(port = BUS_PORT, waitForPortMs = 0): Promise<BridgedBus> {
+export async function startBridgedBus(
+    port = BUS_PORT,
+    waitForPortMs = 0
+): Promise<BridgedBus> {
     await waitForPortFree(waitForPortMs, port)
     // client: false: the bus does not act as a client of the devices it sees;
     // disableRoleManager: jacdac-ts must not drive the VM's role manager: we bind roles ourselves.
     const bus = new JDBus([], { client: false, disableRoleManager: true })
     const senders = new Map<WebSocket, string>()
     const bridge = createProxyBridge((frame, sender) => {
-        for (const [ws, name] of senders) if (name !== sender && ws.readyState === WebSocket.OPEN) ws.send(frame)
+        for (const [ws, name] of senders)
+            if (name !== sender && ws.readyState === WebSocket.OPEN)
+                ws.send(frame)
     })
     bridge.bus = bus // subscribes to the bus's frames and registers the bridge
 
@@ -61,14 +66,17 @@ export async function startBridgedBus(port = BUS_PORT, waitForPortMs = 0): Promi
         detach(bridge)
         bus.stop()
         // Taken between the check and now (another run starting at the same moment)?
-        if ((e as NodeJS.ErrnoException).code === "EADDRINUSE") await assertPortFree(port)
-        throw new FirmwareLoopError(`cannot listen on ${BUS_HOST}:${port}: ${(e as Error).message}`)
+        if ((e as NodeJS.ErrnoException).code === "EADDRINUSE")
+            await assertPortFree(port)
+        throw new FirmwareLoopError(
+            `cannot listen on ${BUS_HOST}:${port}: ${(e as Error).message}`
+        )
     }
     wss.on("error", () => {}) // after listening, errors concern single connections
 
     let next = 0
     let bad = 0
-    wss.on("connection", (ws) => {
+    wss.on("connection", ws => {
         const name = `ws${++next}`
         senders.set(ws, name)
         ws.on("message", (data, isBinary) => {
@@ -79,7 +87,9 @@ export async function startBridgedBus(port = BUS_PORT, waitForPortMs = 0): Promi
                 return
             }
             bridge.receiveFrameOrPacket(frame, name)
-            for (const [other] of senders) if (other !== ws && other.readyState === WebSocket.OPEN) other.send(frame)
+            for (const [other] of senders)
+                if (other !== ws && other.readyState === WebSocket.OPEN)
+                    other.send(frame)
         })
         ws.on("close", () => senders.delete(ws))
         ws.on("error", () => {})
@@ -92,7 +102,7 @@ export async function startBridgedBus(port = BUS_PORT, waitForPortMs = 0): Promi
         async close() {
             for (const ws of senders.keys()) ws.terminate()
             senders.clear()
-            await new Promise<void>((resolve) => wss.close(() => resolve()))
+            await new Promise<void>(resolve => wss.close(() => resolve()))
             detach(bridge)
             bus.stop()
         },

@@ -29,8 +29,14 @@ export class TableDevices {
 
     constructor(private readonly bus: JDBus) {
         this.providers = [
-            new JDServerServiceProvider("fil-imu", this.imu.servers(), { deviceId: IMU_DEVICE_ID }),
-            new JDServerServiceProvider("fil-panel", [...this.panel.servers(), ...this.motor.servers()], { deviceId: PANEL_DEVICE_ID }),
+            new JDServerServiceProvider("fil-imu", this.imu.servers(), {
+                deviceId: IMU_DEVICE_ID,
+            }),
+            new JDServerServiceProvider(
+                "fil-panel",
+                [...this.panel.servers(), ...this.motor.servers()],
+                { deviceId: PANEL_DEVICE_ID }
+            ),
         ]
         for (const p of this.providers) bus.addServiceProvider(p)
     }
@@ -40,7 +46,12 @@ export class TableDevices {
         const out: ServedRole[] = []
         for (const p of this.providers)
             for (const s of p.services().slice(1))
-                out.push({ name: s.instanceName.values()[0] as string, serviceClass: s.serviceClass, deviceId: p.deviceId, serviceIndex: s.serviceIndex })
+                out.push({
+                    name: s.instanceName.values()[0] as string,
+                    serviceClass: s.serviceClass,
+                    deviceId: p.deviceId,
+                    serviceIndex: s.serviceIndex,
+                })
         return out
     }
 

@@ -19,26 +19,37 @@ export function prepareDevsProject(dir: string): string {
     fs.mkdirSync(path.join(dir, "src"), { recursive: true })
     fs.writeFileSync(path.join(dir, "devsconfig.json"), "{}\n")
     const modules = path.join(dir, "node_modules")
-    if (!fs.existsSync(modules)) fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), modules, "dir")
+    if (!fs.existsSync(modules))
+        fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), modules, "dir")
     return path.join(dir, "src")
 }
 
 /** Compiles dir/src/<entry>; resolves to the .devs file, or throws with the compiler's errors. */
 export function buildDevs(dir: string, entry = "src/main.ts"): Promise<string> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [DEVS_CLI, "--no-colors", "build", entry], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] })
+        const child = spawn(
+            process.execPath,
+            [DEVS_CLI, "--no-colors", "build", entry],
+            { cwd: dir, stdio: ["ignore", "pipe", "pipe"] }
+        )
         let output = ""
-        child.stdout.on("data", (d) => (output += d))
-        child.stderr.on("data", (d) => (output += d))
+        child.stdout.on("data", d => (output += d))
+        child.stderr.on("data", d => (output += d))
         const timer = setTimeout(() => child.kill("SIGKILL"), BUILD_TIMEOUT_MS)
-        child.on("exit", (code) => {
+        child.on("exit", code => {
             clearTimeout(timer)
             const devs = path.join(dir, ".devicescript", "bin", "bytecode.devs")
             // `devs build` exits 101 on a compile error, 0 otherwise.
             if (code === 0 && fs.existsSync(devs)) resolve(devs)
             else {
-                const errors = output.split("\n").filter((l) => /error|Error/.test(l) && !/^\s+at /.test(l))
-                reject(new FirmwareLoopError(`devs build ${entry} failed (exit ${code}): ${errors.slice(0, 5).join(" | ") || output.slice(-500)}`))
+                const errors = output
+                    .split("\n")
+                    .filter(l => /error|Error/.test(l) && !/^\s+at /.test(l))
+                reject(
+                    new FirmwareLoopError(
+                        `devs build ${entry} failed (exit ${code}): ${errors.slice(0, 5).join(" | ") || output.slice(-500)}`
+                    )
+                )
             }
         })
     })

@@ -12,7 +12,12 @@
 //   at all, also not in answer to the VM's GET of the register, which would look like a new sample.
 
 import { ImuSample } from "../../src/control/types"
-import { JDServiceServer, SensorServer, SRV_ACCELEROMETER, SRV_GYROSCOPE } from "jacdac-ts"
+import {
+    JDServiceServer,
+    SensorServer,
+    SRV_ACCELEROMETER,
+    SRV_GYROSCOPE,
+} from "jacdac-ts"
 
 /** So long that jacdac-ts never streams by itself during a run. */
 const NO_STREAMING_MS = 24 * 3600 * 1000
@@ -56,7 +61,11 @@ class VectorSensor {
 }
 
 export class SimulatedImu {
-    private readonly accel = new VectorSensor(SRV_ACCELEROMETER, "accel", [0, 0, 1])
+    private readonly accel = new VectorSensor(
+        SRV_ACCELEROMETER,
+        "accel",
+        [0, 0, 1]
+    )
     private readonly gyro = new VectorSensor(SRV_GYROSCOPE, "gyro", [0, 0, 0])
     private lastSeq: number | null = null
 

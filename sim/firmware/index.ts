@@ -17,10 +17,20 @@ export { FirmwareLoopError } from "./errors"
 export { firmwareDevsPath, FIRMWARE_DEVS, FIRMWARE_ENV } from "./paths"
 export { BUS_HOST, BUS_PORT, assertPortFree } from "./port"
 export { runScenarioOnFirmware } from "./runner"
-export type { FirmwareProbe, FirmwareRunOptions, FirmwareRunReport } from "./runner"
+export type {
+    FirmwareProbe,
+    FirmwareRunOptions,
+    FirmwareRunReport,
+} from "./runner"
 export { FirmwareSession, withFirmwareSession } from "./session"
 export type { BootInfo, SessionOptions } from "./session"
 export { parseTickLine } from "./tickLine"
 export type { TickLine } from "./tickLine"
-export { recordHostSteps, replayProgramSource, parseReplayLine, parseTimingLine, REPLAY_DONE } from "./replay"
+export {
+    recordHostSteps,
+    replayProgramSource,
+    parseReplayLine,
+    parseTimingLine,
+    REPLAY_DONE,
+} from "./replay"
 export { buildDevs, prepareDevsProject } from "./devsBuild"

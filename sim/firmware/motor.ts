@@ -40,12 +40,16 @@ export class DutyLog {
         while (i + 1 < this.log.length && this.log[i + 1][0] <= fromMs) i++
         let t = fromMs
         for (; i < this.log.length && t < toMs; i++) {
-            const end = i + 1 < this.log.length ? Math.min(this.log[i + 1][0], toMs) : toMs
+            const end =
+                i + 1 < this.log.length
+                    ? Math.min(this.log[i + 1][0], toMs)
+                    : toMs
             if (end > t) out.push({ ms: end - t, duty: this.log[i][1] })
             t = Math.max(t, end)
         }
         let keep = 0
-        while (keep + 1 < this.log.length && this.log[keep + 1][0] <= toMs) keep++
+        while (keep + 1 < this.log.length && this.log[keep + 1][0] <= toMs)
+            keep++
         this.log = this.log.slice(keep)
         return out
     }
@@ -57,7 +61,9 @@ export class SimulatedMotor {
     private readonly listeners = new Set<(duty: number, atMs: number) => void>()
 
     constructor() {
-        this.server.speed.on(CHANGE, () => this.record(this.readSpeed(), performance.now()))
+        this.server.speed.on(CHANGE, () =>
+            this.record(this.readSpeed(), performance.now())
+        )
     }
 
     servers(): JDServiceServer[] {
@@ -88,7 +94,9 @@ export class SimulatedMotor {
 
     private readSpeed(): number {
         const v = this.server.speed.values()[0]
-        return typeof v === "number" && Number.isFinite(v) ? Math.max(-1, Math.min(1, v)) : 0
+        return typeof v === "number" && Number.isFinite(v)
+            ? Math.max(-1, Math.min(1, v))
+            : 0
     }
 
     private record(duty: number, atMs: number): void {

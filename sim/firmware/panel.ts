@@ -7,7 +7,15 @@
 
 import { ButtonServer, JDServiceServer, SwitchServer } from "jacdac-ts"
 
-export const BUTTON_ROLES = ["up", "down", "stop", "preset", "home", "grip", "homeSwitch"] as const
+export const BUTTON_ROLES = [
+    "up",
+    "down",
+    "stop",
+    "preset",
+    "home",
+    "grip",
+    "homeSwitch",
+] as const
 export type ButtonRole = (typeof BUTTON_ROLES)[number]
 export const LATCH_ROLE = "latch"
 
@@ -19,7 +27,8 @@ export class SimulatedPanel {
         // Servers of one class are created in the strcmp order of their names: the VM's own
         // auto-binding (roles in strcmp order onto free services in index order) then agrees with
         // the explicit binding, should it ever run.
-        for (const role of [...BUTTON_ROLES].sort()) this.buttons.set(role, new ButtonServer(role))
+        for (const role of [...BUTTON_ROLES].sort())
+            this.buttons.set(role, new ButtonServer(role))
         this.latch = new SwitchServer()
         this.latch.instanceName.setValues([LATCH_ROLE])
     }
@@ -31,7 +40,9 @@ export class SimulatedPanel {
     /** Sets a button's level; pushes it (and returns true) only when it changed. */
     setButton(role: ButtonRole, pressed: boolean): boolean {
         const reading = this.buttons.get(role)!.reading
-        const changed = reading.setValues([pressed ? ButtonServer.ACTIVE_VALUE : ButtonServer.INACTIVE_VALUE])
+        const changed = reading.setValues([
+            pressed ? ButtonServer.ACTIVE_VALUE : ButtonServer.INACTIVE_VALUE,
+        ])
         if (changed) void reading.sendGetAsync()
         return changed
     }

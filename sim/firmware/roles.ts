@@ -52,15 +52,28 @@ export interface RoleBinding {
 }
 
 /** Waits for the VM's device (the one with a DeviceScript manager), with this id if given. */
-export function waitForVmDevice(bus: JDBus, deviceId?: string, timeoutMs = VM_DEVICE_TIMEOUT_MS): Promise<JDDevice> {
+export function waitForVmDevice(
+    bus: JDBus,
+    deviceId?: string,
+    timeoutMs = VM_DEVICE_TIMEOUT_MS
+): Promise<JDDevice> {
     const find = () =>
-        bus.devices({ serviceClass: SRV_DEVICE_SCRIPT_MANAGER, announced: true }).find((d) => deviceId === undefined || d.deviceId === deviceId)
+        bus
+            .devices({
+                serviceClass: SRV_DEVICE_SCRIPT_MANAGER,
+                announced: true,
+            })
+            .find(d => deviceId === undefined || d.deviceId === deviceId)
     return new Promise((resolve, reject) => {
         const found = find()
         if (found) return resolve(found)
         const timer = setTimeout(() => {
             unsubscribe()
-            reject(new FirmwareLoopError(`the firmware's VM did not appear on the bus within ${timeoutMs} ms`))
+            reject(
+                new FirmwareLoopError(
+                    `the firmware's VM did not appear on the bus within ${timeoutMs} ms`
+                )
+            )
         }, timeoutMs)
         const unsubscribe = bus.subscribe(DEVICE_ANNOUNCE, () => {
             const d = find()
@@ -74,32 +87,61 @@ export function waitForVmDevice(bus: JDBus, deviceId?: string, timeoutMs = VM_DE
 
 function roleManager(vm: JDDevice): JDService {
     const rm = vm.services({ serviceClass: SRV_ROLE_MANAGER })[0]
-    if (!rm) throw new FirmwareLoopError("the firmware's VM has no role manager service")
+    if (!rm)
+        throw new FirmwareLoopError(
+            "the firmware's VM has no role manager service"
+        )
     return rm
 }
 
 /** The firmware's roles and where each is bound now (device 0000000000000000: unbound). */
-export async function listRoles(bus: JDBus, vm: JDDevice): Promise<RoleBinding[]> {
+export async function listRoles(
+    bus: JDBus,
+    vm: JDDevice
+): Promise<RoleBinding[]> {
     const pipe = new InPipeReader(bus)
-    await roleManager(vm).sendPacketAsync(pipe.openCommand(RoleManagerCmd.ListRoles), true)
+    await roleManager(vm).sendPacketAsync(
+        pipe.openCommand(RoleManagerCmd.ListRoles),
+        true
+    )
     const roles: RoleBinding[] = []
     for (const record of await pipe.readData(LIST_TIMEOUT_MS)) {
-        const [device, serviceClass, serviceIndex, name] = jdunpack<[Uint8Array, number, number, string]>(record, "b[8] u32 u8 s")
-        roles.push({ name, serviceClass, deviceId: toHex(device), serviceIndex })
+        const [device, serviceClass, serviceIndex, name] = jdunpack<
+            [Uint8Array, number, number, string]
+        >(record, "b[8] u32 u8 s")
+        roles.push({
+            name,
+            serviceClass,
+            deviceId: toHex(device),
+            serviceIndex,
+        })
     }
     return roles
 }
 
 /** Binds one role (deviceId 0000000000000000 unbinds it). See the padding trap above. */
-export async function setRole(vm: JDDevice, name: string, deviceId: string, serviceIndex: number): Promise<void> {
-    const body = jdpack<[Uint8Array, number, string]>("b[8] u8 s", [fromHex(deviceId), serviceIndex, name])
+export async function setRole(
+    vm: JDDevice,
+    name: string,
+    deviceId: string,
+    serviceIndex: number
+): Promise<void> {
+    const body = jdpack<[Uint8Array, number, string]>("b[8] u8 s", [
+        fromHex(deviceId),
+        serviceIndex,
+        name,
+    ])
     const payload = new Uint8Array(body.length + SET_ROLE_PADDING)
     payload.set(body)
-    await roleManager(vm).sendPacketAsync(Packet.from(RoleManagerCmd.SetRole, payload))
+    await roleManager(vm).sendPacketAsync(
+        Packet.from(RoleManagerCmd.SetRole, payload)
+    )
 }
 
 export async function setAutoBind(vm: JDDevice, on: boolean): Promise<void> {
-    await roleManager(vm).register(RoleManagerReg.AutoBind).sendSetPackedAsync([on ? 1 : 0], true)
+    await roleManager(vm)
+        .register(RoleManagerReg.AutoBind)
+        .sendSetPackedAsync([on ? 1 : 0], true)
 }
 
 export interface BindResult {
@@ -121,7 +163,7 @@ export async function bindRolesByName(
     vm: JDDevice,
     served: ServedRole[],
     announce: () => Promise<void>,
-    timeoutMs = BIND_TIMEOUT_MS,
+    timeoutMs = BIND_TIMEOUT_MS
 ): Promise<BindResult> {
     const t0 = performance.now()
     let attempts = 0
@@ -131,10 +173,13 @@ export async function bindRolesByName(
             const r = await bindOnce(bus, vm, served, announce)
             return { ...r, attempts, ms: performance.now() - t0 }
         } catch (e) {
-            if (e instanceof ContractError) throw new FirmwareLoopError(e.message)
+            if (e instanceof ContractError)
+                throw new FirmwareLoopError(e.message)
             if (performance.now() - t0 > timeoutMs)
-                throw new FirmwareLoopError(`could not bind the firmware's roles within ${timeoutMs} ms: ${(e as Error).message}`)
-            await new Promise((r) => setTimeout(r, RETRY_PAUSE_MS))
+                throw new FirmwareLoopError(
+                    `could not bind the firmware's roles within ${timeoutMs} ms: ${(e as Error).message}`
+                )
+            await new Promise(r => setTimeout(r, RETRY_PAUSE_MS))
         }
     }
 }
@@ -142,27 +187,47 @@ export async function bindRolesByName(
 /** A mismatch between the firmware's roles and the contract: retrying cannot help. */
 class ContractError extends Error {}
 
-function same(a: { deviceId: string; serviceIndex: number }, b: { deviceId: string; serviceIndex: number }): boolean {
+function same(
+    a: { deviceId: string; serviceIndex: number },
+    b: { deviceId: string; serviceIndex: number }
+): boolean {
     return a.deviceId === b.deviceId && a.serviceIndex === b.serviceIndex
 }
 
-async function bindOnce(bus: JDBus, vm: JDDevice, served: ServedRole[], announce: () => Promise<void>) {
+async function bindOnce(
+    bus: JDBus,
+    vm: JDDevice,
+    served: ServedRole[],
+    announce: () => Promise<void>
+) {
     await announce()
     await setAutoBind(vm, false)
     const before = await listRoles(bus, vm)
     checkContract(before, served)
     const plan = served.concat(ownServiceRoles(vm, before, served))
-    const wrong = plan.filter((s) => !same(before.find((r) => r.name === s.name)!, s))
+    const wrong = plan.filter(
+        s =>
+            !same(
+                before.find(r => r.name === s.name)!,
+                s
+            )
+    )
     // Unbind first, so that no server is ever held by two roles.
     for (const s of wrong) await setRole(vm, s.name, UNBOUND_DEVICE, 0)
     for (const s of wrong) await setRole(vm, s.name, s.deviceId, s.serviceIndex)
     const after = await listRoles(bus, vm)
-    if (after.length !== before.length) throw new Error(`the role list came back with ${after.length} roles, before ${before.length}`)
+    if (after.length !== before.length)
+        throw new Error(
+            `the role list came back with ${after.length} roles, before ${before.length}`
+        )
     for (const s of plan) {
-        const r = after.find((x) => x.name === s.name)
-        if (!r || !same(r, s)) throw new Error(`role ${s.name} is bound to ${r ? r.deviceId + ":" + r.serviceIndex : "nothing"}, not ${s.deviceId}:${s.serviceIndex}`)
+        const r = after.find(x => x.name === s.name)
+        if (!r || !same(r, s))
+            throw new Error(
+                `role ${s.name} is bound to ${r ? r.deviceId + ":" + r.serviceIndex : "nothing"}, not ${s.deviceId}:${s.serviceIndex}`
+            )
     }
-    return { roles: after, changed: wrong.map((s) => s.name) }
+    return { roles: after, changed: wrong.map(s => s.name) }
 }
 
 /**
@@ -170,26 +235,48 @@ async function bindOnce(bus: JDBus, vm: JDDevice, served: ServedRole[], announce
  * auto-binding off they would stay unbound, and a firmware that reads its settings would wait
  * forever. They go to the VM's own service, as auto-binding would have done.
  */
-function ownServiceRoles(vm: JDDevice, roles: RoleBinding[], served: ServedRole[]): ServedRole[] {
+function ownServiceRoles(
+    vm: JDDevice,
+    roles: RoleBinding[],
+    served: ServedRole[]
+): ServedRole[] {
     const out: ServedRole[] = []
     for (const r of roles) {
-        if (served.some((s) => s.name === r.name)) continue
-        if (r.deviceId !== UNBOUND_DEVICE && r.deviceId !== vm.deviceId) continue
+        if (served.some(s => s.name === r.name)) continue
+        if (r.deviceId !== UNBOUND_DEVICE && r.deviceId !== vm.deviceId)
+            continue
         const own = vm.services({ serviceClass: r.serviceClass })[0]
-        if (own) out.push({ name: r.name, serviceClass: r.serviceClass, deviceId: vm.deviceId, serviceIndex: own.serviceIndex })
+        if (own)
+            out.push({
+                name: r.name,
+                serviceClass: r.serviceClass,
+                deviceId: vm.deviceId,
+                serviceIndex: own.serviceIndex,
+            })
     }
     return out
 }
 
 function checkContract(roles: RoleBinding[], served: ServedRole[]): void {
-    const missing = served.filter((s) => !roles.some((r) => r.name === s.name)).map((s) => s.name)
+    const missing = served
+        .filter(s => !roles.some(r => r.name === s.name))
+        .map(s => s.name)
     // A short list can be a dropped frame (see above): only a complete-looking list is judged.
-    if (missing.length > 0 && missing.length < served.length && roles.length >= served.length)
-        throw new ContractError(`the firmware has no role named ${missing.join(", ")} (the contract's roles: ${served.map((s) => s.name).join(", ")})`)
-    if (missing.length > 0) throw new Error(`roles missing from the list: ${missing.join(", ")}`)
+    if (
+        missing.length > 0 &&
+        missing.length < served.length &&
+        roles.length >= served.length
+    )
+        throw new ContractError(
+            `the firmware has no role named ${missing.join(", ")} (the contract's roles: ${served.map(s => s.name).join(", ")})`
+        )
+    if (missing.length > 0)
+        throw new Error(`roles missing from the list: ${missing.join(", ")}`)
     for (const s of served) {
-        const r = roles.find((x) => x.name === s.name)!
+        const r = roles.find(x => x.name === s.name)!
         if (r.serviceClass !== s.serviceClass)
-            throw new ContractError(`the firmware's role ${s.name} is of service class 0x${r.serviceClass.toString(16)}, the harness serves 0x${s.serviceClass.toString(16)}`)
+            throw new ContractError(
+                `the firmware's role ${s.name} is of service class 0x${r.serviceClass.toString(16)}, the harness serves 0x${s.serviceClass.toString(16)}`
+            )
     }
 }

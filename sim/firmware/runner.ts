@@ -20,15 +20,31 @@
 // trip later), the state, the faults, the latch and the grip as it saw them.
 
 import { SRV_SETTINGS } from "jacdac-ts"
-import { defaultSettings, SettingKey, settingKeys } from "../../src/control/settings"
+import {
+    defaultSettings,
+    SettingKey,
+    settingKeys,
+} from "../../src/control/settings"
 import { SimTable } from "../model/table"
-import { allReleased, applyLevels, createSimTable, Levels, tickCount, tickTimeS } from "../run"
+import {
+    allReleased,
+    applyLevels,
+    createSimTable,
+    Levels,
+    tickCount,
+    tickTimeS,
+} from "../run"
 import { InputName, Scenario } from "../scenario"
 import { TRACE_TICK_S, TraceRow } from "../trace"
 import { FirmwareLoopError } from "./errors"
 import { ButtonRole } from "./panel"
 import { RoleBinding } from "./roles"
-import { BootInfo, FirmwareSession, SessionOptions, withFirmwareSession } from "./session"
+import {
+    BootInfo,
+    FirmwareSession,
+    SessionOptions,
+    withFirmwareSession,
+} from "./session"
 import { TickFeed } from "./tickFeed"
 import { TickLine } from "./tickLine"
 
@@ -82,17 +98,30 @@ export interface FirmwareRunReport {
     wallMs: number
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)))
+const sleep = (ms: number) =>
+    new Promise<void>(r => setTimeout(r, Math.max(0, ms)))
 
 /** Runs the scenario against the firmware; rows go to onRow as they complete. */
-export async function runScenarioOnFirmware(s: Scenario, onRow: (row: TraceRow) => void, options: FirmwareRunOptions = {}): Promise<FirmwareRunReport> {
-    return withFirmwareSession(options, (session) => new FirmwareRun(s, session, onRow, options.probe ?? {}, options.signal).run())
+export async function runScenarioOnFirmware(
+    s: Scenario,
+    onRow: (row: TraceRow) => void,
+    options: FirmwareRunOptions = {}
+): Promise<FirmwareRunReport> {
+    return withFirmwareSession(options, session =>
+        new FirmwareRun(
+            s,
+            session,
+            onRow,
+            options.probe ?? {},
+            options.signal
+        ).run()
+    )
 }
 
 /** The settings keys whose scenario value differs from the default. */
 function nonDefaultSettings(s: Scenario): SettingKey[] {
     const d = defaultSettings()
-    return (settingKeys() as SettingKey[]).filter((k) => s.settings[k] !== d[k])
+    return (settingKeys() as SettingKey[]).filter(k => s.settings[k] !== d[k])
 }
 
 class FirmwareRun {
@@ -106,7 +135,8 @@ class FirmwareRun {
     private originMs = 0
     private maxLateMs = 0
     /** the model's state at the tick whose row awaits the firmware's answer */
-    private pending: { k: number; angleDeg: number; rateDps: number } | null = null
+    private pending: { k: number; angleDeg: number; rateDps: number } | null =
+        null
     private rows = 0
 
     constructor(
@@ -114,7 +144,7 @@ class FirmwareRun {
         private readonly session: FirmwareSession,
         private readonly onRow: (row: TraceRow) => void,
         private readonly probe: FirmwareProbe,
-        private readonly signal?: AbortSignal,
+        private readonly signal?: AbortSignal
     ) {
         this.table = createSimTable(s)
         if (probe.onTick) this.feed.onTick(probe.onTick)
@@ -135,16 +165,24 @@ class FirmwareRun {
                 this.completePendingRow()
                 if (k === ticks) break
                 const tS = tickTimeS(k)
-                while (nextEvent < this.s.events.length && this.s.events[nextEvent].t <= tS) {
+                while (
+                    nextEvent < this.s.events.length &&
+                    this.s.events[nextEvent].t <= tS
+                ) {
                     const event = this.s.events[nextEvent++]
                     applyLevels(this.levels, event)
                     this.pushButtons()
                     if (event.fault === "power-cycle") await this.powerCycle()
                     else if (event.fault === "clear") this.table.clearFaults()
-                    else if (event.fault !== null) this.table.injectFault(event.fault)
+                    else if (event.fault !== null)
+                        this.table.injectFault(event.fault)
                 }
                 this.sense()
-                this.pending = { k, angleDeg: this.table.angleDeg, rateDps: this.table.rateDps }
+                this.pending = {
+                    k,
+                    angleDeg: this.table.angleDeg,
+                    rateDps: this.table.rateDps,
+                }
             }
         } finally {
             this.feed.stop()
@@ -166,20 +204,26 @@ class FirmwareRun {
      * roles the firmware creates meanwhile.
      */
     private async boot(first: boolean): Promise<void> {
-        const info = first ? await this.session.bootWithSettings(this.s.settings) : await this.session.boot()
+        const info = first
+            ? await this.session.bootWithSettings(this.s.settings)
+            : await this.session.boot()
         this.boots.push(info)
         this.roles = info.binding.roles
         this.feed.follow(this.session.vm!)
         this.pushButtons()
         const sample = this.table.readImu()
         // (A sensor that has stopped, or fails its reads, sends nothing now either.)
-        const sensing = !this.table.activeFaults().some((f) => f === "imu-stale" || f === "imu-i2c")
+        const sensing = !this.table
+            .activeFaults()
+            .some(f => f === "imu-stale" || f === "imu-i2c")
         const deadline = performance.now() + FIRST_TICK_TIMEOUT_MS
         let rebindAt = performance.now() + REBIND_EVERY_MS
         while (this.feed.latest === null) {
             this.checkFirmware()
             if (performance.now() > deadline)
-                throw new FirmwareLoopError(`the firmware printed no TICK line within ${FIRST_TICK_TIMEOUT_MS} ms of starting: ${this.session.vm!.recentOutput()}`)
+                throw new FirmwareLoopError(
+                    `the firmware printed no TICK line within ${FIRST_TICK_TIMEOUT_MS} ms of starting: ${this.session.vm!.recentOutput()}`
+                )
             if (sensing) this.session.devices.imu.repeat(sample)
             if (performance.now() >= rebindAt) {
                 this.roles = (await this.session.rebind()).roles
@@ -192,9 +236,9 @@ class FirmwareRun {
     private refuseIgnoredSettings(): void {
         const differ = nonDefaultSettings(this.s)
         if (differ.length === 0) return
-        if (this.roles.some((r) => r.serviceClass === SRV_SETTINGS)) return
+        if (this.roles.some(r => r.serviceClass === SRV_SETTINGS)) return
         throw new FirmwareLoopError(
-            `this firmware reads no stored settings (it has no settings role), and the scenario sets ${differ.join(", ")}: it can only run scenarios with the default settings`,
+            `this firmware reads no stored settings (it has no settings role), and the scenario sets ${differ.join(", ")}: it can only run scenarios with the default settings`
         )
     }
 
@@ -214,18 +258,33 @@ class FirmwareRun {
     }
 
     private checkFirmware(): void {
-        if (this.signal?.aborted) throw new FirmwareLoopError(`stopped: ${String(this.signal.reason ?? "aborted")}`)
+        if (this.signal?.aborted)
+            throw new FirmwareLoopError(
+                `stopped: ${String(this.signal.reason ?? "aborted")}`
+            )
         const vm = this.session.vm
-        if (this.feed.failure !== null) throw new FirmwareLoopError(this.feed.failure)
-        if (!vm || !vm.isRunning) throw new FirmwareLoopError(`the VM stopped: ${vm ? vm.recentOutput() : "not running"}`)
-        if (this.feed.latest !== null && performance.now() - this.feed.latestAtMs > TICK_SILENCE_MS)
-            throw new FirmwareLoopError(`the firmware stopped ticking (no TICK line for ${TICK_SILENCE_MS} ms): ${vm.recentOutput()}`)
+        if (this.feed.failure !== null)
+            throw new FirmwareLoopError(this.feed.failure)
+        if (!vm || !vm.isRunning)
+            throw new FirmwareLoopError(
+                `the VM stopped: ${vm ? vm.recentOutput() : "not running"}`
+            )
+        if (
+            this.feed.latest !== null &&
+            performance.now() - this.feed.latestAtMs > TICK_SILENCE_MS
+        )
+            throw new FirmwareLoopError(
+                `the firmware stopped ticking (no TICK line for ${TICK_SILENCE_MS} ms): ${vm.recentOutput()}`
+            )
     }
 
     /** Advances the model over tick k-1 .. k with the duties the motor had in that real-time stretch. */
     private advanceModel(k: number): void {
         const from = this.originMs + (k - 1) * TICK_MS
-        const segments = this.session.devices.motor.takeSegments(from, from + TICK_MS)
+        const segments = this.session.devices.motor.takeSegments(
+            from,
+            from + TICK_MS
+        )
         // In whole microseconds (the model's own unit) that add up to exactly one tick, so the
         // model's IMU sample instants stay on the tick grid.
         let doneUs = 0
@@ -233,10 +292,15 @@ class FirmwareRun {
         for (const seg of segments) {
             atMs += seg.ms
             const endUs = Math.min(TICK_MS * 1000, Math.round(atMs * 1000))
-            if (endUs > doneUs) this.table.advance((endUs - doneUs) / 1e6, seg.duty)
+            if (endUs > doneUs)
+                this.table.advance((endUs - doneUs) / 1e6, seg.duty)
             doneUs = Math.max(doneUs, endUs)
         }
-        if (doneUs < TICK_MS * 1000) this.table.advance((TICK_MS * 1000 - doneUs) / 1e6, this.session.devices.motor.duty)
+        if (doneUs < TICK_MS * 1000)
+            this.table.advance(
+                (TICK_MS * 1000 - doneUs) / 1e6,
+                this.session.devices.motor.duty
+            )
     }
 
     private completePendingRow(): void {
@@ -265,13 +329,15 @@ class FirmwareRun {
         const imu = this.table.readImu()
         const latch = this.table.readLatch(this.levels.latch)
         devices.imu.offer(imu)
-        if (devices.panel.setLatch(latch)) this.probe.onInput?.("latch", latch, performance.now())
+        if (devices.panel.setLatch(latch))
+            this.probe.onInput?.("latch", latch, performance.now())
     }
 
     private pushButtons(): void {
         for (const [input, role] of BUTTON_INPUTS) {
             const level = this.levels[input]
-            if (this.session.devices.panel.setButton(role, level)) this.probe.onInput?.(input, level, performance.now())
+            if (this.session.devices.panel.setButton(role, level))
+                this.probe.onInput?.(input, level, performance.now())
         }
     }
 }

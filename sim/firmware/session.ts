@@ -22,7 +22,12 @@ import { FirmwareLoopError } from "./errors"
 import { firmwareDevsPath } from "./paths"
 import { bindRolesByName, BindResult, waitForVmDevice } from "./roles"
 import { writeStoredSettings } from "./storedSettings"
-import { FirmwareVm, LineListener, PROGRAM_LINE_PREFIX, VM_READY_TIMEOUT_MS } from "./vm"
+import {
+    FirmwareVm,
+    LineListener,
+    PROGRAM_LINE_PREFIX,
+    VM_READY_TIMEOUT_MS,
+} from "./vm"
 
 export interface SessionOptions {
     /** the compiled firmware; default $SIM_FIRMWARE_DEVS, else .devicescript/bin/bytecode.devs (npm run build:firmware) */
@@ -54,7 +59,7 @@ export class FirmwareSession {
     private constructor(
         private readonly bridged: BridgedBus,
         private readonly options: SessionOptions,
-        devsFile: string,
+        devsFile: string
     ) {
         this.devsFile = devsFile
         this.devices = new TableDevices(bridged.bus)
@@ -64,8 +69,14 @@ export class FirmwareSession {
     /** Takes the port and puts the simulated hardware on the bus; the firmware is not running yet. */
     static async open(options: SessionOptions = {}): Promise<FirmwareSession> {
         const devsFile = options.devsFile ?? firmwareDevsPath()
-        if (!fs.existsSync(devsFile)) throw new FirmwareLoopError(`no compiled firmware at ${devsFile}; run npm run build:firmware first`)
-        const bridged = await startBridgedBus(undefined, options.waitForPortMs ?? 0)
+        if (!fs.existsSync(devsFile))
+            throw new FirmwareLoopError(
+                `no compiled firmware at ${devsFile}; run npm run build:firmware first`
+            )
+        const bridged = await startBridgedBus(
+            undefined,
+            options.waitForPortMs ?? 0
+        )
         return new FirmwareSession(bridged, options, devsFile)
     }
 
@@ -98,7 +109,11 @@ export class FirmwareSession {
         await vm.ready
         const device = await waitForVmDevice(this.bus, deviceId)
         await writeStoredSettings(device, this.workDir, settings)
-        const started = vm.waitForLine((l) => l.startsWith(PROGRAM_LINE_PREFIX + "start:"), "firmware start after deploying", VM_READY_TIMEOUT_MS)
+        const started = vm.waitForLine(
+            l => l.startsWith(PROGRAM_LINE_PREFIX + "start:"),
+            "firmware start after deploying",
+            VM_READY_TIMEOUT_MS
+        )
         started.catch(() => {})
         await deployProgram(device, this.devsFile)
         await started
@@ -118,8 +133,14 @@ export class FirmwareSession {
      * first use, say) are bound too; roles already bound right are not touched.
      */
     async rebind(): Promise<BindResult> {
-        if (!this.vmDevice) throw new FirmwareLoopError("the firmware is not running")
-        return bindRolesByName(this.bus, this.vmDevice, this.devices.servedRoles(), () => this.devices.announce())
+        if (!this.vmDevice)
+            throw new FirmwareLoopError("the firmware is not running")
+        return bindRolesByName(
+            this.bus,
+            this.vmDevice,
+            this.devices.servedRoles(),
+            () => this.devices.announce()
+        )
     }
 
     /** Kills the VM (if running) and cuts the motor, as a power cut does. */
@@ -144,13 +165,19 @@ export class FirmwareSession {
         }
     }
 
-    private async spawn(devsFile: string | null): Promise<{ vm: FirmwareVm; deviceId: string }> {
+    private async spawn(
+        devsFile: string | null
+    ): Promise<{ vm: FirmwareVm; deviceId: string }> {
         if (this.closed) throw new Error("session closed")
         await this.powerOff()
         // A new device id per VM start: the previous VM's device lingers on the bus until it expires.
         this.vmStarts++
         const deviceId = "f11f" + this.vmStarts.toString(16).padStart(12, "0")
-        const vm = FirmwareVm.start({ devsFile, workDir: this.workDir, deviceId })
+        const vm = FirmwareVm.start({
+            devsFile,
+            workDir: this.workDir,
+            deviceId,
+        })
         this.vmNow = vm
         if (this.options.onVmLine) vm.onLine(this.options.onVmLine)
         return { vm, deviceId }
@@ -159,13 +186,21 @@ export class FirmwareSession {
     private async bind(device: JDDevice, t0: number): Promise<BootInfo> {
         const t1 = performance.now()
         this.vmDevice = device
-        const binding = await bindRolesByName(this.bus, device, this.devices.servedRoles(), () => this.devices.announce())
+        const binding = await bindRolesByName(
+            this.bus,
+            device,
+            this.devices.servedRoles(),
+            () => this.devices.announce()
+        )
         return { startMs: t1 - t0, bindMs: performance.now() - t1, binding }
     }
 }
 
 /** Runs `body` with an open session and closes it whatever happens. */
-export async function withFirmwareSession<T>(options: SessionOptions, body: (session: FirmwareSession) => Promise<T>): Promise<T> {
+export async function withFirmwareSession<T>(
+    options: SessionOptions,
+    body: (session: FirmwareSession) => Promise<T>
+): Promise<T> {
     const session = await FirmwareSession.open(options)
     try {
         return await body(session)

@@ -17,7 +17,16 @@
 
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { JDDevice, JDService, jdpack, jdunpack, Packet, REPORT_RECEIVE, SettingsCmd, SRV_SETTINGS } from "jacdac-ts"
+import {
+    JDDevice,
+    JDService,
+    jdpack,
+    jdunpack,
+    Packet,
+    REPORT_RECEIVE,
+    SettingsCmd,
+    SRV_SETTINGS,
+} from "jacdac-ts"
 import { Settings } from "../../src/control/settings"
 import { encodeSettings, SETTINGS_KEY } from "../../src/hw/settingsCodec"
 import { FirmwareLoopError } from "./errors"
@@ -55,15 +64,26 @@ function readSetting(service: JDService, key: string): Promise<Uint8Array> {
             off()
             resolve(value)
         })
-        void service.sendPacketAsync(Packet.from(SettingsCmd.Get, jdpack<[string]>("s", [key])))
+        void service.sendPacketAsync(
+            Packet.from(SettingsCmd.Get, jdpack<[string]>("s", [key]))
+        )
     })
 }
 
 /** Sets key to value and reads it back until it reads right (or throws). */
-async function writeSetting(service: JDService, key: string, value: Uint8Array): Promise<void> {
+async function writeSetting(
+    service: JDService,
+    key: string,
+    value: Uint8Array
+): Promise<void> {
     let problem = ""
     for (let i = 0; i < ATTEMPTS; i++) {
-        await service.sendPacketAsync(Packet.from(SettingsCmd.Set, jdpack<[string, Uint8Array]>("z b", [key, value])))
+        await service.sendPacketAsync(
+            Packet.from(
+                SettingsCmd.Set,
+                jdpack<[string, Uint8Array]>("z b", [key, value])
+            )
+        )
         try {
             if (sameBytes(await readSetting(service, key), value)) return
             problem = "it read back different"
@@ -71,7 +91,9 @@ async function writeSetting(service: JDService, key: string, value: Uint8Array):
             problem = (e as Error).message
         }
     }
-    throw new FirmwareLoopError(`could not store the setting ${key} in the VM's flash: ${problem}`)
+    throw new FirmwareLoopError(
+        `could not store the setting ${key} in the VM's flash: ${problem}`
+    )
 }
 
 /**
@@ -79,10 +101,17 @@ async function writeSetting(service: JDService, key: string, value: Uint8Array):
  * directory is `workDir`, and checks that the record reached its flash file whole. Throws a
  * FirmwareLoopError otherwise.
  */
-export async function writeStoredSettings(device: JDDevice, workDir: string, settings: Settings): Promise<void> {
+export async function writeStoredSettings(
+    device: JDDevice,
+    workDir: string,
+    settings: Settings
+): Promise<void> {
     const record = encodeStoredSettings(settings)
     const service = device.services({ serviceClass: SRV_SETTINGS })[0]
-    if (!service) throw new FirmwareLoopError("the VM offers no settings service: cannot store the scenario's settings")
+    if (!service)
+        throw new FirmwareLoopError(
+            "the VM offers no settings service: cannot store the scenario's settings"
+        )
     await writeSetting(service, PAD_KEY, PAD_VALUE)
     await writeSetting(service, SETTINGS_KEY, record)
     // What the next VM start loads is the file (written on every flash write): check it, whole.
@@ -96,7 +125,10 @@ export async function writeStoredSettings(device: JDDevice, workDir: string, set
             // not written yet
         }
         if (flash !== null && flash.indexOf(Buffer.from(record)) >= 0) return
-        if (performance.now() > deadline) throw new FirmwareLoopError(`the VM's flash file ${file} did not get the settings record whole`)
-        await new Promise((r) => setTimeout(r, 20))
+        if (performance.now() > deadline)
+            throw new FirmwareLoopError(
+                `the VM's flash file ${file} did not get the settings record whole`
+            )
+        await new Promise(r => setTimeout(r, 20))
     }
 }

@@ -17,7 +17,9 @@ export class TickFeed {
     failure: string | null = null
     private failureDetail = FAILURE_DETAIL_LINES
     private detach: (() => void) | null = null
-    private readonly tickListeners = new Set<(tick: TickLine, atMs: number) => void>()
+    private readonly tickListeners = new Set<
+        (tick: TickLine, atMs: number) => void
+    >()
 
     /** Follows this VM's output from now on, forgetting the previous VM's ticks. */
     follow(vm: FirmwareVm): void {
@@ -39,7 +41,12 @@ export class TickFeed {
 
     private onLine(line: string, atMs: number): void {
         // The lines after a failure say what it was ("Exception: TypeError", the message, where).
-        if (this.failure !== null && this.failureDetail-- > 0 && !line.includes("TICK ")) this.failure += " | " + line
+        if (
+            this.failure !== null &&
+            this.failureDetail-- > 0 &&
+            !line.includes("TICK ")
+        )
+            this.failure += " | " + line
         let tick: TickLine | null
         try {
             tick = parseTickLine(line)
@@ -48,13 +55,19 @@ export class TickFeed {
             return
         }
         if (tick === null) {
-            if (isProgramFailure(line)) this.failure ??= "the firmware failed: " + line
+            if (isProgramFailure(line))
+                this.failure ??= "the firmware failed: " + line
             return
         }
-        if (this.latest !== null) this.maxStepMs = Math.max(this.maxStepMs, tick.nowMs - this.latest.nowMs)
+        if (this.latest !== null)
+            this.maxStepMs = Math.max(
+                this.maxStepMs,
+                tick.nowMs - this.latest.nowMs
+            )
         this.latest = tick
         this.latestAtMs = atMs
         this.count++
-        for (const listener of Array.from(this.tickListeners)) listener(tick, atMs)
+        for (const listener of Array.from(this.tickListeners))
+            listener(tick, atMs)
     }
 }

@@ -5,7 +5,16 @@
 import { FAULT_NAMES, FaultName, StateName } from "../../src/control/types"
 import { PROGRAM_LINE_PREFIX } from "./vm"
 
-const STATES: readonly string[] = ["boot", "idle", "moving", "holding", "deadman", "returning", "fault", "service"]
+const STATES: readonly string[] = [
+    "boot",
+    "idle",
+    "moving",
+    "holding",
+    "deadman",
+    "returning",
+    "fault",
+    "service",
+]
 
 export interface TickLine {
     nowMs: number
@@ -20,7 +29,9 @@ export interface TickLine {
 
 /** The program's text of a VM output line, or null when the line is the CLI's own. */
 export function programText(line: string): string | null {
-    return line.startsWith(PROGRAM_LINE_PREFIX) ? line.slice(PROGRAM_LINE_PREFIX.length) : null
+    return line.startsWith(PROGRAM_LINE_PREFIX)
+        ? line.slice(PROGRAM_LINE_PREFIX.length)
+        : null
 }
 
 /**
@@ -37,17 +48,20 @@ export function parseTickLine(line: string): TickLine | null {
     if (cells.length !== 9) fail(`expected 9 fields, found ${cells.length}`)
     const num = (i: number, name: string): number => {
         const x = Number(cells[i])
-        if (cells[i] === "" || !Number.isFinite(x)) fail(`${name} is ${cells[i]}`)
+        if (cells[i] === "" || !Number.isFinite(x))
+            fail(`${name} is ${cells[i]}`)
         return x
     }
     const flag = (i: number, name: string): boolean => {
-        if (cells[i] !== "0" && cells[i] !== "1") fail(`${name} is ${cells[i]}, expected 0 or 1`)
+        if (cells[i] !== "0" && cells[i] !== "1")
+            fail(`${name} is ${cells[i]}, expected 0 or 1`)
         return cells[i] === "1"
     }
     const state = cells[5]
     if (STATES.indexOf(state) < 0) fail(`unknown state ${state}`)
     const faults = cells[6] === "-" ? [] : cells[6].split("|")
-    for (const f of faults) if ((FAULT_NAMES as string[]).indexOf(f) < 0) fail(`unknown fault ${f}`)
+    for (const f of faults)
+        if ((FAULT_NAMES as string[]).indexOf(f) < 0) fail(`unknown fault ${f}`)
     return {
         nowMs: num(1, "nowMs"),
         estDeg: num(2, "estDeg"),
@@ -68,5 +82,8 @@ export function parseTickLine(line: string): TickLine | null {
 export function isProgramFailure(line: string): boolean {
     if (/^PANIC\b/.test(line)) return true
     const text = programText(line)
-    return text !== null && /^(Unhandled exception|Exception: |stop program)/.test(text)
+    return (
+        text !== null &&
+        /^(Unhandled exception|Exception: |stop program)/.test(text)
+    )
 }

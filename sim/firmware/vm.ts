@@ -59,23 +59,38 @@ export class FirmwareVm {
     private exited = false
 
     private constructor(options: VmOptions) {
-        if (!fs.existsSync(DEVS_CLI)) throw new FirmwareLoopError(`the DeviceScript CLI is missing (${DEVS_CLI}); run npm install`)
+        if (!fs.existsSync(DEVS_CLI))
+            throw new FirmwareLoopError(
+                `the DeviceScript CLI is missing (${DEVS_CLI}); run npm install`
+            )
         if (options.devsFile !== null && !fs.existsSync(options.devsFile))
-            throw new FirmwareLoopError(`no compiled firmware at ${options.devsFile}; run npm run build:firmware first`)
+            throw new FirmwareLoopError(
+                `no compiled firmware at ${options.devsFile}; run npm run build:firmware first`
+            )
         fs.mkdirSync(options.workDir, { recursive: true })
-        const args = ["--require", PARENT_WATCHDOG, DEVS_CLI, "--no-colors", "run"]
-        args.push(...(options.devsFile !== null ? [options.devsFile] : ["--wait"]))
-        if (options.deviceId !== undefined) args.push("--device-id", options.deviceId)
+        const args = [
+            "--require",
+            PARENT_WATCHDOG,
+            DEVS_CLI,
+            "--no-colors",
+            "run",
+        ]
+        args.push(
+            ...(options.devsFile !== null ? [options.devsFile] : ["--wait"])
+        )
+        if (options.deviceId !== undefined)
+            args.push("--device-id", options.deviceId)
         this.child = spawn(process.execPath, args, {
             cwd: options.workDir,
             stdio: ["ignore", "pipe", "pipe"],
             detached: true,
         })
-        if (this.child.pid === undefined) throw new FirmwareLoopError("could not start the DeviceScript VM")
+        if (this.child.pid === undefined)
+            throw new FirmwareLoopError("could not start the DeviceScript VM")
         this.pid = this.child.pid
         this.unregister = registerChild(() => this.killGroup())
         this.child.on("error", () => {}) // reported through `ready` (the process exits)
-        this.exitPromise = new Promise((resolve) => {
+        this.exitPromise = new Promise(resolve => {
             this.child.once("exit", () => {
                 this.exited = true
                 this.unregister()
@@ -84,7 +99,10 @@ export class FirmwareVm {
         })
         this.readLines(this.child.stdout!)
         this.readLines(this.child.stderr!)
-        this.ready = this.whenReady(options.devsFile !== null, options.readyTimeoutMs ?? VM_READY_TIMEOUT_MS)
+        this.ready = this.whenReady(
+            options.devsFile !== null,
+            options.readyTimeoutMs ?? VM_READY_TIMEOUT_MS
+        )
         // A failed start is reported through `ready`; never as an unhandled rejection.
         this.ready.catch(() => {})
     }
@@ -105,7 +123,11 @@ export class FirmwareVm {
     }
 
     /** Resolves with the next output line that passes `test`; rejects after timeoutMs or if the VM exits. */
-    waitForLine(test: (line: string) => boolean, what: string, timeoutMs: number): Promise<string> {
+    waitForLine(
+        test: (line: string) => boolean,
+        what: string,
+        timeoutMs: number
+    ): Promise<string> {
         return new Promise((resolve, reject) => {
             const finish = (error: Error | null, line = "") => {
                 clearTimeout(timer)
@@ -114,18 +136,33 @@ export class FirmwareVm {
                 if (error) reject(error)
                 else resolve(line)
             }
-            const off = this.onLine((line) => {
+            const off = this.onLine(line => {
                 if (test(line)) finish(null, line)
             })
-            const onExit = () => finish(new FirmwareLoopError(`the VM exited while waiting for ${what}: ${this.recentOutput() || "no output"}`))
+            const onExit = () =>
+                finish(
+                    new FirmwareLoopError(
+                        `the VM exited while waiting for ${what}: ${this.recentOutput() || "no output"}`
+                    )
+                )
             this.child.once("exit", onExit)
-            const timer = setTimeout(() => finish(new FirmwareLoopError(`no ${what} within ${timeoutMs} ms: ${this.recentOutput() || "no output"}`)), timeoutMs)
+            const timer = setTimeout(
+                () =>
+                    finish(
+                        new FirmwareLoopError(
+                            `no ${what} within ${timeoutMs} ms: ${this.recentOutput() || "no output"}`
+                        )
+                    ),
+                timeoutMs
+            )
         })
     }
 
     /** The last few output lines (stack frames left out), for error messages. */
     recentOutput(): string {
-        return this.recent.filter((l) => !/^\s+at /.test(l) && l.trim() !== "").join(" | ")
+        return this.recent
+            .filter(l => !/^\s+at /.test(l) && l.trim() !== "")
+            .join(" | ")
     }
 
     /** Kills the VM's process group at once (SIGKILL) and waits until it has exited. */
@@ -133,7 +170,15 @@ export class FirmwareVm {
         this.killGroup()
         let timer: NodeJS.Timeout | undefined
         const timeout = new Promise<void>((_, reject) => {
-            timer = setTimeout(() => reject(new FirmwareLoopError(`the VM (pid ${this.pid}) did not exit after SIGKILL`)), KILL_WAIT_MS)
+            timer = setTimeout(
+                () =>
+                    reject(
+                        new FirmwareLoopError(
+                            `the VM (pid ${this.pid}) did not exit after SIGKILL`
+                        )
+                    ),
+                KILL_WAIT_MS
+            )
         })
         try {
             await Promise.race([this.exitPromise, timeout])
@@ -167,7 +212,8 @@ export class FirmwareVm {
                 pending = pending.slice(nl + 1)
                 this.recent.push(line)
                 if (this.recent.length > RECENT_LINES) this.recent.shift()
-                for (const listener of Array.from(this.listeners)) listener(line, atMs)
+                for (const listener of Array.from(this.listeners))
+                    listener(line, atMs)
             }
         })
     }
@@ -183,17 +229,34 @@ export class FirmwareVm {
                 if (error) reject(error)
                 else resolve()
             }
-            const off = this.onLine((line) => {
-                if (!deploying && line.startsWith("waiting for external deploy")) done()
+            const off = this.onLine(line => {
+                if (
+                    !deploying &&
+                    line.startsWith("waiting for external deploy")
+                )
+                    done()
                 else if (line.startsWith("self-deployed")) deployed = true
-                else if (deployed && line.startsWith(PROGRAM_LINE_PREFIX + "start:")) done()
+                else if (
+                    deployed &&
+                    line.startsWith(PROGRAM_LINE_PREFIX + "start:")
+                )
+                    done()
             })
             const onExit = (code: number | null, signal: string | null) =>
-                done(new FirmwareLoopError(`the firmware could not start: the VM exited (${code ?? signal}): ${this.recentOutput() || "no output"}`))
+                done(
+                    new FirmwareLoopError(
+                        `the firmware could not start: the VM exited (${code ?? signal}): ${this.recentOutput() || "no output"}`
+                    )
+                )
             this.child.once("exit", onExit)
             timer = setTimeout(
-                () => done(new FirmwareLoopError(`the firmware did not start within ${timeoutMs} ms: ${this.recentOutput() || "no output"}`)),
-                timeoutMs,
+                () =>
+                    done(
+                        new FirmwareLoopError(
+                            `the firmware did not start within ${timeoutMs} ms: ${this.recentOutput() || "no output"}`
+                        )
+                    ),
+                timeoutMs
             )
         })
     }

@@ -18,7 +18,6 @@ import {
     MOTOR_STALL_TORQUE_AT_PIVOT_NM,
     MOTOR_TIME_CONSTANT_S,
     STOP_DEEP_DEG,
-    STOP_SHALLOW_DEG,
     USER_COM_ALONG_BED_M,
     USER_COM_NORMAL_M,
 } from "./params"
@@ -44,23 +43,43 @@ export interface DriveState {
  */
 export function gravityTorqueNm(angleDeg: number, userMassKg: number): number {
     const a = angleDeg * RAD_PER_DEG
-    return userMassKg * GRAVITY_MPS2 * (USER_COM_NORMAL_M * Math.sin(a) - USER_COM_ALONG_BED_M * Math.cos(a))
+    return (
+        userMassKg *
+        GRAVITY_MPS2 *
+        (USER_COM_NORMAL_M * Math.sin(a) - USER_COM_ALONG_BED_M * Math.cos(a))
+    )
 }
 
 /**
  * How much the load changes the drive's speed when moving in direction `dir` (+1 deeper, -1 up):
  * above 1 when gravity helps, below 1 when the motor lifts the load (DC motor speed-torque line).
  */
-export function loadSpeedFactor(angleDeg: number, userMassKg: number, dir: number): number {
-    const factor = 1 + (dir * gravityTorqueNm(angleDeg, userMassKg)) / MOTOR_STALL_TORQUE_AT_PIVOT_NM
-    return Math.min(LOAD_SPEED_FACTOR_MAX, Math.max(LOAD_SPEED_FACTOR_MIN, factor))
+export function loadSpeedFactor(
+    angleDeg: number,
+    userMassKg: number,
+    dir: number
+): number {
+    const factor =
+        1 +
+        (dir * gravityTorqueNm(angleDeg, userMassKg)) /
+            MOTOR_STALL_TORQUE_AT_PIVOT_NM
+    return Math.min(
+        LOAD_SPEED_FACTOR_MAX,
+        Math.max(LOAD_SPEED_FACTOR_MIN, factor)
+    )
 }
 
 /** The rate the drive settles at for a constant duty at this angle and load (0 inside the deadzone). */
-export function steadyRateDps(angleDeg: number, userMassKg: number, duty: number): number {
+export function steadyRateDps(
+    angleDeg: number,
+    userMassKg: number,
+    duty: number
+): number {
     const dir = Math.sign(duty)
     if (Math.abs(duty) <= DEADZONE_DUTY) return 0
-    const rate = loadSpeedFactor(angleDeg, userMassKg, dir) * DRIVE_GAIN_DPS * duty - FRICTION_DPS * dir
+    const rate =
+        loadSpeedFactor(angleDeg, userMassKg, dir) * DRIVE_GAIN_DPS * duty -
+        FRICTION_DPS * dir
     return rate * dir > 0 ? rate : 0
 }
 
@@ -69,7 +88,12 @@ export function steadyRateDps(angleDeg: number, userMassKg: number, duty: number
  * Within one step the load factor is held constant and the linear lag is solved exactly, so the
  * result does not depend much on the step size; the moment friction stops the motor is found exactly.
  */
-export function stepDrive(state: DriveState, duty: number, userMassKg: number, stepS: number): void {
+export function stepDrive(
+    state: DriveState,
+    duty: number,
+    userMassKg: number,
+    stepS: number
+): void {
     let dir = Math.sign(state.rateDps)
     if (dir === 0) {
         // Locked. The worm lets go only if the motor can beat the friction in the direction it pushes.
@@ -77,21 +101,32 @@ export function stepDrive(state: DriveState, duty: number, userMassKg: number, s
         dir = Math.sign(duty)
     }
     const targetDps =
-        loadSpeedFactor(state.angleDeg, userMassKg, dir) * DRIVE_GAIN_DPS * duty - FRICTION_DPS * dir
+        loadSpeedFactor(state.angleDeg, userMassKg, dir) *
+            DRIVE_GAIN_DPS *
+            duty -
+        FRICTION_DPS * dir
     const startDps = state.rateDps
     let moveS = stepS
-    let endDps = targetDps + (startDps - targetDps) * Math.exp(-stepS / MOTOR_TIME_CONSTANT_S)
+    let endDps =
+        targetDps +
+        (startDps - targetDps) * Math.exp(-stepS / MOTOR_TIME_CONSTANT_S)
     if (endDps * dir <= 0) {
         // Friction (and perhaps a reversed duty) brings the motor to rest inside this step, and the
         // worm locks there: solve target + (start - target) * exp(-t / tau) = 0 for t.
         const ratio = targetDps / (targetDps - startDps)
-        const stopS = ratio > 0 && ratio <= 1 ? -MOTOR_TIME_CONSTANT_S * Math.log(ratio) : stepS
+        const stopS =
+            ratio > 0 && ratio <= 1
+                ? -MOTOR_TIME_CONSTANT_S * Math.log(ratio)
+                : stepS
         moveS = Math.min(stepS, Math.max(0, stopS))
         endDps = 0
     }
     // Exact integral of the rate over the moving part of the step.
     const travelDeg =
-        targetDps * moveS + (startDps - targetDps) * MOTOR_TIME_CONSTANT_S * (1 - Math.exp(-moveS / MOTOR_TIME_CONSTANT_S))
+        targetDps * moveS +
+        (startDps - targetDps) *
+            MOTOR_TIME_CONSTANT_S *
+            (1 - Math.exp(-moveS / MOTOR_TIME_CONSTANT_S))
     state.angleDeg += travelDeg
     state.rateDps = endDps
     // The end stops: the frame cannot pass them, and the motor stalls against them.

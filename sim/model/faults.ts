@@ -23,7 +23,9 @@ export const SIM_FAULT_NAMES: SimFaultName[] = [
 ]
 
 export function isSimFaultName(name: unknown): name is SimFaultName {
-    return typeof name === "string" && (SIM_FAULT_NAMES as string[]).includes(name)
+    return (
+        typeof name === "string" && (SIM_FAULT_NAMES as string[]).includes(name)
+    )
 }
 
 /** The set of active faults; any combination may be active at once. */
@@ -34,7 +36,7 @@ export class FaultSet {
         // The name may come from a JSON file through untyped code: refuse what is not a fault.
         if (!isSimFaultName(name)) {
             throw new RangeError(
-                `unknown simulated fault ${JSON.stringify(name)}; expected one of ${SIM_FAULT_NAMES.join(", ")}`,
+                `unknown simulated fault ${JSON.stringify(name)}; expected one of ${SIM_FAULT_NAMES.join(", ")}`
             )
         }
         this.active.add(name)
@@ -50,6 +52,6 @@ export class FaultSet {
 
     /** Active faults in SIM_FAULT_NAMES order, so reports do not depend on injection order. */
     list(): SimFaultName[] {
-        return SIM_FAULT_NAMES.filter((n) => this.active.has(n))
+        return SIM_FAULT_NAMES.filter(n => this.active.has(n))
     }
 }

@@ -47,7 +47,11 @@ export class SimImu {
         this.rng = rng
         this.noiseScale = noiseScale
         const m = GYRO_BIAS_INITIAL_MAX_DPS
-        this.bias = { xDps: rng.uniform(-m, m), yDps: rng.uniform(-m, m), zDps: rng.uniform(-m, m) }
+        this.bias = {
+            xDps: rng.uniform(-m, m),
+            yDps: rng.uniform(-m, m),
+            zDps: rng.uniform(-m, m),
+        }
         this.latest = { ...this.measure(truth, false, false), seq: 1 }
         this.lastReadSeq = 0
     }
@@ -61,7 +65,11 @@ export class SimImu {
     sample(truth: ImuTruth, faults: FaultSet): void {
         // Always measure, even when the output is frozen: the bias keeps drifting in a stalled sensor,
         // and the random sequence stays the same whichever faults come and go.
-        const fresh = this.measure(truth, faults.has("imu-bias"), faults.has("imu-noise"))
+        const fresh = this.measure(
+            truth,
+            faults.has("imu-bias"),
+            faults.has("imu-noise")
+        )
         if (faults.has("imu-stale")) return
         const values = faults.has("imu-stuck") ? this.latest : fresh
         this.latest = { ...values, ok: true, seq: this.latest.seq + 1 }
@@ -71,15 +79,29 @@ export class SimImu {
     read(faults: FaultSet): ImuSample {
         if (faults.has("imu-i2c")) {
             // A failed transfer carries no data; zeros make any use of it conspicuous.
-            return { ok: false, seq: this.lastReadSeq, axG: 0, ayG: 0, azG: 0, gxDps: 0, gyDps: 0, gzDps: 0 }
+            return {
+                ok: false,
+                seq: this.lastReadSeq,
+                axG: 0,
+                ayG: 0,
+                azG: 0,
+                gxDps: 0,
+                gyDps: 0,
+                gzDps: 0,
+            }
         }
         this.lastReadSeq = this.latest.seq
         return { ...this.latest }
     }
 
-    private measure(truth: ImuTruth, tilted: boolean, noisy: boolean): ImuSample {
+    private measure(
+        truth: ImuTruth,
+        tilted: boolean,
+        noisy: boolean
+    ): ImuSample {
         const rng = this.rng
-        const driftDps = GYRO_BIAS_DRIFT_DPS_PER_SQRT_S * Math.sqrt(IMU_SAMPLE_PERIOD_S)
+        const driftDps =
+            GYRO_BIAS_DRIFT_DPS_PER_SQRT_S * Math.sqrt(IMU_SAMPLE_PERIOD_S)
         this.bias.xDps += driftDps * rng.gaussian()
         this.bias.yDps += driftDps * rng.gaussian()
         this.bias.zDps += driftDps * rng.gaussian()
@@ -91,8 +113,10 @@ export class SimImu {
         const alphaRadS2 = truth.accelDps2 * RAD_PER_DEG
         const rx = IMU_OFFSET_ALONG_BED_M
         const rz = IMU_OFFSET_NORMAL_M
-        let axG = Math.sin(a) + (-alphaRadS2 * rz - wRadS * wRadS * rx) / GRAVITY_MPS2
-        let azG = Math.cos(a) + (alphaRadS2 * rx - wRadS * wRadS * rz) / GRAVITY_MPS2
+        let axG =
+            Math.sin(a) + (-alphaRadS2 * rz - wRadS * wRadS * rx) / GRAVITY_MPS2
+        let azG =
+            Math.cos(a) + (alphaRadS2 * rx - wRadS * wRadS * rz) / GRAVITY_MPS2
         if (tilted) {
             // The sensor turned on its mount about the pivot axis: rotate the vector FAULT_ACCEL_TILT_DEG deeper.
             const t = FAULT_ACCEL_TILT_DEG * RAD_PER_DEG
@@ -101,7 +125,9 @@ export class SimImu {
             axG = x
         }
         // A noise fault makes the sensor noisy even when the scenario asked for an ideal one.
-        const scale = noisy ? FAULT_NOISE_FACTOR * Math.max(1, this.noiseScale) : this.noiseScale
+        const scale = noisy
+            ? FAULT_NOISE_FACTOR * Math.max(1, this.noiseScale)
+            : this.noiseScale
         const accelSigmaG = ACCEL_NOISE_G * scale
         const gyroSigmaDps = GYRO_NOISE_DPS * scale
         return {
@@ -111,7 +137,8 @@ export class SimImu {
             ayG: accelSigmaG * rng.gaussian(),
             azG: azG + accelSigmaG * rng.gaussian(),
             gxDps: this.bias.xDps + gyroSigmaDps * rng.gaussian(),
-            gyDps: truth.rateDps + this.bias.yDps + gyroSigmaDps * rng.gaussian(),
+            gyDps:
+                truth.rateDps + this.bias.yDps + gyroSigmaDps * rng.gaussian(),
             gzDps: this.bias.zDps + gyroSigmaDps * rng.gaussian(),
         }
     }

@@ -53,8 +53,14 @@ export class LatchChatter {
     private enter(closed: boolean): void {
         this.closed = closed
         const ticks = closed
-            ? this.rng.intBetween(CHATTER_CLOSED_TICKS_MIN, CHATTER_CLOSED_TICKS_MAX)
-            : this.rng.intBetween(CHATTER_OPEN_TICKS_MIN, CHATTER_OPEN_TICKS_MAX)
+            ? this.rng.intBetween(
+                  CHATTER_CLOSED_TICKS_MIN,
+                  CHATTER_CLOSED_TICKS_MAX
+              )
+            : this.rng.intBetween(
+                  CHATTER_OPEN_TICKS_MIN,
+                  CHATTER_OPEN_TICKS_MAX
+              )
         this.remainingUs = ticks * TICK_US
     }
 }

@@ -43,7 +43,12 @@ const US_PER_S = 1e6
 const PHYSICS_STEP_US = Math.round(PHYSICS_STEP_S * US_PER_S)
 const IMU_PERIOD_US = Math.round(IMU_SAMPLE_PERIOD_S * US_PER_S)
 
-function clampFinite(value: unknown, lo: number, hi: number, fallback: number): number {
+function clampFinite(
+    value: unknown,
+    lo: number,
+    hi: number,
+    fallback: number
+): number {
     if (typeof value !== "number" || !Number.isFinite(value)) return fallback
     return Math.min(hi, Math.max(lo, value))
 }
@@ -62,15 +67,32 @@ export class SimTable {
     constructor(opts: TableOptions) {
         // Options may come from untyped code: anything missing or absurd becomes a sane value.
         this.drive = {
-            angleDeg: clampFinite(opts?.startAngleDeg, STOP_SHALLOW_DEG, STOP_DEEP_DEG, DEFAULT_START_ANGLE_DEG),
+            angleDeg: clampFinite(
+                opts?.startAngleDeg,
+                STOP_SHALLOW_DEG,
+                STOP_DEEP_DEG,
+                DEFAULT_START_ANGLE_DEG
+            ),
             rateDps: 0,
             shallowStopDeg: STOP_SHALLOW_DEG,
         }
-        const homeStop = clampFinite(opts?.homeStopDeg, STOP_SHALLOW_DEG, STOP_DEEP_DEG, STOP_SHALLOW_DEG)
+        const homeStop = clampFinite(
+            opts?.homeStopDeg,
+            STOP_SHALLOW_DEG,
+            STOP_DEEP_DEG,
+            STOP_SHALLOW_DEG
+        )
         this.drive.shallowStopDeg = Math.min(homeStop, this.drive.angleDeg)
-        this.massKg = clampFinite(opts?.userMassKg, USER_MASS_MIN_KG, USER_MASS_MAX_KG, USER_MASS_DEFAULT_KG)
+        this.massKg = clampFinite(
+            opts?.userMassKg,
+            USER_MASS_MIN_KG,
+            USER_MASS_MAX_KG,
+            USER_MASS_DEFAULT_KG
+        )
         const imuNoise = clampFinite(opts?.imuNoise, 0, IMU_NOISE_MAX, 1)
-        const root = new Rng(clampFinite(opts?.seed, -Number.MAX_VALUE, Number.MAX_VALUE, 1))
+        const root = new Rng(
+            clampFinite(opts?.seed, -Number.MAX_VALUE, Number.MAX_VALUE, 1)
+        )
         // Separate streams per subsystem: a fault in one does not reshuffle the randomness of another.
         this.imu = new SimImu(root.fork(), imuNoise, this.truth(0))
         this.latch = new LatchChatter(root.fork())
@@ -107,13 +129,21 @@ export class SimTable {
      */
     advance(dtS: number, duty: number): void {
         if (typeof dtS !== "number" || !Number.isFinite(dtS) || dtS <= 0) return
-        let u = typeof duty === "number" && Number.isFinite(duty) ? Math.min(1, Math.max(-1, duty)) : 0
+        let u =
+            typeof duty === "number" && Number.isFinite(duty)
+                ? Math.min(1, Math.max(-1, duty))
+                : 0
         if (this.faults.has("motor-reversed")) u = -u
         const jammed = this.faults.has("motor-stall")
-        const endUs = this.nowUs + Math.round(Math.min(dtS, MAX_ADVANCE_S) * US_PER_S)
+        const endUs =
+            this.nowUs + Math.round(Math.min(dtS, MAX_ADVANCE_S) * US_PER_S)
         while (this.nowUs < endUs) {
             // Never step across an IMU sample instant: the sample sees the state at exactly that time.
-            const stepUs = Math.min(PHYSICS_STEP_US, endUs - this.nowUs, this.nextImuUs - this.nowUs)
+            const stepUs = Math.min(
+                PHYSICS_STEP_US,
+                endUs - this.nowUs,
+                this.nextImuUs - this.nowUs
+            )
             if (jammed) {
                 this.drive.rateDps = 0
             } else {
@@ -122,7 +152,13 @@ export class SimTable {
             this.latch.advance(stepUs)
             this.nowUs += stepUs
             if (this.nowUs >= this.nextImuUs) {
-                this.imu.sample(this.truth((this.drive.rateDps - this.rateAtLastImuDps) / IMU_SAMPLE_PERIOD_S), this.faults)
+                this.imu.sample(
+                    this.truth(
+                        (this.drive.rateDps - this.rateAtLastImuDps) /
+                            IMU_SAMPLE_PERIOD_S
+                    ),
+                    this.faults
+                )
                 this.rateAtLastImuDps = this.drive.rateDps
                 this.nextImuUs += IMU_PERIOD_US
             }
@@ -155,6 +191,10 @@ export class SimTable {
     }
 
     private truth(accelDps2: number): ImuTruth {
-        return { angleDeg: this.drive.angleDeg, rateDps: this.drive.rateDps, accelDps2 }
+        return {
+            angleDeg: this.drive.angleDeg,
+            rateDps: this.drive.rateDps,
+            accelDps2,
+        }
     }
 }

@@ -75,8 +75,10 @@ export class ButtonPad {
             this.home.pressed = false
             this.up.pressed = false
         }
-        if (this.down.heldForMs(nowMs) > STUCK_BUTTON_MS) this.down.ignored = true
-        if (this.preset.heldForMs(nowMs) > STUCK_BUTTON_MS) this.preset.ignored = true
+        if (this.down.heldForMs(nowMs) > STUCK_BUTTON_MS)
+            this.down.ignored = true
+        if (this.preset.heldForMs(nowMs) > STUCK_BUTTON_MS)
+            this.preset.ignored = true
 
         this.upDownPressedTogether = false
         if (this.up.held && this.down.held) {

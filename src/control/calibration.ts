@@ -78,27 +78,60 @@ export class Calibrator {
     }
 
     /** Start a step; returns null, or why it cannot run now. `inService` is checked by the caller. */
-    start(step: string, v: CalibrationView, serviceMaxDeg: number): string | null {
+    start(
+        step: string,
+        v: CalibrationView,
+        serviceMaxDeg: number
+    ): string | null {
         if (CALIBRATION_STEPS.indexOf(step) < 0)
-            return this.refuse(step, "unknown calibration step '" + step + "' (steps: " + CALIBRATION_STEPS.join(", ") + ")")
-        if (this.running()) return this.refuse(step, "calibration '" + this.step + "' is still running")
-        if (!v.still) return this.refuse(step, "the table is moving: wait until it is still")
+            return this.refuse(
+                step,
+                "unknown calibration step '" +
+                    step +
+                    "' (steps: " +
+                    CALIBRATION_STEPS.join(", ") +
+                    ")"
+            )
+        if (this.running())
+            return this.refuse(
+                step,
+                "calibration '" + this.step + "' is still running"
+            )
+        if (!v.still)
+            return this.refuse(
+                step,
+                "the table is moving: wait until it is still"
+            )
         if (step === "level" && Math.abs(v.rawAccelDeg) > LEVEL_MAX_OFFSET_DEG)
             return this.refuse(
                 step,
-                "the table reads " + fmt1(v.rawAccelDeg) + " deg, not flat: lock it flat against a spirit level first"
+                "the table reads " +
+                    fmt1(v.rawAccelDeg) +
+                    " deg, not flat: lock it flat against a spirit level first"
             )
         if (step === "home") {
             const spec = settingSpec("homeDeg") as SettingSpec
             if (!(v.estDeg >= spec.min && v.estDeg <= spec.max))
                 return this.refuse(
                     step,
-                    "the table is at " + fmt1(v.estDeg) + " deg, outside the home range " + spec.min + ".." + spec.max +
+                    "the table is at " +
+                        fmt1(v.estDeg) +
+                        " deg, outside the home range " +
+                        spec.min +
+                        ".." +
+                        spec.max +
                         ": bring it to its loading stop first"
                 )
         }
         if (step === "axis" && v.estDeg + AXIS_MOVE_DEG > serviceMaxDeg)
-            return this.refuse(step, "no room to move " + AXIS_MOVE_DEG + " deg deeper from " + fmt1(v.estDeg) + " deg")
+            return this.refuse(
+                step,
+                "no room to move " +
+                    AXIS_MOVE_DEG +
+                    " deg deeper from " +
+                    fmt1(v.estDeg) +
+                    " deg"
+            )
         this.step = step
         this.status = "running"
         this.message = "measuring"
@@ -119,7 +152,9 @@ export class Calibrator {
 
     /** The target of the axis check's move while it runs (NaN when it needs none). */
     axisTargetDeg(): number {
-        return this.running() && this.step === "axis" ? this.axisStartDeg + AXIS_MOVE_DEG : NaN
+        return this.running() && this.step === "axis"
+            ? this.axisStartDeg + AXIS_MOVE_DEG
+            : NaN
     }
 
     fail(reason: string): void {
@@ -138,28 +173,58 @@ export class Calibrator {
         if (!this.running()) return
         const elapsed = v.nowMs - this.startedMs
         if (this.step === "level" || this.step === "gyro") {
-            if (!v.still) return this.fail("the table moved during the measurement")
+            if (!v.still)
+                return this.fail("the table moved during the measurement")
             if (v.fresh) {
                 this.sum += this.step === "level" ? v.rawAccelDeg : v.rawGyroDps
                 this.count++
             }
-            const duration = this.step === "level" ? LEVEL_MEASURE_MS : GYRO_MEASURE_MS
+            const duration =
+                this.step === "level" ? LEVEL_MEASURE_MS : GYRO_MEASURE_MS
             if (elapsed < duration) return
-            if (this.count === 0) return this.fail("no IMU samples during the measurement")
+            if (this.count === 0)
+                return this.fail("no IMU samples during the measurement")
             const mean = this.sum / this.count
-            if (this.step === "level") return this.finish("accelerometer offset " + fmt1(mean) + " deg", "accelOffsetDeg", mean)
+            if (this.step === "level")
+                return this.finish(
+                    "accelerometer offset " + fmt1(mean) + " deg",
+                    "accelOffsetDeg",
+                    mean
+                )
             if (Math.abs(mean) > GYRO_MAX_BIAS_DPS)
-                return this.fail("gyro reads " + fmt1(mean) + " deg/s at rest: the sensor is faulty")
-            return this.finish("gyro bias " + Math.round(mean * 100) / 100 + " deg/s", "gyroBiasDps", mean)
+                return this.fail(
+                    "gyro reads " +
+                        fmt1(mean) +
+                        " deg/s at rest: the sensor is faulty"
+                )
+            return this.finish(
+                "gyro bias " + Math.round(mean * 100) / 100 + " deg/s",
+                "gyroBiasDps",
+                mean
+            )
         }
         if (this.step === "home") {
-            return this.finish("home angle " + fmt1(v.estDeg) + " deg", "homeDeg", Math.round(v.estDeg * 10) / 10)
+            return this.finish(
+                "home angle " + fmt1(v.estDeg) + " deg",
+                "homeDeg",
+                Math.round(v.estDeg * 10) / 10
+            )
         }
         // axis: the angle must rise while the motor drives deeper.
         const moved = v.estDeg - this.axisStartDeg
         if (moved <= -AXIS_MOVE_DEG / 2)
-            return this.fail("the angle fell when the motor drove deeper: motor wiring or IMU orientation reversed")
-        if (moved >= AXIS_MOVE_DEG / 2) return this.finish("axis agrees: the angle rose " + fmt1(moved) + " deg", null, 0)
-        if (elapsed >= AXIS_TIMEOUT_MS) this.fail("the table did not move when driven (" + fmt1(moved) + " deg)")
+            return this.fail(
+                "the angle fell when the motor drove deeper: motor wiring or IMU orientation reversed"
+            )
+        if (moved >= AXIS_MOVE_DEG / 2)
+            return this.finish(
+                "axis agrees: the angle rose " + fmt1(moved) + " deg",
+                null,
+                0
+            )
+        if (elapsed >= AXIS_TIMEOUT_MS)
+            this.fail(
+                "the table did not move when driven (" + fmt1(moved) + " deg)"
+            )
     }
 }

@@ -19,7 +19,14 @@ import {
 import { MotionMonitor } from "./motionMonitor"
 import { MotionRequest } from "./motion"
 import { Planner } from "./planner"
-import { Settings, applySettings, checkAllSettings, copySettings, defaultSettings, userMaxDeg } from "./settings"
+import {
+    Settings,
+    applySettings,
+    checkAllSettings,
+    copySettings,
+    defaultSettings,
+    userMaxDeg,
+} from "./settings"
 import { CalibrationView, Calibrator, STILL_RATE_DPS } from "./calibration"
 import { Supervisor, World } from "./supervisor"
 import {
@@ -45,7 +52,16 @@ function bool(x: any): boolean {
 function sanitize(inputs: Inputs, lastSeq: number): Inputs {
     let imu: ImuSample | null = inputs ? inputs.imu : null
     if (!imu || typeof imu !== "object")
-        imu = { ok: false, seq: lastSeq, axG: 0, ayG: 0, azG: 0, gxDps: 0, gyDps: 0, gzDps: 0 }
+        imu = {
+            ok: false,
+            seq: lastSeq,
+            axG: 0,
+            ayG: 0,
+            azG: 0,
+            gxDps: 0,
+            gyDps: 0,
+            gzDps: 0,
+        }
     if (!inputs) inputs = {} as Inputs
     return {
         imu: imu,
@@ -137,7 +153,10 @@ export class Controller {
         let dtMs = first ? TICK_MS : nowMs - this.lastMs
         if (!(dtMs >= 0)) dtMs = TICK_MS
         if (!first && dtMs > TICK_MS + WATCHDOG_LATE_MS)
-            faults.raise("watchdog", "control tick " + dtMs + " ms after the previous one")
+            faults.raise(
+                "watchdog",
+                "control tick " + dtMs + " ms after the previous one"
+            )
         if (first) {
             this.startMs = nowMs
             this.dutyZeroSinceMs = nowMs
@@ -159,27 +178,45 @@ export class Controller {
             this.imuRecovered = false
         }
         const imuFault = faults.has("imu")
-        if (imuFault && !this.imuRecovered && mon.healthySinceMs >= 0 && nowMs - mon.healthySinceMs >= IMU_HEALTHY_FOR_CLEAR_MS) {
+        if (
+            imuFault &&
+            !this.imuRecovered &&
+            mon.healthySinceMs >= 0 &&
+            nowMs - mon.healthySinceMs >= IMU_HEALTHY_FOR_CLEAR_MS
+        ) {
             // The sensor is back: start the estimate afresh (the table may have moved open-loop).
             this.estimator.restart()
             mon.resetReference()
             this.imuRecovered = true
         }
-        const feed = mon.fresh && mon.reason === null && (!imuFault || this.imuRecovered)
+        const feed =
+            mon.fresh && mon.reason === null && (!imuFault || this.imuRecovered)
         if (!mon.fresh && this.estimator.initialized && !imuFault)
             this.estimator.predict(dtMs / 1000)
         if (feed) {
-            if (!this.booted && !imuFault) this.estimator.bootSample(accelDeg, gyroDps)
+            if (!this.booted && !imuFault)
+                this.estimator.bootSample(accelDeg, gyroDps)
             else {
-                const still = this.lastDuty === 0 && nowMs - this.dutyZeroSinceMs >= STILL_AFTER_MS
+                const still =
+                    this.lastDuty === 0 &&
+                    nowMs - this.dutyZeroSinceMs >= STILL_AFTER_MS
                 this.estimator.update(accelDeg, gyroDps, mon.dtS, still)
             }
         }
-        if (!this.booted && this.estimator.initialized && nowMs - this.startMs >= BOOT_SETTLE_MS) {
-            if (imuFault || this.estimator.bootSamples >= BOOT_MIN_SAMPLES) this.booted = true
+        if (
+            !this.booted &&
+            this.estimator.initialized &&
+            nowMs - this.startMs >= BOOT_SETTLE_MS
+        ) {
+            if (imuFault || this.estimator.bootSamples >= BOOT_MIN_SAMPLES)
+                this.booted = true
         }
         const booting = !this.booted && !imuFault
-        const estTrusted = this.booted && this.estimator.initialized && mon.reason === null && (!imuFault || this.imuRecovered)
+        const estTrusted =
+            this.booted &&
+            this.estimator.initialized &&
+            mon.reason === null &&
+            (!imuFault || this.imuRecovered)
         const est = this.estimator
 
         // Monitor.
@@ -188,15 +225,31 @@ export class Controller {
         const mm = this.motionMonitor
         if (estTrusted) {
             const planned = this.closedLoopLastTick ? this.planner.velDps : 0
-            mm.check(nowMs, est.angleDeg, est.rateDps, planned, this.lastDuty, effMax, home, dtMs / 1000)
-            if (mm.overtravel !== null) faults.raise("overtravel", mm.overtravel)
+            mm.check(
+                nowMs,
+                est.angleDeg,
+                est.rateDps,
+                planned,
+                this.lastDuty,
+                effMax,
+                home,
+                dtMs / 1000
+            )
+            if (mm.overtravel !== null)
+                faults.raise("overtravel", mm.overtravel)
             if (mm.overspeed !== null) faults.raise("overspeed", mm.overspeed)
             if (mm.stall !== null) faults.raise("stall", mm.stall)
             if (mm.direction !== null) faults.raise("direction", mm.direction)
-            const atHome = Math.abs(est.angleDeg - home) <= AT_HOME_TOLERANCE_DEG
+            const atHome =
+                Math.abs(est.angleDeg - home) <= AT_HOME_TOLERANCE_DEG
             // In service mode the table is empty: an open latch is how it is meant to be. A pressed
             // home switch says the table is at its loading stop, whatever the stored home says.
-            if (!inputs.latch && !atHome && !inputs.homeSwitch && !this.supervisor.inService())
+            if (
+                !inputs.latch &&
+                !atHome &&
+                !inputs.homeSwitch &&
+                !this.supervisor.inService()
+            )
                 faults.raise("latch", "strap latch open away from home")
         } else mm.resetTimers()
 
@@ -218,32 +271,53 @@ export class Controller {
                 setpointVelDps: this.planner.velDps,
                 setpointArrived: this.planner.arrived(),
                 driveSettled: this.drive.settled,
-                imuHealthyMs: mon.healthySinceMs >= 0 ? nowMs - mon.healthySinceMs : 0,
+                imuHealthyMs:
+                    mon.healthySinceMs >= 0 ? nowMs - mon.healthySinceMs : 0,
                 calibrationTargetDeg: this.calibrator.axisTargetDeg(),
             }
             if (this.clearRequested) {
                 this.clearRequested = false
-                this.supervisor.tryClearFaults(world, this.currentReasons(faults.names()))
+                this.supervisor.tryClearFaults(
+                    world,
+                    this.currentReasons(faults.names())
+                )
             }
-            request = this.supervisor.decide(world, this.currentReasons(faults.names()))
+            request = this.supervisor.decide(
+                world,
+                this.currentReasons(faults.names())
+            )
         }
 
         // Plan and drive.
         let duty = this.carryOut(request, nowMs, dtMs / 1000, est.angleDeg)
         duty = this.guard(duty, request, inputs, estTrusted, booting, effMax)
         if (!booting && estTrusted) {
-            const atHome = Math.abs(est.angleDeg - home) <= AT_HOME_TOLERANCE_DEG
-            this.supervisor.refineState(this.planner.arrived(), this.drive.settled || duty === 0, atHome)
+            const atHome =
+                Math.abs(est.angleDeg - home) <= AT_HOME_TOLERANCE_DEG
+            this.supervisor.refineState(
+                this.planner.arrived(),
+                this.drive.settled || duty === 0,
+                atHome
+            )
         }
 
         if (duty === 0) {
             if (this.lastDuty !== 0) this.dutyZeroSinceMs = nowMs
         }
         this.lastDuty = duty
-        this.calibrationTick(nowMs, rawAccelDeg, sample.gyDps, mon.fresh && mon.reason === null, estTrusted)
+        this.calibrationTick(
+            nowMs,
+            rawAccelDeg,
+            sample.gyDps,
+            mon.fresh && mon.reason === null,
+            estTrusted
+        )
 
         const sup = this.supervisor
-        const targetDeg = request.kind === "openLoop" || request.kind === "off" ? est.angleDeg : this.planner.targetDeg
+        const targetDeg =
+            request.kind === "openLoop" || request.kind === "off"
+                ? est.angleDeg
+                : this.planner.targetDeg
         return {
             duty: duty,
             state: sup.state,
@@ -259,7 +333,14 @@ export class Controller {
             alarm: faults.anyExcept(["settings"]),
             grip: inputs.grip,
             latch: inputs.latch,
-            calibration: this.calibrator.step === "" ? "" : this.calibrator.step + ": " + this.calibrator.status + ": " + this.calibrator.message,
+            calibration:
+                this.calibrator.step === ""
+                    ? ""
+                    : this.calibrator.step +
+                      ": " +
+                      this.calibrator.status +
+                      ": " +
+                      this.calibrator.message,
             settingsRevision: this.settingsRevision,
         }
     }
@@ -299,7 +380,8 @@ export class Controller {
 
     /** Take new settings in place (the supervisor reads the same object). */
     adopt(next: Settings): void {
-        const offsetChanged = next.accelOffsetDeg !== this.settings.accelOffsetDeg
+        const offsetChanged =
+            next.accelOffsetDeg !== this.settings.accelOffsetDeg
         // The estimator's own bias estimate is what is left after the calibrated bias: when the
         // calibration takes over part of it, the estimate gives that part up (no double subtraction).
         this.estimator.biasDps -= next.gyroBiasDps - this.settings.gyroBiasDps
@@ -320,7 +402,11 @@ export class Controller {
     startCalibration(step: string): string | null {
         const refusal = this.serviceRefusal()
         if (refusal !== null) return this.calibrator.refuse(step, refusal)
-        return this.calibrator.start(step, this.calibrationView, SERVICE_MAX_DEG)
+        return this.calibrator.start(
+            step,
+            this.calibrationView,
+            SERVICE_MAX_DEG
+        )
     }
 
     /** Clear the faults whose condition has gone, as a STOP press at home does (on the next tick). */
@@ -328,7 +414,13 @@ export class Controller {
         this.clearRequested = true
     }
 
-    calibrationTick(nowMs: number, rawAccelDeg: number, rawGyroDps: number, fresh: boolean, estTrusted: boolean): void {
+    calibrationTick(
+        nowMs: number,
+        rawAccelDeg: number,
+        rawGyroDps: number,
+        fresh: boolean,
+        estTrusted: boolean
+    ): void {
         const v = this.calibrationView
         v.nowMs = nowMs
         v.rawAccelDeg = rawAccelDeg
@@ -336,7 +428,11 @@ export class Controller {
         v.fresh = fresh
         v.estDeg = this.estimator.angleDeg
         v.rateDps = this.estimator.rateDps
-        v.still = estTrusted && this.drive.settled && this.lastDuty === 0 && Math.abs(this.estimator.rateDps) < STILL_RATE_DPS
+        v.still =
+            estTrusted &&
+            this.drive.settled &&
+            this.lastDuty === 0 &&
+            Math.abs(this.estimator.rateDps) < STILL_RATE_DPS
         const cal = this.calibrator
         if (!cal.running()) return
         if (!this.supervisor.inService()) {
@@ -347,7 +443,10 @@ export class Controller {
         if (cal.step === "axis") v.still = true
         cal.tick(v)
         if (cal.status === "done" && cal.resultKey !== null) {
-            const result = applySettings(this.settings, this.changeOf(cal.resultKey, cal.resultValue))
+            const result = applySettings(
+                this.settings,
+                this.changeOf(cal.resultKey, cal.resultValue)
+            )
             if (result.error !== null) cal.fail(result.error)
             else this.adopt(result.settings)
             cal.resultKey = null
@@ -359,14 +458,21 @@ export class Controller {
         const out: (string | null)[] = []
         for (const name of names) {
             if (name === "imu") out.push(this.imuMonitor.reason)
-            else if (name === "overtravel") out.push(this.motionMonitor.overtravel)
-            else if (name === "overspeed") out.push(this.motionMonitor.overspeed)
+            else if (name === "overtravel")
+                out.push(this.motionMonitor.overtravel)
+            else if (name === "overspeed")
+                out.push(this.motionMonitor.overspeed)
             else out.push(null)
         }
         return out
     }
 
-    carryOut(request: MotionRequest, nowMs: number, dtS: number, estDeg: number): number {
+    carryOut(
+        request: MotionRequest,
+        nowMs: number,
+        dtS: number,
+        estDeg: number
+    ): number {
         const p = this.planner
         const kind = request.kind
         this.closedLoopLastTick = false
@@ -378,19 +484,34 @@ export class Controller {
         if (kind === "stop") {
             // Brake from where the table is, not from where the plan had got to: a table lagging its
             // setpoint must not be driven on to catch up with a stop it was never going to reach.
-            if (p.velDps > 0 ? p.posDeg > estDeg : p.posDeg < estDeg) p.posDeg = estDeg
+            if (p.velDps > 0 ? p.posDeg > estDeg : p.posDeg < estDeg)
+                p.posDeg = estDeg
             p.stopSmoothly(this.settings.accelDps2, dtS)
-        }
-        else if (kind === "move") {
+        } else if (kind === "move") {
             // A table resting within the settle tolerance of the goal is there already: asking it
             // to move that last fraction would only make it hunt around the goal.
-            const there = this.drive.settled && Math.abs(request.targetDeg - p.posDeg) < SETTLE_TOLERANCE_DEG
-            if (!there) p.moveTo(request.targetDeg, request.rateDps, this.settings.accelDps2)
+            const there =
+                this.drive.settled &&
+                Math.abs(request.targetDeg - p.posDeg) < SETTLE_TOLERANCE_DEG
+            if (!there)
+                p.moveTo(
+                    request.targetDeg,
+                    request.rateDps,
+                    this.settings.accelDps2
+                )
         }
         p.step(dtS)
-        if (p.posDeg > estDeg + MAX_TRACKING_LAG_DEG) p.posDeg = estDeg + MAX_TRACKING_LAG_DEG
-        else if (p.posDeg < estDeg - MAX_TRACKING_LAG_DEG) p.posDeg = estDeg - MAX_TRACKING_LAG_DEG
-        const duty = this.drive.duty(nowMs, p, estDeg, this.estimator.rateDps, dtS)
+        if (p.posDeg > estDeg + MAX_TRACKING_LAG_DEG)
+            p.posDeg = estDeg + MAX_TRACKING_LAG_DEG
+        else if (p.posDeg < estDeg - MAX_TRACKING_LAG_DEG)
+            p.posDeg = estDeg - MAX_TRACKING_LAG_DEG
+        const duty = this.drive.duty(
+            nowMs,
+            p,
+            estDeg,
+            this.estimator.rateDps,
+            dtS
+        )
         this.closedLoopLastTick = !this.drive.settled
         // A finished move holds where the table came to rest: the next move starts from there.
         if (this.drive.settled) p.halt(estDeg)
@@ -402,7 +523,14 @@ export class Controller {
      * settled latch, a trusted angle, no fault and a session not over, and never past the effective
      * deepest angle; nothing toward home past home; open-loop only as the imu fault allows.
      */
-    guard(duty: number, request: MotionRequest, inputs: Inputs, estTrusted: boolean, booting: boolean, effMax: number): number {
+    guard(
+        duty: number,
+        request: MotionRequest,
+        inputs: Inputs,
+        estTrusted: boolean,
+        booting: boolean,
+        effMax: number
+    ): number {
         if (booting || typeof duty !== "number" || !(duty === duty)) return 0
         const sup = this.supervisor
         if (request.kind === "openLoop") {

@@ -52,7 +52,13 @@ export class DriveLoop {
      * The duty for this tick following the planner `plan`; 0 once the move has finished and the
      * table has settled. The speed asked of the table never exceeds the move's rate limit.
      */
-    duty(nowMs: number, plan: Planner, estDeg: number, estRateDps: number, dtS: number): number {
+    duty(
+        nowMs: number,
+        plan: Planner,
+        estDeg: number,
+        estRateDps: number,
+        dtS: number
+    ): number {
         const setpointDeg = plan.posDeg
         const setpointVelDps = plan.velDps
         const setpointAccelDps2 = plan.lastAccelDps2
@@ -67,13 +73,19 @@ export class DriveLoop {
             if (this.arrivedAtMs < 0) this.arrivedAtMs = nowMs
             // Switch off only once the table has come to rest on its own: cutting a moving motor
             // would stop it with the worm gear's jolt instead of the acceleration limit.
-            const resting = Math.abs(errorDeg) < SETTLE_TOLERANCE_DEG && Math.abs(estRateDps) < SETTLE_RATE_DPS
+            const resting =
+                Math.abs(errorDeg) < SETTLE_TOLERANCE_DEG &&
+                Math.abs(estRateDps) < SETTLE_RATE_DPS
             if (resting || nowMs - this.arrivedAtMs >= SETTLE_TIMEOUT_MS) {
                 this.cut()
                 return 0
             }
         }
-        const correctionDps = clamp(POSITION_GAIN_PER_S * errorDeg, -POSITION_CORRECTION_MAX_DPS, POSITION_CORRECTION_MAX_DPS)
+        const correctionDps = clamp(
+            POSITION_GAIN_PER_S * errorDeg,
+            -POSITION_CORRECTION_MAX_DPS,
+            POSITION_CORRECTION_MAX_DPS
+        )
         // The speed asked of the table changes no faster than the move's acceleration (plus a
         // little room for the correction): the feedback may not jerk the table either.
         const slew = (plan.accelDps2 + CORRECTION_ACCEL_DPS2) * dtS
@@ -83,7 +95,9 @@ export class DriveLoop {
             this.wantedDps + slew
         )
         this.wantedDps = wantedDps
-        let duty = (wantedDps + MOTOR_NOMINAL_TIME_CONSTANT_S * setpointAccelDps2) / MOTOR_NOMINAL_DPS_PER_DUTY
+        let duty =
+            (wantedDps + MOTOR_NOMINAL_TIME_CONSTANT_S * setpointAccelDps2) /
+            MOTOR_NOMINAL_DPS_PER_DUTY
         if (wantedDps > 0) duty += MOTOR_DEADZONE_DUTY
         else if (wantedDps < 0) duty -= MOTOR_DEADZONE_DUTY
         const rateErrorDps = wantedDps - estRateDps
@@ -98,7 +112,14 @@ export class DriveLoop {
         // Never much more drive than the wanted speed needs: a table that runs the wrong way (a
         // reversed motor) must not be driven ever harder by the rate loop before the direction
         // monitor stops it.
-        const ceiling = (Math.abs(wantedDps) + DRIVE_SPEED_MARGIN_DPS) / MOTOR_NOMINAL_DPS_PER_DUTY + MOTOR_DEADZONE_DUTY
-        return clamp(duty + this.integralDuty, -Math.min(1, ceiling), Math.min(1, ceiling))
+        const ceiling =
+            (Math.abs(wantedDps) + DRIVE_SPEED_MARGIN_DPS) /
+                MOTOR_NOMINAL_DPS_PER_DUTY +
+            MOTOR_DEADZONE_DUTY
+        return clamp(
+            duty + this.integralDuty,
+            -Math.min(1, ceiling),
+            Math.min(1, ceiling)
+        )
     }
 }

@@ -47,14 +47,19 @@ export class AngleEstimator {
         this.bootSamples = 0
         this.predictedDeg = 0
         this.lastAccelDeg = NaN
-        this.scatterSqDeg2 = ESTIMATOR_QUIET_SCATTER_DEG * ESTIMATOR_QUIET_SCATTER_DEG
+        this.scatterSqDeg2 =
+            ESTIMATOR_QUIET_SCATTER_DEG * ESTIMATOR_QUIET_SCATTER_DEG
     }
 
     /** The complementary filter's time constant for the accelerometer scatter seen lately. */
     tauS(): number {
         const scatter = Math.sqrt(this.scatterSqDeg2)
         const tau = (ESTIMATOR_TAU_S * scatter) / ESTIMATOR_QUIET_SCATTER_DEG
-        return tau < ESTIMATOR_TAU_S ? ESTIMATOR_TAU_S : tau > ESTIMATOR_MAX_TAU_S ? ESTIMATOR_MAX_TAU_S : tau
+        return tau < ESTIMATOR_TAU_S
+            ? ESTIMATOR_TAU_S
+            : tau > ESTIMATOR_MAX_TAU_S
+              ? ESTIMATOR_MAX_TAU_S
+              : tau
     }
 
     /** Forget the angle (after a sensor fault): the next sample starts it again. The bias is kept. */
@@ -92,7 +97,12 @@ export class AngleEstimator {
     }
 
     /** One fresh sample, dtS after the previous one. `still`: the table is known not to move. */
-    update(accelDeg: number, gyroDps: number, dtS: number, still: boolean): void {
+    update(
+        accelDeg: number,
+        gyroDps: number,
+        dtS: number,
+        still: boolean
+    ): void {
         if (!this.initialized) {
             this.angleDeg = accelDeg
             this.rateDps = 0
@@ -100,7 +110,9 @@ export class AngleEstimator {
             this.initialized = true
             return
         }
-        if (still) this.biasDps += (gyroDps - this.biasDps) * filterGain(dtS, BIAS_TRACK_TAU_S)
+        if (still)
+            this.biasDps +=
+                (gyroDps - this.biasDps) * filterGain(dtS, BIAS_TRACK_TAU_S)
         const rate = gyroDps - this.biasDps
         // Replace whatever was predicted since the last sample by what the gyro measured.
         this.angleDeg += rate * dtS - this.predictedDeg
@@ -109,10 +121,14 @@ export class AngleEstimator {
         // the change taken out), so that an error of the estimate is never mistaken for noise.
         if (!isNaN(this.lastAccelDeg)) {
             const jump = accelDeg - this.lastAccelDeg - rate * dtS
-            this.scatterSqDeg2 += ((jump * jump) / 2 - this.scatterSqDeg2) * filterGain(dtS, ESTIMATOR_SCATTER_TAU_S)
+            this.scatterSqDeg2 +=
+                ((jump * jump) / 2 - this.scatterSqDeg2) *
+                filterGain(dtS, ESTIMATOR_SCATTER_TAU_S)
         }
         this.lastAccelDeg = accelDeg
-        this.angleDeg += (accelDeg - this.angleDeg) * filterGain(dtS, this.tauS())
-        this.rateDps += (rate - this.rateDps) * filterGain(dtS, RATE_FILTER_TAU_S)
+        this.angleDeg +=
+            (accelDeg - this.angleDeg) * filterGain(dtS, this.tauS())
+        this.rateDps +=
+            (rate - this.rateDps) * filterGain(dtS, RATE_FILTER_TAU_S)
     }
 }

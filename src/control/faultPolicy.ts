@@ -25,11 +25,19 @@ export const RECOVERY_ALL = 4
  * - overtravel beyond the deepest angle, watchdog, settings: the angle is known and the drive
  *   behaved: every move toward home, including the automatic returns.
  */
-export function recoveryAllowed(faults: FaultRegister, estDeg: number, homeDeg: number): number {
+export function recoveryAllowed(
+    faults: FaultRegister,
+    estDeg: number,
+    homeDeg: number
+): number {
     let allowed = RECOVERY_ALL
-    if (faults.has("settings") || faults.has("watchdog")) allowed = Math.min(allowed, RECOVERY_TOWARD_HOME)
+    if (faults.has("settings") || faults.has("watchdog"))
+        allowed = Math.min(allowed, RECOVERY_TOWARD_HOME)
     if (faults.has("overtravel"))
-        allowed = Math.min(allowed, estDeg < homeDeg ? RECOVERY_NONE : RECOVERY_TOWARD_HOME)
+        allowed = Math.min(
+            allowed,
+            estDeg < homeDeg ? RECOVERY_NONE : RECOVERY_TOWARD_HOME
+        )
     if (faults.has("latch") || faults.has("overspeed") || faults.has("stall"))
         allowed = Math.min(allowed, RECOVERY_HELPER_UP)
     if (faults.has("imu")) allowed = Math.min(allowed, RECOVERY_OPEN_LOOP_UP)

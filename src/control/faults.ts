@@ -52,14 +52,16 @@ export class FaultRegister {
 
     names(): FaultName[] {
         const out: FaultName[] = []
-        for (let i = 0; i < FAULT_NAMES.length; i++) if (this.active[i]) out.push(FAULT_NAMES[i])
+        for (let i = 0; i < FAULT_NAMES.length; i++)
+            if (this.active[i]) out.push(FAULT_NAMES[i])
         return out
     }
 
     reasonList(): string[] {
         const out: string[] = []
         for (let i = 0; i < FAULT_NAMES.length; i++)
-            if (this.active[i]) out.push(FAULT_NAMES[i] + ": " + this.reasons[i])
+            if (this.active[i])
+                out.push(FAULT_NAMES[i] + ": " + this.reasons[i])
         return out
     }
 }

@@ -105,7 +105,12 @@ export class ImuMonitor {
      * Judge this tick's sample. `accelDeg` is the sample's accelerometer angle, `biasDps` the
      * estimator's gyro bias.
      */
-    check(s: ImuSample, nowMs: number, accelDeg: number, biasDps: number): void {
+    check(
+        s: ImuSample,
+        nowMs: number,
+        accelDeg: number,
+        biasDps: number
+    ): void {
         this.fresh = false
         // The first check starts the stale clock.
         if (this.lastFreshMs < 0) this.lastFreshMs = nowMs
@@ -122,8 +127,13 @@ export class ImuMonitor {
             this.fresh = true
             reason = this.judgeSample(s, nowMs, accelDeg, biasDps)
         }
-        if (!this.fresh && nowMs - this.lastFreshMs >= IMU_STALE_MS && reason === null)
-            reason = "no fresh IMU sample for " + (nowMs - this.lastFreshMs) + " ms"
+        if (
+            !this.fresh &&
+            nowMs - this.lastFreshMs >= IMU_STALE_MS &&
+            reason === null
+        )
+            reason =
+                "no fresh IMU sample for " + (nowMs - this.lastFreshMs) + " ms"
         if (!s.ok || (isNew && !this.fresh)) this.lastSeq = s.seq
         this.reason = reason
         // While the data itself is bad (missing, frozen, implausible) the accelerometer/gyro
@@ -133,10 +143,17 @@ export class ImuMonitor {
         else if (this.healthySinceMs < 0) this.healthySinceMs = nowMs
     }
 
-    judgeSample(s: ImuSample, nowMs: number, accelDeg: number, biasDps: number): string | null {
+    judgeSample(
+        s: ImuSample,
+        nowMs: number,
+        accelDeg: number,
+        biasDps: number
+    ): string | null {
         let reason: string | null = null
 
-        const magnitudeG = Math.sqrt(s.axG * s.axG + s.ayG * s.ayG + s.azG * s.azG)
+        const magnitudeG = Math.sqrt(
+            s.axG * s.axG + s.ayG * s.ayG + s.azG * s.azG
+        )
         if (magnitudeG < IMU_ACCEL_MIN_G || magnitudeG > IMU_ACCEL_MAX_G) {
             if (this.implausibleSinceMs < 0) this.implausibleSinceMs = nowMs
             if (nowMs - this.implausibleSinceMs >= IMU_ACCEL_IMPLAUSIBLE_MS)
@@ -144,7 +161,8 @@ export class ImuMonitor {
         } else this.implausibleSinceMs = -1
 
         if (this.previous !== null && sameValues(s, this.previous)) {
-            if (this.frozenSinceMs < 0) this.frozenSinceMs = nowMs - Math.round(this.dtS * 1000)
+            if (this.frozenSinceMs < 0)
+                this.frozenSinceMs = nowMs - Math.round(this.dtS * 1000)
             if (reason === null && nowMs - this.frozenSinceMs >= IMU_FROZEN_MS)
                 reason = "IMU readings frozen"
         } else this.frozenSinceMs = -1
@@ -155,16 +173,25 @@ export class ImuMonitor {
             this.referenceDeg = accelDeg
             this.referenceReady = true
         } else {
-            this.accelLpDeg += (accelDeg - this.accelLpDeg) * filterGain(this.dtS, DISAGREE_ACCEL_TAU_S)
+            this.accelLpDeg +=
+                (accelDeg - this.accelLpDeg) *
+                filterGain(this.dtS, DISAGREE_ACCEL_TAU_S)
             this.referenceDeg += (s.gyDps - biasDps) * this.dtS
             this.referenceDeg +=
-                (this.accelLpDeg - this.referenceDeg) * filterGain(this.dtS, DISAGREE_REFERENCE_TAU_S)
+                (this.accelLpDeg - this.referenceDeg) *
+                filterGain(this.dtS, DISAGREE_REFERENCE_TAU_S)
         }
         const disagreeDeg = Math.abs(this.accelLpDeg - this.referenceDeg)
         if (disagreeDeg > IMU_DISAGREE_DEG) {
             if (this.disagreeSinceMs < 0) this.disagreeSinceMs = nowMs
-            if (reason === null && nowMs - this.disagreeSinceMs >= IMU_DISAGREE_MS)
-                reason = "accelerometer and gyro disagree by " + fmt1(disagreeDeg) + " deg"
+            if (
+                reason === null &&
+                nowMs - this.disagreeSinceMs >= IMU_DISAGREE_MS
+            )
+                reason =
+                    "accelerometer and gyro disagree by " +
+                    fmt1(disagreeDeg) +
+                    " deg"
         } else this.disagreeSinceMs = -1
         return reason
     }

@@ -62,32 +62,62 @@ export class MotionMonitor {
     ): void {
         this.overtravel = null
         if (estDeg > effectiveMaxDeg + OVERTRAVEL_DEEP_MARGIN_DEG)
-            this.overtravel = "angle " + fmt1(estDeg) + " beyond the deepest allowed " + fmt1(effectiveMaxDeg)
+            this.overtravel =
+                "angle " +
+                fmt1(estDeg) +
+                " beyond the deepest allowed " +
+                fmt1(effectiveMaxDeg)
         else if (estDeg < homeDeg - OVERTRAVEL_HOME_MARGIN_DEG)
-            this.overtravel = "angle " + fmt1(estDeg) + " below home " + fmt1(homeDeg)
+            this.overtravel =
+                "angle " + fmt1(estDeg) + " below home " + fmt1(homeDeg)
 
         this.overspeed = null
         if (Math.abs(rateDps) > HARD_MAX_RATE_DPS + OVERSPEED_MARGIN_DPS)
-            this.overspeed = "rate " + fmt1(rateDps) + " deg/s above " + (HARD_MAX_RATE_DPS + OVERSPEED_MARGIN_DPS)
+            this.overspeed =
+                "rate " +
+                fmt1(rateDps) +
+                " deg/s above " +
+                (HARD_MAX_RATE_DPS + OVERSPEED_MARGIN_DPS)
 
         this.stall = null
         const plannedAbs = Math.abs(plannedRateDps)
         const following = plannedRateDps > 0 ? rateDps : -rateDps
-        if (plannedAbs >= STALL_MIN_PLANNED_DPS && following < plannedAbs * STALL_RATE_FRACTION) {
+        if (
+            plannedAbs >= STALL_MIN_PLANNED_DPS &&
+            following < plannedAbs * STALL_RATE_FRACTION
+        ) {
             if (this.stallSinceMs < 0) this.stallSinceMs = nowMs
             if (nowMs - this.stallSinceMs >= STALL_MS)
-                this.stall = "table not following the drive (" + fmt1(rateDps) + " of " + fmt1(plannedRateDps) + " deg/s)"
+                this.stall =
+                    "table not following the drive (" +
+                    fmt1(rateDps) +
+                    " of " +
+                    fmt1(plannedRateDps) +
+                    " deg/s)"
         } else this.stallSinceMs = -1
 
         this.direction = null
         const against = duty > 0 ? -rateDps : rateDps
-        if (Math.abs(duty) >= DIRECTION_MIN_DUTY && against > DIRECTION_MIN_RATE_DPS) {
+        if (
+            Math.abs(duty) >= DIRECTION_MIN_DUTY &&
+            against > DIRECTION_MIN_RATE_DPS
+        ) {
             if (this.directionSinceMs < 0) this.directionSinceMs = nowMs
             if (nowMs - this.directionSinceMs >= DIRECTION_MS)
-                this.direction = "table moving against the drive (" + fmt1(rateDps) + " deg/s, duty " + fmt1(duty) + ")"
+                this.direction =
+                    "table moving against the drive (" +
+                    fmt1(rateDps) +
+                    " deg/s, duty " +
+                    fmt1(duty) +
+                    ")"
         } else this.directionSinceMs = -1
 
-        const push = duty >= DIRECTION_TRAVEL_MIN_DUTY ? 1 : duty <= -DIRECTION_TRAVEL_MIN_DUTY ? -1 : 0
+        const push =
+            duty >= DIRECTION_TRAVEL_MIN_DUTY
+                ? 1
+                : duty <= -DIRECTION_TRAVEL_MIN_DUTY
+                  ? -1
+                  : 0
         if (push !== this.pushSign) {
             this.pushSign = push
             this.pushSinceMs = nowMs
@@ -96,8 +126,14 @@ export class MotionMonitor {
         if (push !== 0 && nowMs - this.pushSinceMs >= DIRECTION_COAST_MS) {
             const againstDps = push > 0 ? -rateDps : rateDps
             if (againstDps > 0) this.againstTravelDeg += againstDps * dtS
-            if (this.direction === null && this.againstTravelDeg > DIRECTION_MAX_TRAVEL_DEG)
-                this.direction = "table moved " + fmt1(this.againstTravelDeg) + " deg against the drive"
+            if (
+                this.direction === null &&
+                this.againstTravelDeg > DIRECTION_MAX_TRAVEL_DEG
+            )
+                this.direction =
+                    "table moved " +
+                    fmt1(this.againstTravelDeg) +
+                    " deg against the drive"
         }
     }
 

@@ -10,7 +10,11 @@ import { HARD_MAX_ACCEL_DPS2, HARD_MAX_RATE_DPS } from "./limits"
  * The fastest speed from which braking at `accelDps2`, one tick of `dtS` at a time, still stops
  * within `distanceDeg`. Continuous braking needs v^2 / 2a; stepping adds about v * dt / 2.
  */
-export function brakingSpeedDps(distanceDeg: number, accelDps2: number, dtS: number): number {
+export function brakingSpeedDps(
+    distanceDeg: number,
+    accelDps2: number,
+    dtS: number
+): number {
     if (distanceDeg <= 0) return 0
     const half = (accelDps2 * dtS) / 2
     const v = Math.sqrt(half * half + 2 * accelDps2 * distanceDeg) - half
@@ -19,7 +23,11 @@ export function brakingSpeedDps(distanceDeg: number, accelDps2: number, dtS: num
 }
 
 /** Distance covered while braking from `speedDps` at `accelDps2`, tick by tick. */
-export function brakingDistanceDeg(speedDps: number, accelDps2: number, dtS: number): number {
+export function brakingDistanceDeg(
+    speedDps: number,
+    accelDps2: number,
+    dtS: number
+): number {
     const v = Math.abs(speedDps)
     return (v * v) / (2 * accelDps2) + (v * dtS) / 2
 }
@@ -71,7 +79,10 @@ export class Planner {
     /** Where the setpoint would stop if it braked now. */
     stoppingPointDeg(dtS: number): number {
         const dir = this.velDps > 0 ? 1 : this.velDps < 0 ? -1 : 0
-        return this.posDeg + dir * brakingDistanceDeg(this.velDps, this.accelDps2, dtS)
+        return (
+            this.posDeg +
+            dir * brakingDistanceDeg(this.velDps, this.accelDps2, dtS)
+        )
     }
 
     /** At rest on its target. */
@@ -93,10 +104,17 @@ export class Planner {
             return
         }
         const dir = toGo > 0 ? 1 : toGo < 0 ? -1 : 0
-        const wanted = dir * Math.min(this.rateDps, brakingSpeedDps(Math.abs(toGo), this.accelDps2, dtS))
+        const wanted =
+            dir *
+            Math.min(
+                this.rateDps,
+                brakingSpeedDps(Math.abs(toGo), this.accelDps2, dtS)
+            )
         const v = clamp(wanted, this.velDps - dv, this.velDps + dv)
         const next = this.posDeg + v * dtS
-        const passes = (toGo > 0 && next >= this.targetDeg) || (toGo < 0 && next <= this.targetDeg)
+        const passes =
+            (toGo > 0 && next >= this.targetDeg) ||
+            (toGo < 0 && next <= this.targetDeg)
         // Arriving: land on the target instead of passing it. The velocity drops to zero in this tick
         // only if it was no more than one tick of acceleration; otherwise it lands with the slower
         // velocity and stops in the next tick, so no tick changes it by more than the limit. (Only a

@@ -9,7 +9,10 @@ const SAME_PRESET_DEG = 0.5
  * The next allowed preset deeper than `fromDeg` (where the table is heading or would stop); after
  * the deepest allowed one it wraps to the shallowest (flat). NaN when no preset is allowed.
  */
-export function nextPresetDeg(fromDeg: number, effectiveMaxDeg: number): number {
+export function nextPresetDeg(
+    fromDeg: number,
+    effectiveMaxDeg: number
+): number {
     let first = NaN
     for (const p of PRESETS_DEG) {
         if (p > effectiveMaxDeg) break

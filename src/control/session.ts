@@ -13,7 +13,12 @@ export class SessionClock {
         this.expired = false
     }
 
-    update(dtMs: number, estDeg: number, atHome: boolean, limitS: number): void {
+    update(
+        dtMs: number,
+        estDeg: number,
+        atHome: boolean,
+        limitS: number
+    ): void {
         if (atHome) {
             this.invertedMs = 0
             this.expired = false

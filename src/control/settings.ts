@@ -80,7 +80,8 @@ export const SETTINGS_SCHEMA: SettingSpec[] = [
         max: 10,
         defaultValue: 3,
         unit: "s",
-        meaning: "how long the grip may be released before the table returns home",
+        meaning:
+            "how long the grip may be released before the table returns home",
     },
     {
         key: "sessionLimitS",
@@ -120,7 +121,8 @@ export const SETTINGS_SCHEMA: SettingSpec[] = [
         max: 15,
         defaultValue: 0,
         unit: "deg",
-        meaning: "calibration: what the accelerometer reads with the table level",
+        meaning:
+            "calibration: what the accelerometer reads with the table level",
     },
     {
         key: "gyroBiasDps",
@@ -164,7 +166,8 @@ function valueText(value: any): string {
     if (typeof value === "string") return '"' + value + '"'
     if (value === undefined) return "undefined"
     if (value === null) return "null"
-    if (typeof value === "number" || typeof value === "boolean") return "" + value
+    if (typeof value === "number" || typeof value === "boolean")
+        return "" + value
     return "a " + typeof value
 }
 
@@ -174,22 +177,41 @@ function valueText(value: any): string {
  */
 export function checkSetting(key: string, value: any): string | null {
     const spec = settingSpec(key)
-    if (!spec) return key + ": not a setting (settings are " + settingKeys().join(", ") + ")"
+    if (!spec)
+        return (
+            key +
+            ": not a setting (settings are " +
+            settingKeys().join(", ") +
+            ")"
+        )
     if (spec.kind === "boolean") {
         if (typeof value !== "boolean")
-            return key + ": " + valueText(value) + " is not allowed, expected " + rangeText(spec)
+            return (
+                key +
+                ": " +
+                valueText(value) +
+                " is not allowed, expected " +
+                rangeText(spec)
+            )
         return null
     }
     // NaN fails both comparisons below, so it is refused as out of range.
     if (typeof value !== "number" || !(value >= spec.min && value <= spec.max))
-        return key + ": " + valueText(value) + " is out of range " + rangeText(spec)
+        return (
+            key +
+            ": " +
+            valueText(value) +
+            " is out of range " +
+            rangeText(spec)
+        )
     return null
 }
 
 /** The keys of behaviour.md's settings table (what scenarios and users set). */
 export function userSettingKeys(): string[] {
     const keys: string[] = []
-    for (const spec of SETTINGS_SCHEMA) if (spec.group === "user") keys.push(spec.key)
+    for (const spec of SETTINGS_SCHEMA)
+        if (spec.group === "user") keys.push(spec.key)
     return keys
 }
 
@@ -203,9 +225,19 @@ export function settingKeys(): string[] {
  * Applies a set of changes to a copy of `base`. Every change is checked first; if any is refused,
  * nothing changes and the first error is returned in `error`.
  */
-export function applySettings(base: Settings, changes: any): { settings: Settings; error: string | null } {
-    if (changes === null || changes === undefined || typeof changes !== "object")
-        return { settings: base, error: "settings: expected an object of key/value changes" }
+export function applySettings(
+    base: Settings,
+    changes: any
+): { settings: Settings; error: string | null } {
+    if (
+        changes === null ||
+        changes === undefined ||
+        typeof changes !== "object"
+    )
+        return {
+            settings: base,
+            error: "settings: expected an object of key/value changes",
+        }
     const keys = Object.keys(changes)
     for (const key of keys) {
         const error = checkSetting(key, changes[key])
@@ -234,7 +266,8 @@ export function copySettings(s: Settings): Settings {
 
 /** Checks a whole stored settings object; returns null or the first error. Unknown keys are errors. */
 export function checkAllSettings(s: any): string | null {
-    if (s === null || s === undefined || typeof s !== "object") return "settings: not an object"
+    if (s === null || s === undefined || typeof s !== "object")
+        return "settings: not an object"
     for (const key of Object.keys(s)) {
         const error = checkSetting(key, s[key])
         if (error) return error

@@ -9,7 +9,6 @@ import {
     RECOVERY_HELPER_UP,
     RECOVERY_NONE,
     RECOVERY_OPEN_LOOP_UP,
-    RECOVERY_TOWARD_HOME,
     recoveryAllowed,
 } from "./faultPolicy"
 import {
@@ -31,7 +30,11 @@ import { MotionRequest, motion, moveTo, openLoop } from "./motion"
 import { nextPresetDeg } from "./presets"
 import { SessionClock } from "./session"
 import { Settings } from "./settings"
-import { FAULT_UP_NO_PROGRESS_MS, SETTLE_TOLERANCE_DEG, STALL_MIN_PLANNED_DPS } from "./tuning"
+import {
+    FAULT_UP_NO_PROGRESS_MS,
+    SETTLE_TOLERANCE_DEG,
+    STALL_MIN_PLANNED_DPS,
+} from "./tuning"
 import { Inputs, StateName } from "./types"
 
 /** What the supervisor knows of the world this tick (measured by others). */
@@ -137,11 +140,17 @@ export class Supervisor {
     }
 
     atHome(w: World): boolean {
-        return w.estTrusted && Math.abs(w.estDeg - this.settings.homeDeg) <= AT_HOME_TOLERANCE_DEG
+        return (
+            w.estTrusted &&
+            Math.abs(w.estDeg - this.settings.homeDeg) <= AT_HOME_TOLERANCE_DEG
+        )
     }
 
     latchSettled(nowMs: number): boolean {
-        return this.latchClosedAtMs >= 0 && nowMs - this.latchClosedAtMs >= LATCH_SETTLE_MS
+        return (
+            this.latchClosedAtMs >= 0 &&
+            nowMs - this.latchClosedAtMs >= LATCH_SETTLE_MS
+        )
     }
 
     /** Track the levels whose timing matters. Called every tick, also while booting. */
@@ -154,10 +163,15 @@ export class Supervisor {
     }
 
     /** The conditions under which a latched fault counts as gone (ready to be cleared). */
-    conditionGone(name: string, w: World, monitorReason: string | null): boolean {
+    conditionGone(
+        name: string,
+        w: World,
+        monitorReason: string | null
+    ): boolean {
         if (name === "imu") return w.imuHealthyMs > 0 && w.estTrusted
         if (name === "latch") return w.inputs.latch || this.atHome(w)
-        if (name === "overtravel" || name === "overspeed") return monitorReason === null
+        if (name === "overtravel" || name === "overspeed")
+            return monitorReason === null
         // stall, direction, watchdog: momentary; the drive is off now, so they are gone.
         return true
     }
@@ -171,7 +185,8 @@ export class Supervisor {
         if (!this.atHome(w)) return
         const names = this.faults.names()
         for (const name of names) {
-            if (this.conditionGone(name, w, reasons[names.indexOf(name)])) this.faults.clear(name)
+            if (this.conditionGone(name, w, reasons[names.indexOf(name)]))
+                this.faults.clear(name)
         }
         if (!this.faults.has("imu")) this.openLoopUsedMs = 0
     }
@@ -197,12 +212,18 @@ export class Supervisor {
         const grip = w.inputs.grip
         const atHome = this.atHome(w)
 
-        this.session.update(w.dtMs, w.estTrusted ? w.estDeg : 0, atHome, s.sessionLimitS)
+        this.session.update(
+            w.dtMs,
+            w.estTrusted ? w.estDeg : 0,
+            atHome,
+            s.sessionLimitS
+        )
         if (w.estTrusted) {
             if (atHome) {
                 this.deepestSinceHomeDeg = w.estDeg
                 this.pauseDone = false
-            } else if (w.estDeg > this.deepestSinceHomeDeg) this.deepestSinceHomeDeg = w.estDeg
+            } else if (w.estDeg > this.deepestSinceHomeDeg)
+                this.deepestSinceHomeDeg = w.estDeg
         }
 
         if (b.stop.pressed) this.tryClearFaults(w, monitorReasons)
@@ -213,7 +234,9 @@ export class Supervisor {
             this.intent = INTENT_NONE
             this.serviceSinceMs = -1
             this.helperUpCut = false
-            this.state = this.faults.anyExcept(["settings"]) ? "fault" : this.restingState(atHome)
+            this.state = this.faults.anyExcept(["settings"])
+                ? "fault"
+                : this.restingState(atHome)
             return motion("halt")
         }
 
@@ -231,7 +254,7 @@ export class Supervisor {
         const allowed = recoveryAllowed(this.faults, w.estDeg, s.homeDeg)
         if (allowed === RECOVERY_NONE) return this.faultHold()
         if (allowed === RECOVERY_OPEN_LOOP_UP) return this.openLoopUpTick(w)
-        if (allowed === RECOVERY_HELPER_UP) return this.helperUpTick(w, atHome)
+        if (allowed === RECOVERY_HELPER_UP) return this.helperUpTick(w)
         return this.normalTick(w, atHome, allowed === RECOVERY_ALL, grip)
     }
 
@@ -247,7 +270,12 @@ export class Supervisor {
         this.state = "fault"
         const b = this.buttons
         const atHomeKnown = this.atHome(w)
-        if (b.upActive() && !w.inputs.homeSwitch && !atHomeKnown && this.openLoopUsedMs < IMU_FAULT_UP_MAX_MS) {
+        if (
+            b.upActive() &&
+            !w.inputs.homeSwitch &&
+            !atHomeKnown &&
+            this.openLoopUsedMs < IMU_FAULT_UP_MAX_MS
+        ) {
             this.openLoopUsedMs += w.dtMs
             return openLoop(-IMU_FAULT_UP_DUTY)
         }
@@ -255,7 +283,7 @@ export class Supervisor {
     }
 
     /** latch, overspeed, stall: only UP held, toward home at the helper's rate, the angle watched. */
-    helperUpTick(w: World, atHome: boolean): MotionRequest {
+    helperUpTick(w: World): MotionRequest {
         this.intent = INTENT_NONE
         this.state = "fault"
         const b = this.buttons
@@ -270,13 +298,20 @@ export class Supervisor {
         // pressed again.
         const planned = w.setpointVelDps
         if (planned <= -STALL_MIN_PLANNED_DPS && w.rateDps > planned * 0.2) {
-            if (this.helperUpNoProgressSinceMs < 0) this.helperUpNoProgressSinceMs = w.nowMs
-            if (w.nowMs - this.helperUpNoProgressSinceMs >= FAULT_UP_NO_PROGRESS_MS) {
+            if (this.helperUpNoProgressSinceMs < 0)
+                this.helperUpNoProgressSinceMs = w.nowMs
+            if (
+                w.nowMs - this.helperUpNoProgressSinceMs >=
+                FAULT_UP_NO_PROGRESS_MS
+            ) {
                 this.helperUpCut = true
                 return motion("off")
             }
         } else this.helperUpNoProgressSinceMs = -1
-        return moveTo(this.settings.homeDeg, Math.min(LATCH_HELPER_RATE_DPS, this.settings.returnRateDps))
+        return moveTo(
+            this.settings.homeDeg,
+            Math.min(LATCH_HELPER_RATE_DPS, this.settings.returnRateDps)
+        )
     }
 
     serviceEntryDue(w: World, atHome: boolean): boolean {
@@ -285,7 +320,12 @@ export class Supervisor {
         // The home switch witnesses "at home" too: a table whose stored home is wrong can still be
         // brought into service mode at its loading stop, to calibrate it.
         const home = atHome || w.inputs.homeSwitch
-        const eligible = home && !w.inputs.latch && !this.faults.anyExcept(["settings"]) && b.stop.held && b.up.held
+        const eligible =
+            home &&
+            !w.inputs.latch &&
+            !this.faults.anyExcept(["settings"]) &&
+            b.stop.held &&
+            b.up.held
         if (!eligible) {
             this.serviceEntrySinceMs = -1
             return false
@@ -304,7 +344,11 @@ export class Supervisor {
         this.state = "service"
         this.intent = INTENT_NONE
         const stopPressed = b.stop.pressed && w.nowMs > this.serviceSinceMs
-        if (stopPressed || w.nowMs - this.serviceSinceMs >= SERVICE_TIMEOUT_MS || w.inputs.latch) {
+        if (
+            stopPressed ||
+            w.nowMs - this.serviceSinceMs >= SERVICE_TIMEOUT_MS ||
+            w.inputs.latch
+        ) {
             if (!this.serviceExiting) {
                 this.serviceExiting = true
                 b.consumeHeld()
@@ -320,7 +364,8 @@ export class Supervisor {
             }
             return moveTo(this.settings.homeDeg, SERVICE_RATE_DPS)
         }
-        if (!isNaN(w.calibrationTargetDeg)) return moveTo(w.calibrationTargetDeg, AXIS_RATE_DPS)
+        if (!isNaN(w.calibrationTargetDeg))
+            return moveTo(w.calibrationTargetDeg, AXIS_RATE_DPS)
         if (b.upActive()) return moveTo(this.settings.homeDeg, SERVICE_RATE_DPS)
         if (b.downActive()) return moveTo(SERVICE_MAX_DEG, SERVICE_RATE_DPS)
         return this.stopOrHold()
@@ -331,19 +376,27 @@ export class Supervisor {
     }
 
     /** Normal operation; with `deeperAllowed` false (a toward-home fault) nothing goes deeper. */
-    normalTick(w: World, atHome: boolean, noFault: boolean, grip: boolean): MotionRequest {
+    normalTick(
+        w: World,
+        atHome: boolean,
+        noFault: boolean,
+        grip: boolean
+    ): MotionRequest {
         const b = this.buttons
         const s = this.settings
         const latchOk = w.inputs.latch && this.latchSettled(w.nowMs)
-        const mayGoDeeper = noFault && grip && latchOk && !this.session.expired && w.estTrusted
+        const mayGoDeeper =
+            noFault && grip && latchOk && !this.session.expired && w.estTrusted
         let request: MotionRequest | null = null
 
         // Safety stops: cut the drive at once.
         // Deeper means toward the deep end from the home band on (below it, "deeper" leads home).
         const goingDeeper =
             this.intent === INTENT_DOWN ||
-            (this.intent === INTENT_PRESET && this.presetTargetDeg > w.setpointDeg) ||
-            (w.setpointVelDps > 0 && w.setpointDeg >= s.homeDeg - AT_HOME_TOLERANCE_DEG)
+            (this.intent === INTENT_PRESET &&
+                this.presetTargetDeg > w.setpointDeg) ||
+            (w.setpointVelDps > 0 &&
+                w.setpointDeg >= s.homeDeg - AT_HOME_TOLERANCE_DEG)
         if (b.stop.pressed) {
             this.intent = INTENT_NONE
             b.consumeHeld()
@@ -361,15 +414,24 @@ export class Supervisor {
 
         // Commands from the pad.
         if (request === null) {
-            if (b.downActive() && mayGoDeeper && this.intent !== INTENT_DOWN) this.intent = INTENT_DOWN
-            else if (this.intent === INTENT_DOWN && (!b.downActive() || !mayGoDeeper)) this.intent = INTENT_NONE
+            if (b.downActive() && mayGoDeeper && this.intent !== INTENT_DOWN)
+                this.intent = INTENT_DOWN
+            else if (
+                this.intent === INTENT_DOWN &&
+                (!b.downActive() || !mayGoDeeper)
+            )
+                this.intent = INTENT_NONE
 
-            if (b.upActive() && this.intent !== INTENT_UP) this.intent = INTENT_UP
-            else if (this.intent === INTENT_UP && !b.upActive()) this.intent = INTENT_NONE
+            if (b.upActive() && this.intent !== INTENT_UP)
+                this.intent = INTENT_UP
+            else if (this.intent === INTENT_UP && !b.upActive())
+                this.intent = INTENT_NONE
 
             if (b.presetTapped() && grip) {
                 const from =
-                    this.intent === INTENT_PRESET ? this.presetTargetDeg : this.stoppingPoint(w)
+                    this.intent === INTENT_PRESET
+                        ? this.presetTargetDeg
+                        : this.stoppingPoint(w)
                 const p = nextPresetDeg(from, w.effectiveMaxDeg)
                 if (!isNaN(p) && (p <= w.setpointDeg || mayGoDeeper)) {
                     this.intent = INTENT_PRESET
@@ -378,7 +440,8 @@ export class Supervisor {
             }
             if (this.intent === INTENT_PRESET) {
                 const deeper = this.presetTargetDeg > w.setpointDeg
-                if (!grip || (deeper && (!mayGoDeeper || b.presetStuck()))) this.intent = INTENT_NONE
+                if (!grip || (deeper && (!mayGoDeeper || b.presetStuck())))
+                    this.intent = INTENT_NONE
             }
 
             if (b.home.pressed) this.startReturn("home", w)
@@ -386,15 +449,25 @@ export class Supervisor {
 
         // Automatic returns.
         const autoReturnMayStart =
-            !atHome && w.nowMs >= this.autoReturnHeldUntilMs && this.intent !== INTENT_UP && w.estTrusted
-        const graceOver = this.gripReleasedAtMs >= 0 && w.nowMs - this.gripReleasedAtMs >= s.deadmanGraceS * 1000
-        if (this.intent === INTENT_RETURN && this.returnReason === "deadman" && grip) {
+            !atHome &&
+            w.nowMs >= this.autoReturnHeldUntilMs &&
+            this.intent !== INTENT_UP &&
+            w.estTrusted
+        const graceOver =
+            this.gripReleasedAtMs >= 0 &&
+            w.nowMs - this.gripReleasedAtMs >= s.deadmanGraceS * 1000
+        if (
+            this.intent === INTENT_RETURN &&
+            this.returnReason === "deadman" &&
+            grip
+        ) {
             // Gripped again during the return: stop and hold.
             this.intent = INTENT_NONE
         }
         if (autoReturnMayStart && this.intent !== INTENT_RETURN) {
             if (this.session.expired) this.startReturn("session", w)
-            else if (graceOver && this.intent !== INTENT_PRESET) this.startReturn("deadman", w)
+            else if (graceOver && this.intent !== INTENT_PRESET)
+                this.startReturn("deadman", w)
         }
 
         if (this.intent === INTENT_RETURN) this.advanceReturn(w, atHome)
@@ -419,7 +492,10 @@ export class Supervisor {
         this.intent = INTENT_RETURN
         this.returnReason = reason
         this.returnPhase = PHASE_TO_HOME
-        if (this.deepestSinceHomeDeg > RETURN_PAUSE_FROM_DEG && !this.pauseDone) {
+        if (
+            this.deepestSinceHomeDeg > RETURN_PAUSE_FROM_DEG &&
+            !this.pauseDone
+        ) {
             const pauseAt = Math.min(RETURN_PAUSE_AT_DEG, this.stoppingPoint(w))
             if (pauseAt >= 0) {
                 this.pauseAtDeg = pauseAt
@@ -429,29 +505,44 @@ export class Supervisor {
     }
 
     advanceReturn(w: World, atHome: boolean): void {
-        const atPause = Math.abs(w.setpointDeg - this.pauseAtDeg) <= SETTLE_TOLERANCE_DEG
+        const atPause =
+            Math.abs(w.setpointDeg - this.pauseAtDeg) <= SETTLE_TOLERANCE_DEG
         // The pause is timed from when the table has come to rest there, so it is never shorter.
-        if (this.returnPhase === PHASE_TO_PAUSE && w.setpointArrived && atPause && w.driveSettled) {
+        if (
+            this.returnPhase === PHASE_TO_PAUSE &&
+            w.setpointArrived &&
+            atPause &&
+            w.driveSettled
+        ) {
             this.returnPhase = PHASE_PAUSING
             this.pauseUntilMs = w.nowMs + RETURN_PAUSE_MS
         }
-        if (this.returnPhase === PHASE_PAUSING && w.nowMs >= this.pauseUntilMs) {
+        if (
+            this.returnPhase === PHASE_PAUSING &&
+            w.nowMs >= this.pauseUntilMs
+        ) {
             this.returnPhase = PHASE_TO_HOME
             this.pauseDone = true
         }
-        if (this.returnPhase === PHASE_TO_HOME && atHome && w.setpointArrived) this.intent = INTENT_NONE
+        if (this.returnPhase === PHASE_TO_HOME && atHome && w.setpointArrived)
+            this.intent = INTENT_NONE
     }
 
     requestFor(w: World, before: number): MotionRequest {
         const s = this.settings
-        if (this.intent === INTENT_DOWN) return moveTo(w.effectiveMaxDeg, s.maxRateDps)
+        if (this.intent === INTENT_DOWN)
+            return moveTo(w.effectiveMaxDeg, s.maxRateDps)
         if (this.intent === INTENT_UP) return moveTo(s.homeDeg, s.returnRateDps)
         if (this.intent === INTENT_PRESET) {
             const deeper = this.presetTargetDeg > w.setpointDeg
-            return moveTo(this.presetTargetDeg, deeper ? s.maxRateDps : s.returnRateDps)
+            return moveTo(
+                this.presetTargetDeg,
+                deeper ? s.maxRateDps : s.returnRateDps
+            )
         }
         if (this.intent === INTENT_RETURN) {
-            if (this.returnPhase === PHASE_TO_HOME) return moveTo(s.homeDeg, s.returnRateDps)
+            if (this.returnPhase === PHASE_TO_HOME)
+                return moveTo(s.homeDeg, s.returnRateDps)
             return moveTo(this.pauseAtDeg, s.returnRateDps)
         }
         return before !== INTENT_NONE ? motion("stop") : motion("hold")
@@ -470,7 +561,11 @@ export class Supervisor {
      * After the drive has carried out this tick's request: a table that has started or finished
      * moving is named for what it does now, not for what it did last tick.
      */
-    refineState(setpointArrived: boolean, driveSettled: boolean, atHome: boolean): void {
+    refineState(
+        setpointArrived: boolean,
+        driveSettled: boolean,
+        atHome: boolean
+    ): void {
         const st = this.state
         if (st !== "idle" && st !== "holding" && st !== "moving") return
         if (!setpointArrived || !driveSettled) this.state = "moving"

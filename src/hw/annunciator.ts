@@ -22,7 +22,13 @@ export class RoleLed implements StatusLed {
         return this.led.isBound
     }
     async show(color: number): Promise<void> {
-        await this.led.pixels.write(Buffer.from([(color >> 16) & 0xff, (color >> 8) & 0xff, color & 0xff]))
+        await this.led.pixels.write(
+            Buffer.from([
+                (color >> 16) & 0xff,
+                (color >> 8) & 0xff,
+                color & 0xff,
+            ])
+        )
     }
 }
 
@@ -72,7 +78,11 @@ export class Annunciator {
         // The pattern runs whether or not a buzzer is bound, so it stays on its grid.
         const tone = this.pattern.update(nowMs, this.alarm, this.warning)
         if (tone !== null && this.buzzer.isBound)
-            await this.buzzer.playNote(tone.frequencyHz, TONE_VOLUME, tone.durationMs)
+            await this.buzzer.playNote(
+                tone.frequencyHz,
+                TONE_VOLUME,
+                tone.durationMs
+            )
     }
 }
 

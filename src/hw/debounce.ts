@@ -56,6 +56,10 @@ export class Debouncer {
  * The wiring rule in one place: a switch whose source is missing (role not bound, no reading yet)
  * reads released/open, whatever it said before.
  */
-export function rawLevel(bound: boolean, seen: boolean, level: boolean): boolean {
+export function rawLevel(
+    bound: boolean,
+    seen: boolean,
+    level: boolean
+): boolean {
     return bound && seen && level
 }

@@ -16,7 +16,16 @@ export interface ImuSource {
 
 /** The sample that reports an error: ok = false and zeros. */
 export function failedImuSample(seq: number): ImuSample {
-    return { ok: false, seq: seq, axG: 0, ayG: 0, azG: 0, gxDps: 0, gyDps: 0, gzDps: 0 }
+    return {
+        ok: false,
+        seq: seq,
+        axG: 0,
+        ayG: 0,
+        azG: 0,
+        gxDps: 0,
+        gyDps: 0,
+        gzDps: 0,
+    }
 }
 
 /** Before the first reading: not ok, sequence 0 (the controller waits for the first real sample). */

@@ -76,7 +76,12 @@ export class TableInputs {
     home: LevelInput
     homeSwitch: LevelInput
 
-    constructor(grip: LevelInput, latch: LevelInput, pad: LevelInput[], homeSwitch: LevelInput) {
+    constructor(
+        grip: LevelInput,
+        latch: LevelInput,
+        pad: LevelInput[],
+        homeSwitch: LevelInput
+    ) {
         this.grip = grip
         this.latch = latch
         this.up = pad[0]
@@ -88,7 +93,16 @@ export class TableInputs {
     }
 
     all(): LevelInput[] {
-        return [this.grip, this.latch, this.up, this.down, this.stop, this.preset, this.home, this.homeSwitch]
+        return [
+            this.grip,
+            this.latch,
+            this.up,
+            this.down,
+            this.stop,
+            this.preset,
+            this.home,
+            this.homeSwitch,
+        ]
     }
 
     /** Every switch has reported its level (the firmware waits for this before the first tick). */
@@ -99,10 +113,21 @@ export class TableInputs {
 
     /** The names of the switches that have not reported (for the start-up log). */
     silent(): string {
-        const names = ["grip", "latch", "up", "down", "stop", "preset", "home", "homeSwitch"]
+        const names = [
+            "grip",
+            "latch",
+            "up",
+            "down",
+            "stop",
+            "preset",
+            "home",
+            "homeSwitch",
+        ]
         const all = this.all()
         let out = ""
-        for (let i = 0; i < all.length; i++) if (!all[i].reported()) out += (out.length > 0 ? "," : "") + names[i]
+        for (let i = 0; i < all.length; i++)
+            if (!all[i].reported())
+                out += (out.length > 0 ? "," : "") + names[i]
         return out.length > 0 ? out : "-"
     }
 

@@ -19,6 +19,7 @@ export class MotorOutput {
     async apply(duty: number): Promise<void> {
         const w = this.planner.next(duty, this.motor.isBound, ds.millis())
         if (w.kind === WRITE_SPEED) await this.motor.speed.write(w.value)
-        else if (w.kind === WRITE_ENABLED) await this.motor.enabled.write(w.value === 1)
+        else if (w.kind === WRITE_ENABLED)
+            await this.motor.enabled.write(w.value === 1)
     }
 }

@@ -33,7 +33,10 @@ export interface MotorWrite {
 export function quantizeDuty(duty: number): number {
     if (!(duty === duty)) return 0 // NaN: off
     const d = duty > 1 ? 1 : duty < -1 ? -1 : duty
-    const q = d >= 0 ? Math.floor(d / MOTOR_DUTY_STEP) * MOTOR_DUTY_STEP : -Math.floor(-d / MOTOR_DUTY_STEP) * MOTOR_DUTY_STEP
+    const q =
+        d >= 0
+            ? Math.floor(d / MOTOR_DUTY_STEP) * MOTOR_DUTY_STEP
+            : -Math.floor(-d / MOTOR_DUTY_STEP) * MOTOR_DUTY_STEP
     return q === 0 ? 0 : q // never -0
 }
 
@@ -81,7 +84,8 @@ export class MotorWritePlanner {
         }
         if (this.sentSpeed === q) return { kind: WRITE_NONE, value: 0 }
         const sameDirection = this.sentSpeed * q > 0
-        if (sameDirection && nowMs - this.sentSpeedMs < SPEED_REFRESH_MS) return { kind: WRITE_NONE, value: 0 }
+        if (sameDirection && nowMs - this.sentSpeedMs < SPEED_REFRESH_MS)
+            return { kind: WRITE_NONE, value: 0 }
         return this.speed(q, nowMs)
     }
 

@@ -55,8 +55,18 @@ export const TEMP_OFFSET_DEGC = 36.53
 export const SAMPLE_PERIOD_MS = 20
 
 /** Registers written at start-up, in order, after the reset and the wake-up; each is read back. */
-export const CONFIG_REGISTERS = [REG_SMPLRT_DIV, REG_CONFIG, REG_GYRO_CONFIG, REG_ACCEL_CONFIG]
-export const CONFIG_VALUES = [SMPLRT_DIV_50HZ, CONFIG_DLPF_10HZ, GYRO_FS_250DPS, ACCEL_FS_2G]
+export const CONFIG_REGISTERS = [
+    REG_SMPLRT_DIV,
+    REG_CONFIG,
+    REG_GYRO_CONFIG,
+    REG_ACCEL_CONFIG,
+]
+export const CONFIG_VALUES = [
+    SMPLRT_DIV_50HZ,
+    CONFIG_DLPF_10HZ,
+    GYRO_FS_250DPS,
+    ACCEL_FS_2G,
+]
 
 /** Bytes as they come off the bus: a DeviceScript Buffer, a Uint8Array or a number[]. */
 export interface ByteArrayLike {
@@ -107,7 +117,13 @@ export function hex2(v: number): string {
 /** null when WHO_AM_I identifies an MPU-6050, else the reason it does not. */
 export function whoAmIError(value: number): string | null {
     if (value === MPU6050_WHO_AM_I) return null
-    return "WHO_AM_I reads " + hex2(value) + ", expected " + hex2(MPU6050_WHO_AM_I) + ": not an MPU-6050"
+    return (
+        "WHO_AM_I reads " +
+        hex2(value) +
+        ", expected " +
+        hex2(MPU6050_WHO_AM_I) +
+        ": not an MPU-6050"
+    )
 }
 
 /**

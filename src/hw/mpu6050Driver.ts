@@ -80,7 +80,13 @@ export class Mpu6050Imu implements ImuSource {
     accept(burst: Buffer): void {
         const r = decodeBurst(burst)
         if (r === null) {
-            this.fail("short read (" + (burst ? burst.length : 0) + " of " + BURST_LENGTH + " bytes)")
+            this.fail(
+                "short read (" +
+                    (burst ? burst.length : 0) +
+                    " of " +
+                    BURST_LENGTH +
+                    " bytes)"
+            )
             return
         }
         this.seq++
@@ -99,7 +105,13 @@ async function configureMpu(): Promise<string | null> {
     try {
         who = await i2c.readReg(MPU6050_ADDRESS, REG_WHO_AM_I)
     } catch (e) {
-        return "does not answer at I2C address " + hex2(MPU6050_ADDRESS) + " (" + errorText(e) + ")"
+        return (
+            "does not answer at I2C address " +
+            hex2(MPU6050_ADDRESS) +
+            " (" +
+            errorText(e) +
+            ")"
+        )
     }
     const idError = whoAmIError(who)
     if (idError !== null) return idError
@@ -108,14 +120,26 @@ async function configureMpu(): Promise<string | null> {
         await ds.sleep(RESET_WAIT_MS)
         await i2c.writeReg(MPU6050_ADDRESS, REG_PWR_MGMT_1, PWR_AWAKE_PLL_X)
         for (let i = 0; i < CONFIG_REGISTERS.length; i++)
-            await i2c.writeReg(MPU6050_ADDRESS, CONFIG_REGISTERS[i], CONFIG_VALUES[i])
+            await i2c.writeReg(
+                MPU6050_ADDRESS,
+                CONFIG_REGISTERS[i],
+                CONFIG_VALUES[i]
+            )
         for (let i = 0; i < CONFIG_REGISTERS.length; i++) {
             const v = await i2c.readReg(MPU6050_ADDRESS, CONFIG_REGISTERS[i])
             if (v !== CONFIG_VALUES[i])
-                return "register " + hex2(CONFIG_REGISTERS[i]) + " reads " + hex2(v) + " after writing " + hex2(CONFIG_VALUES[i])
+                return (
+                    "register " +
+                    hex2(CONFIG_REGISTERS[i]) +
+                    " reads " +
+                    hex2(v) +
+                    " after writing " +
+                    hex2(CONFIG_VALUES[i])
+                )
         }
         const pwr = await i2c.readReg(MPU6050_ADDRESS, REG_PWR_MGMT_1)
-        if (pwr !== PWR_AWAKE_PLL_X) return "does not wake up (PWR_MGMT_1 reads " + hex2(pwr) + ")"
+        if (pwr !== PWR_AWAKE_PLL_X)
+            return "does not wake up (PWR_MGMT_1 reads " + hex2(pwr) + ")"
     } catch (e) {
         return "I2C error while configuring (" + errorText(e) + ")"
     }
@@ -146,10 +170,21 @@ async function mpuLoop(imu: Mpu6050Imu) {
                 const pwr = await i2c.readReg(MPU6050_ADDRESS, REG_PWR_MGMT_1)
                 if (pwr !== PWR_AWAKE_PLL_X) {
                     healthy = false
-                    imu.fail("lost its configuration (PWR_MGMT_1 reads " + hex2(pwr) + "; reset?)")
+                    imu.fail(
+                        "lost its configuration (PWR_MGMT_1 reads " +
+                            hex2(pwr) +
+                            "; reset?)"
+                    )
                 }
             }
-            if (healthy) imu.accept(await i2c.readRegBuf(MPU6050_ADDRESS, REG_ACCEL_XOUT_H, BURST_LENGTH))
+            if (healthy)
+                imu.accept(
+                    await i2c.readRegBuf(
+                        MPU6050_ADDRESS,
+                        REG_ACCEL_XOUT_H,
+                        BURST_LENGTH
+                    )
+                )
         } catch (e) {
             imu.fail("I2C error while reading (" + errorText(e) + ")")
         }

@@ -39,9 +39,13 @@ function reserveSlot(nowMs: number): number {
 }
 
 /** Calls `handler` with every `reading` report of `sensor`, decoded as the VM decodes it. */
-export function onReading(sensor: ds.Sensor, handler: (value: any) => void): void {
+export function onReading(
+    sensor: ds.Sensor,
+    handler: (value: any) => void
+): void {
     sensor.report().subscribe(pkt => {
-        if (pkt.isRegGet && pkt.serviceCommand === READING_REPORT) handler(pkt.decode())
+        if (pkt.isRegGet && pkt.serviceCommand === READING_REPORT)
+            handler(pkt.decode())
     })
     keepStreaming.start(sensor)
 }
@@ -58,7 +62,8 @@ async function keepStreaming(sensor: ds.Sensor) {
             const slot = reserveSlot(ds.millis())
             const wait = slot - ds.millis()
             if (wait > 0) await ds.sleep(wait)
-            if (sensor.isBound) await sensor.streamingSamples.write(STREAMING_SAMPLES)
+            if (sensor.isBound)
+                await sensor.streamingSamples.write(STREAMING_SAMPLES)
             armedMs = ds.millis()
         }
         await ds.sleep(BIND_POLL_MS)

@@ -14,7 +14,14 @@
 //   JSON.stringify keeps 7 significant digits while the host keeps 17, and the check must not depend
 //   on how either prints a number.
 
-import { SETTINGS_SCHEMA, Settings, checkAllSettings, copySettings, defaultSettings, settingKeys } from "../control/settings"
+import {
+    SETTINGS_SCHEMA,
+    Settings,
+    checkAllSettings,
+    copySettings,
+    defaultSettings,
+    settingKeys,
+} from "../control/settings"
 import { checksum32 } from "./checksum"
 
 /** The settings service's key (at most 13 characters). */
@@ -45,35 +52,56 @@ export function encodeSettings(s: Settings): string {
 }
 
 function fail(reason: string): DecodedSettings {
-    return { settings: defaultSettings(), error: "stored settings " + reason + "; defaults in use" }
+    return {
+        settings: defaultSettings(),
+        error: "stored settings " + reason + "; defaults in use",
+    }
 }
 
 /** Decodes a stored record (undefined or empty when nothing is stored). Never throws. */
 export function decodeSettings(record: any): DecodedSettings {
-    if (record === undefined || record === null || record === "") return fail("missing (first start, or erased)")
+    if (record === undefined || record === null || record === "")
+        return fail("missing (first start, or erased)")
     if (typeof record !== "string") return fail("unreadable (not text)")
     const bar1 = record.indexOf("|")
     const bar2 = bar1 < 0 ? -1 : record.indexOf("|", bar1 + 1)
-    if (bar1 <= 0 || bar2 <= bar1 + 1) return fail("unreadable (no version and checksum)")
+    if (bar1 <= 0 || bar2 <= bar1 + 1)
+        return fail("unreadable (no version and checksum)")
     const version = record.slice(0, bar1)
     if (version !== "" + SETTINGS_FORMAT_VERSION)
-        return fail("have format version " + version + ", expected " + SETTINGS_FORMAT_VERSION)
+        return fail(
+            "have format version " +
+                version +
+                ", expected " +
+                SETTINGS_FORMAT_VERSION
+        )
     const sumText = record.slice(bar1 + 1, bar2)
     const json = record.slice(bar2 + 1)
-    if (sumText !== "" + checksum32(json)) return fail("fail their checksum (corrupted)")
+    if (sumText !== "" + checksum32(json))
+        return fail("fail their checksum (corrupted)")
     let parsed: any = null
     try {
         parsed = JSON.parse(json)
-    } catch (e) {
+    } catch (_e) {
         return fail("unreadable (bad JSON)")
     }
-    if (parsed === null || typeof parsed !== "object" || !Array.isArray(parsed.values))
+    if (
+        parsed === null ||
+        typeof parsed !== "object" ||
+        !Array.isArray(parsed.values)
+    )
         return fail("unreadable (no values)")
     const values: any[] = parsed.values
-    if (parsed.keys !== schemaSignature() || values.length !== SETTINGS_SCHEMA.length)
-        return fail("are of another settings schema (written by a firmware with other settings)")
+    if (
+        parsed.keys !== schemaSignature() ||
+        values.length !== SETTINGS_SCHEMA.length
+    )
+        return fail(
+            "are of another settings schema (written by a firmware with other settings)"
+        )
     const named: any = {}
-    for (let i = 0; i < SETTINGS_SCHEMA.length; i++) named[SETTINGS_SCHEMA[i].key] = values[i]
+    for (let i = 0; i < SETTINGS_SCHEMA.length; i++)
+        named[SETTINGS_SCHEMA[i].key] = values[i]
     const error = checkAllSettings(named)
     if (error !== null) return fail("rejected: " + error)
     return { settings: copySettings(named as Settings), error: null }

@@ -9,7 +9,13 @@
 
 import * as ds from "@devicescript/core"
 import { Settings, defaultSettings } from "../control/settings"
-import { DecodedSettings, SETTINGS_KEY, SETTINGS_MAX_RECORD_CHARS, decodeSettings, encodeSettings } from "./settingsCodec"
+import {
+    DecodedSettings,
+    SETTINGS_KEY,
+    SETTINGS_MAX_RECORD_CHARS,
+    decodeSettings,
+    encodeSettings,
+} from "./settingsCodec"
 
 /** The device's own settings service. */
 const ROLE_NAME = "settings[int:0]"
@@ -81,7 +87,8 @@ export class SettingsStore {
         this.readKey = key
         const fiber = readRecordFiber.start(this)
         const t0 = ds.millis()
-        while (!this.readDone && ds.millis() - t0 < this.timeoutMs) await ds.sleep(POLL_MS)
+        while (!this.readDone && ds.millis() - t0 < this.timeoutMs)
+            await ds.sleep(POLL_MS)
         if (!this.readDone) {
             fiber.terminate()
             return null
@@ -118,9 +125,11 @@ export class SettingsStore {
     async saveAcknowledged(value: boolean): Promise<string | null> {
         if (this.storedAck === value) return null
         const text = value ? ACK_YES : ""
-        if (!(await this.writeKeyText(ACK_KEY, text))) return "settings storage not available"
+        if (!(await this.writeKeyText(ACK_KEY, text)))
+            return "settings storage not available"
         const back = await this.readKeyText(ACK_KEY)
-        if (back !== text) return "settings storage did not keep the acknowledgement"
+        if (back !== text)
+            return "settings storage did not keep the acknowledgement"
         this.storedAck = value
         return null
     }
@@ -132,7 +141,10 @@ export class SettingsStore {
     async load(): Promise<DecodedSettings> {
         const record = await this.readRecord()
         if (record === null)
-            return { settings: defaultSettings(), error: "stored settings unreadable (storage did not answer); defaults in use" }
+            return {
+                settings: defaultSettings(),
+                error: "stored settings unreadable (storage did not answer); defaults in use",
+            }
         this.stored = record
         return decodeSettings(record)
     }
@@ -144,8 +156,10 @@ export class SettingsStore {
     async save(s: Settings): Promise<string | null> {
         const text = encodeSettings(s)
         if (this.stored !== null && text === this.stored) return null
-        if (text.length > SETTINGS_MAX_RECORD_CHARS) return "settings record too long (" + text.length + " characters)"
-        if (!(await this.writeRecord(text))) return "settings storage not available"
+        if (text.length > SETTINGS_MAX_RECORD_CHARS)
+            return "settings record too long (" + text.length + " characters)"
+        if (!(await this.writeRecord(text)))
+            return "settings storage not available"
         const back = await this.readRecord()
         if (back !== text) return "settings storage did not keep the record"
         this.stored = text

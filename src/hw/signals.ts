@@ -34,11 +34,13 @@ export interface Tone {
 
 /** The LED's colour at `nowMs` for a state (blinking is derived from the clock, so it is stateless). */
 export function ledColor(state: string, alarm: boolean, nowMs: number): number {
-    if (alarm || state === "fault") return nowMs % 500 < 250 ? COLOR_RED : COLOR_OFF
+    if (alarm || state === "fault")
+        return nowMs % 500 < 250 ? COLOR_RED : COLOR_OFF
     if (state === "boot") return COLOR_OFF
     if (state === "idle") return COLOR_GREEN
     if (state === "service") return nowMs % 2000 < 1000 ? COLOR_BLUE : COLOR_OFF
-    if (state === "moving" || state === "returning") return nowMs % 1000 < 500 ? COLOR_AMBER : COLOR_OFF
+    if (state === "moving" || state === "returning")
+        return nowMs % 1000 < 500 ? COLOR_AMBER : COLOR_OFF
     return COLOR_AMBER
 }
 
@@ -69,7 +71,9 @@ export class BuzzerPattern {
             const due = this.alarmSinceMs + this.nextBeep * ALARM_PERIOD_MS
             if (nowMs >= due) {
                 // Skip beeps missed while the caller was late: one beep now, the next on the grid.
-                this.nextBeep = Math.floor((nowMs - this.alarmSinceMs) / ALARM_PERIOD_MS) + 1
+                this.nextBeep =
+                    Math.floor((nowMs - this.alarmSinceMs) / ALARM_PERIOD_MS) +
+                    1
                 return { frequencyHz: ALARM_TONE_HZ, durationMs: ALARM_BEEP_MS }
             }
             return null
@@ -80,13 +84,19 @@ export class BuzzerPattern {
                 this.warningSinceMs = nowMs
                 this.nextBeep = 0
             }
-            const cycle = Math.floor((nowMs - this.warningSinceMs) / WARNING_PERIOD_MS)
-            const inCycle = nowMs - this.warningSinceMs - cycle * WARNING_PERIOD_MS
+            const cycle = Math.floor(
+                (nowMs - this.warningSinceMs) / WARNING_PERIOD_MS
+            )
+            const inCycle =
+                nowMs - this.warningSinceMs - cycle * WARNING_PERIOD_MS
             const beep = Math.floor(inCycle / WARNING_BEEP_SPACING_MS)
             const index = cycle * 3 + beep
             if (beep < 3 && index >= this.nextBeep) {
                 this.nextBeep = index + 1
-                return { frequencyHz: WARNING_TONE_HZ, durationMs: WARNING_BEEP_MS }
+                return {
+                    frequencyHz: WARNING_TONE_HZ,
+                    durationMs: WARNING_BEEP_MS,
+                }
             }
             return null
         }

@@ -45,7 +45,10 @@ export function simTableIo(): TableIo {
         buttonInput(new ds.Button("homeSwitch"))
     )
     const motor = new MotorOutput(new ds.Motor("motor"))
-    const annunciator = new Annunciator(new ds.Buzzer("buzzer"), new RoleLed(new ds.Led("led")))
+    const annunciator = new Annunciator(
+        new ds.Buzzer("buzzer"),
+        new RoleLed(new ds.Led("led"))
+    )
     return { imu: imu, inputs: inputs, motor: motor, annunciator: annunciator }
 }
 
@@ -75,6 +78,9 @@ export function boardTableIo(): TableIo {
         buttonInput(board.startHomeSwitch())
     )
     const motor = new MotorOutput(board.startMotor())
-    const annunciator = new Annunciator(board.startBuzzer(), new BoardStatusLed())
+    const annunciator = new Annunciator(
+        board.startBuzzer(),
+        new BoardStatusLed()
+    )
     return { imu: imu, inputs: inputs, motor: motor, annunciator: annunciator }
 }

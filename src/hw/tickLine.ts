@@ -18,7 +18,8 @@ export function tickLine(nowMs: number, out: Outputs): string {
     // Built in three steps: DeviceScript's compiler crashes on a string expression (template or
     // "+" chain) with 8 or more interpolated values.
     let line = TICK_PREFIX + nowMs + " " + out.estDeg + " " + out.targetDeg
-    line = line + " " + out.duty + " " + out.state + " " + faultsField(out.faults)
+    line =
+        line + " " + out.duty + " " + out.state + " " + faultsField(out.faults)
     line = line + " " + (out.latch ? 1 : 0) + " " + (out.grip ? 1 : 0)
     return line
 }

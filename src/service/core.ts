@@ -106,7 +106,8 @@ export class TableServiceCore {
             this.events.push({ code: EV_STATE_CHANGED, value: code })
         }
         const bits = out.faults.length > 0 ? faultBits(out.faults) : 0
-        if ((bits & ~this.faultBits) !== 0) this.events.push({ code: EV_FAULT_RAISED, value: bits })
+        if ((bits & ~this.faultBits) !== 0)
+            this.events.push({ code: EV_FAULT_RAISED, value: bits })
         this.faultBits = bits
     }
 
@@ -171,12 +172,25 @@ export class TableServiceCore {
     flags(): number {
         const o = this.out
         if (!o) return 0
-        return (o.latch ? FLAG_LATCH : 0) | (o.grip ? FLAG_GRIP : 0) | (o.warning ? FLAG_WARNING : 0) | (o.alarm ? FLAG_ALARM : 0)
+        return (
+            (o.latch ? FLAG_LATCH : 0) |
+            (o.grip ? FLAG_GRIP : 0) |
+            (o.warning ? FLAG_WARNING : 0) |
+            (o.alarm ? FLAG_ALARM : 0)
+        )
     }
 
     /** The telemetry report: [angle, target, rate, session_inverted, faults, state, flags]. */
     telemetry(): any[] {
-        return [this.angle(), this.target(), this.rate(), this.sessionInverted(), this.faultBits, this.state(), this.flags()]
+        return [
+            this.angle(),
+            this.target(),
+            this.rate(),
+            this.sessionInverted(),
+            this.faultBits,
+            this.state(),
+            this.flags(),
+        ]
     }
 
     /** A setting's register value (the controller's setting now; the default before it runs). */
@@ -226,7 +240,9 @@ export class TableServiceCore {
         if (code === CMD_CALIBRATE) {
             const step = calibrationStepName(arg)
             name = name + " " + (step !== "" ? step : "" + arg)
-            if (step === "") reason = "unknown calibration step (1 level, 2 gyro, 3 home, 4 axis)"
+            if (step === "")
+                reason =
+                    "unknown calibration step (1 level, 2 gyro, 3 home, 4 axis)"
             else if (!ctl) reason = STARTING
             else reason = ctl.startCalibration(step)
         } else if (!ctl) reason = STARTING

@@ -10,7 +10,16 @@ import { FAULT_NAMES, FaultName, StateName } from "../control/types"
 export const INVERSION_TABLE_SERVICE_CLASS = 0x1a3c95e7
 
 /** enum State, in code order (code = index). */
-export const STATE_NAMES: StateName[] = ["boot", "idle", "moving", "holding", "deadman", "returning", "fault", "service"]
+export const STATE_NAMES: StateName[] = [
+    "boot",
+    "idle",
+    "moving",
+    "holding",
+    "deadman",
+    "returning",
+    "fault",
+    "service",
+]
 /** A state the enum does not know (a controller newer than this table): never sent by this firmware. */
 export const UNKNOWN_STATE_CODE = 255
 
@@ -71,7 +80,8 @@ export function commandName(code: number): string {
 
 /** The State code of a controller state name (UNKNOWN_STATE_CODE for a name the enum lacks). */
 export function stateCode(name: string): number {
-    for (let i = 0; i < STATE_NAMES.length; i++) if (STATE_NAMES[i] === name) return i
+    for (let i = 0; i < STATE_NAMES.length; i++)
+        if (STATE_NAMES[i] === name) return i
     return UNKNOWN_STATE_CODE
 }
 
@@ -84,7 +94,8 @@ export function stateName(code: number): string {
 export function faultBits(faults: string[]): number {
     let bits = 0
     for (const f of faults) {
-        for (let i = 0; i < FAULT_NAMES.length; i++) if (FAULT_NAMES[i] === f) bits = bits | (1 << i)
+        for (let i = 0; i < FAULT_NAMES.length; i++)
+            if (FAULT_NAMES[i] === f) bits = bits | (1 << i)
     }
     return bits
 }
@@ -92,19 +103,26 @@ export function faultBits(faults: string[]): number {
 /** The fault names of a bitmask, in FAULT_NAMES order (bits beyond them are ignored). */
 export function faultNames(bits: number): FaultName[] {
     const out: FaultName[] = []
-    for (let i = 0; i < FAULT_NAMES.length; i++) if (bits & (1 << i)) out.push(FAULT_NAMES[i])
+    for (let i = 0; i < FAULT_NAMES.length; i++)
+        if (bits & (1 << i)) out.push(FAULT_NAMES[i])
     return out
 }
 
 /** The calibration step of a CalibrationStep code, or "" when the code names none. */
 export function calibrationStepName(code: any): string {
-    if (typeof code !== "number" || !(code >= 1 && code < CALIBRATION_STEP_NAMES.length) || Math.round(code) !== code) return ""
+    if (
+        typeof code !== "number" ||
+        !(code >= 1 && code < CALIBRATION_STEP_NAMES.length) ||
+        Math.round(code) !== code
+    )
+        return ""
     return CALIBRATION_STEP_NAMES[code]
 }
 
 /** The register code of a setting (0x80 + its SETTINGS_SCHEMA index), or -1 for a key that is none. */
 export function settingRegister(key: string): number {
-    for (let i = 0; i < SETTINGS_SCHEMA.length; i++) if (SETTINGS_SCHEMA[i].key === key) return REG_FIRST_SETTING + i
+    for (let i = 0; i < SETTINGS_SCHEMA.length; i++)
+        if (SETTINGS_SCHEMA[i].key === key) return REG_FIRST_SETTING + i
     return -1
 }
 
@@ -166,6 +184,10 @@ export function writeRefusalText(key: string, reason: string): string {
 }
 
 /** A refused command: "seq <seq> <command>[ <step>]: <reason>". */
-export function commandRefusalText(seq: number, command: string, reason: string): string {
+export function commandRefusalText(
+    seq: number,
+    command: string,
+    reason: string
+): string {
     return clipText("seq " + seq + " " + command + ": " + reason)
 }

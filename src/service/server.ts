@@ -35,7 +35,10 @@ function eventName(code: number): string {
     return "refused"
 }
 
-export class InversionTableServer extends SensorServer implements ds.InversionTableServerSpec {
+export class InversionTableServer
+    extends SensorServer
+    implements ds.InversionTableServerSpec
+{
     core: TableServiceCore
 
     constructor(core: TableServiceCore) {
@@ -48,7 +51,8 @@ export class InversionTableServer extends SensorServer implements ds.InversionTa
         if (this.core.events.length === 0) return
         const events: ServiceEvent[] = this.core.takeEvents()
         const spec: ds.ServiceSpec = ds.InversionTable.spec
-        for (const e of events) await this.sendEvent(spec.lookup(eventName(e.code)).encode(e.value))
+        for (const e of events)
+            await this.sendEvent(spec.lookup(eventName(e.code)).encode(e.value))
     }
 
     async writeSetting(key: string, value: any) {

@@ -26,7 +26,10 @@ describe("atan2Deg in the VM", () => {
         let worstRow = -1
         let rows = 0
         for (let i = 0; i < ATAN2_TABLE.length; i += 3) {
-            const e = circleDiffDeg(atan2Deg(ATAN2_TABLE[i], ATAN2_TABLE[i + 1]), ATAN2_TABLE[i + 2])
+            const e = circleDiffDeg(
+                atan2Deg(ATAN2_TABLE[i], ATAN2_TABLE[i + 1]),
+                ATAN2_TABLE[i + 2]
+            )
             if (!(e <= worst)) {
                 worst = e
                 worstRow = i / 3
@@ -34,7 +37,15 @@ describe("atan2Deg in the VM", () => {
             rows++
             if (rows % ROWS_PER_SLICE === 0) await ds.sleep(0)
         }
-        console.log("atan2Deg in the VM: " + rows + " rows, largest error " + worst + " degree (row " + worstRow + ")")
+        console.log(
+            "atan2Deg in the VM: " +
+                rows +
+                " rows, largest error " +
+                worst +
+                " degree (row " +
+                worstRow +
+                ")"
+        )
         expect(rows).toBe(ATAN2_TABLE.length / 3)
         expect(worst < BAR_DEG).toBe(true)
     })

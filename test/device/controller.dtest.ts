@@ -91,7 +91,14 @@ describe("controller in the VM", () => {
             const out = await rig.step()
             if (firstDrive < 0 && out.duty > 0) firstDrive = i
         }
-        console.log("DOWN: duty > 0 after " + firstDrive + " steps; angle " + rig.plant.angleDeg + ", duty " + rig.out.duty)
+        console.log(
+            "DOWN: duty > 0 after " +
+                firstDrive +
+                " steps; angle " +
+                rig.plant.angleDeg +
+                ", duty " +
+                rig.out.duty
+        )
         check(firstDrive > 0 && firstDrive <= 5, "drives within 100 ms")
         expect(rig.out.state).toBe("moving")
         check(rig.out.duty > 0, "still driving deeper")
@@ -127,8 +134,13 @@ describe("controller in the VM", () => {
             const out = await rig.step()
             if (hasFault(out, "imu")) raisedAfterMs = i * TICK_MS
         }
-        console.log("imu fault after " + raisedAfterMs + " ms without a fresh sample")
-        check(raisedAfterMs > 100 - TICK_MS && raisedAfterMs <= 100 + 2 * TICK_MS, "raised just after 100 ms")
+        console.log(
+            "imu fault after " + raisedAfterMs + " ms without a fresh sample"
+        )
+        check(
+            raisedAfterMs > 100 - TICK_MS && raisedAfterMs <= 100 + 2 * TICK_MS,
+            "raised just after 100 ms"
+        )
         expect(rig.out.duty).toBe(0)
         expect(rig.out.state).toBe("fault")
         // the fault is latched: fresh samples again do not clear it by themselves

@@ -6,9 +6,24 @@ import { beforeEach, describe, expect, test } from "@devicescript/test"
 import { Outputs } from "../../src/control/types"
 import { checksum32 } from "../../src/hw/checksum"
 import { Debouncer, rawLevel } from "../../src/hw/debounce"
-import { MotorWritePlanner, WRITE_ENABLED, WRITE_NONE, WRITE_SPEED, quantizeDuty } from "../../src/hw/motorWrites"
-import { decodeBurst, int16be, toImuSample, whoAmIError } from "../../src/hw/mpu6050"
-import { SIM_IMU_VECTOR_SCALE, SimImuSamples, simImuValue } from "../../src/hw/simImuSamples"
+import {
+    MotorWritePlanner,
+    WRITE_ENABLED,
+    WRITE_NONE,
+    WRITE_SPEED,
+    quantizeDuty,
+} from "../../src/hw/motorWrites"
+import {
+    decodeBurst,
+    int16be,
+    toImuSample,
+    whoAmIError,
+} from "../../src/hw/mpu6050"
+import {
+    SIM_IMU_VECTOR_SCALE,
+    SimImuSamples,
+    simImuValue,
+} from "../../src/hw/simImuSamples"
 import { tickLine } from "../../src/hw/tickLine"
 import { check, expectNear } from "./util"
 
@@ -25,7 +40,10 @@ describe("mpu6050 decoding in the VM", () => {
     })
     test("a 14-byte burst from a Buffer", () => {
         // ax 0, ay -1 g, az +1 g, temp 0 (36.53 C), gx +1 dps, gy -2 dps, gz 0
-        const b = Buffer.from([0x00, 0x00, 0xc0, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x83, 0xfe, 0xfa, 0x00, 0x00])
+        const b = Buffer.from([
+            0x00, 0x00, 0xc0, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x83, 0xfe,
+            0xfa, 0x00, 0x00,
+        ])
         const r = decodeBurst(b)
         check(r !== null, "decoded")
         expect(r.axG).toBe(0)
@@ -45,7 +63,9 @@ describe("mpu6050 decoding in the VM", () => {
     })
     test("identity", () => {
         expect(whoAmIError(0x68)).toBe(null)
-        expect(whoAmIError(0x70)).toBe("WHO_AM_I reads 0x70, expected 0x68: not an MPU-6050")
+        expect(whoAmIError(0x70)).toBe(
+            "WHO_AM_I reads 0x70, expected 0x68: not an MPU-6050"
+        )
     })
 })
 
@@ -151,9 +171,13 @@ describe("the TICK line as the VM prints it", () => {
             grip: true,
             latch: false,
         }
-        expect(tickLine(2398, out as Outputs)).toBe("TICK 2398 -64.80009 45 0.0718193 moving imu|watchdog 0 1")
+        expect(tickLine(2398, out as Outputs)).toBe(
+            "TICK 2398 -64.80009 45 0.0718193 moving imu|watchdog 0 1"
+        )
         out.faults = []
         out.estDeg = 1 / 3
-        expect(tickLine(7200000, out as Outputs)).toBe("TICK 7200000 0.333333 45 0.0718193 moving - 0 1")
+        expect(tickLine(7200000, out as Outputs)).toBe(
+            "TICK 7200000 0.333333 45 0.0718193 moving - 0 1"
+        )
     })
 })

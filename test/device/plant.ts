@@ -15,7 +15,7 @@ export function sinDeg(deg: number): number {
     let term = r
     let sum = r
     for (let k = 1; k < 14; k++) {
-        term = (-term * r * r) / ((2 * k) * (2 * k + 1))
+        term = (-term * r * r) / (2 * k * (2 * k + 1))
         sum += term
     }
     return sum

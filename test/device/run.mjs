@@ -11,11 +11,26 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..")
-const CLI = path.join(ROOT, "node_modules", "@devicescript", "cli", "built", "devicescript-cli.cjs")
+const ROOT = path.resolve(
+    path.dirname(fileURLToPath(import.meta.url)),
+    "..",
+    ".."
+)
+const CLI = path.join(
+    ROOT,
+    "node_modules",
+    "@devicescript",
+    "cli",
+    "built",
+    "devicescript-cli.cjs"
+)
 const ENTRY = "test/device/all.dtest.ts"
 const BIN = path.join(ROOT, ".devicescript", "bin")
-const KEEP = path.join(ROOT, ".devicescript", "firmware-kept-during-device-tests")
+const KEEP = path.join(
+    ROOT,
+    ".devicescript",
+    "firmware-kept-during-device-tests"
+)
 const OUTPUTS = ["bytecode.devs", "bytecode-dbg.json", "bytecode-sizes.md"]
 /** The VM's own timeout for the whole run (the suite takes ~3 s); ours covers the compile too. */
 const VM_TIMEOUT_MS = 30000
@@ -25,14 +40,18 @@ function setAside() {
     fs.rmSync(KEEP, { recursive: true, force: true })
     if (!fs.existsSync(path.join(BIN, "bytecode.devs"))) return false
     fs.mkdirSync(KEEP, { recursive: true })
-    for (const f of OUTPUTS) if (fs.existsSync(path.join(BIN, f))) fs.copyFileSync(path.join(BIN, f), path.join(KEEP, f))
+    for (const f of OUTPUTS)
+        if (fs.existsSync(path.join(BIN, f)))
+            fs.copyFileSync(path.join(BIN, f), path.join(KEEP, f))
     return true
 }
 
 function putBack(kept) {
     for (const f of OUTPUTS) fs.rmSync(path.join(BIN, f), { force: true })
     if (kept) {
-        for (const f of OUTPUTS) if (fs.existsSync(path.join(KEEP, f))) fs.copyFileSync(path.join(KEEP, f), path.join(BIN, f))
+        for (const f of OUTPUTS)
+            if (fs.existsSync(path.join(KEEP, f)))
+                fs.copyFileSync(path.join(KEEP, f), path.join(BIN, f))
         fs.rmSync(KEEP, { recursive: true, force: true })
     }
 }
@@ -47,11 +66,22 @@ function restoreOnce() {
 
 const child = spawn(
     process.execPath,
-    [CLI, "--no-colors", "run", ENTRY, "--test", "--test-self-exit", "-T", String(VM_TIMEOUT_MS)],
-    { cwd: ROOT, stdio: "inherit" },
+    [
+        CLI,
+        "--no-colors",
+        "run",
+        ENTRY,
+        "--test",
+        "--test-self-exit",
+        "-T",
+        String(VM_TIMEOUT_MS),
+    ],
+    { cwd: ROOT, stdio: "inherit" }
 )
 const timer = setTimeout(() => {
-    console.error(`test:device: no result after ${OUR_TIMEOUT_MS} ms, stopping the VM`)
+    console.error(
+        `test:device: no result after ${OUR_TIMEOUT_MS} ms, stopping the VM`
+    )
     child.kill("SIGKILL")
 }, OUR_TIMEOUT_MS)
 for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
@@ -61,14 +91,16 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
         process.exit(130)
     })
 }
-child.on("exit", (code, signal) => {
+child.on("exit", code => {
     clearTimeout(timer)
     restoreOnce()
     process.exit(code === null ? 1 : code)
 })
-child.on("error", (e) => {
+child.on("error", e => {
     clearTimeout(timer)
     restoreOnce()
-    console.error("test:device: cannot start the DeviceScript CLI: " + e.message)
+    console.error(
+        "test:device: cannot start the DeviceScript CLI: " + e.message
+    )
     process.exit(1)
 })

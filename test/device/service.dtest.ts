@@ -9,7 +9,13 @@ import { defaultSettings } from "../../src/control/settings"
 import { Inputs } from "../../src/control/types"
 import { SettingsStore } from "../../src/hw/settingsStore"
 import { TableServiceCore } from "../../src/service/core"
-import { CMD_CLEAR_FAULTS, faultBits, faultNames, stateCode, toWireFixed10 } from "../../src/service/protocol"
+import {
+    CMD_CLEAR_FAULTS,
+    faultBits,
+    faultNames,
+    stateCode,
+    toWireFixed10,
+} from "../../src/service/protocol"
 import { SeqFilter } from "../../src/service/seqFilter"
 import { check, releasedInputs } from "./util"
 
@@ -21,7 +27,16 @@ function wireInt(register: string, value: number): number {
 
 function atHome(seq: number): Inputs {
     // sin and cos of -65 degrees (no trigonometry in DeviceScript)
-    return releasedInputs({ ok: true, seq: seq, axG: -0.906308, ayG: 0, azG: 0.422618, gxDps: seq % 2 ? 0.01 : -0.01, gyDps: 0, gzDps: 0 })
+    return releasedInputs({
+        ok: true,
+        seq: seq,
+        axG: -0.906308,
+        ayG: 0,
+        azG: 0.422618,
+        gxDps: seq % 2 ? 0.01 : -0.01,
+        gyDps: 0,
+        gzDps: 0,
+    })
 }
 
 describe("service in the VM", () => {
@@ -66,7 +81,10 @@ describe("service in the VM", () => {
         expect(core.state()).toBe(1)
         check(!core.writeSetting("maxRateDps", 3), "refused")
         expect(c.settings.maxRateDps).toBe(4)
-        check(core.lastError.indexOf("maxRateDps: only in service mode") === 0, core.lastError)
+        check(
+            core.lastError.indexOf("maxRateDps: only in service mode") === 0,
+            core.lastError
+        )
         core.command(CMD_CLEAR_FAULTS, 9, 0)
         core.command(CMD_CLEAR_FAULTS, 9, 0)
         core.command(0x84, 10, 0)
@@ -74,7 +92,10 @@ describe("service in the VM", () => {
         expect(core.commandsRun).toBe(2)
         expect(acks).toBe(1)
         const events = core.takeEvents()
-        check(events.length >= 2, "state events and one refusal: " + events.length)
+        check(
+            events.length >= 2,
+            "state events and one refusal: " + events.length
+        )
     })
 
     test("the acknowledgement flag: stored once, read back", async () => {

@@ -4,9 +4,17 @@
 
 import * as ds from "@devicescript/core"
 import { beforeEach, describe, expect, test } from "@devicescript/test"
-import { SETTINGS_SCHEMA, Settings, defaultSettings } from "../../src/control/settings"
+import {
+    SETTINGS_SCHEMA,
+    Settings,
+    defaultSettings,
+} from "../../src/control/settings"
 import { checksum32 } from "../../src/hw/checksum"
-import { SETTINGS_FORMAT_VERSION, encodeSettings, schemaSignature } from "../../src/hw/settingsCodec"
+import {
+    SETTINGS_FORMAT_VERSION,
+    encodeSettings,
+    schemaSignature,
+} from "../../src/hw/settingsCodec"
 import { SettingsStore } from "../../src/hw/settingsStore"
 import { check } from "./util"
 
@@ -23,7 +31,8 @@ function custom(): Settings {
 function sameSettings(a: Settings, b: Settings): boolean {
     const x = a as any
     const y = b as any
-    for (const spec of SETTINGS_SCHEMA) if (x[spec.key] !== y[spec.key]) return false
+    for (const spec of SETTINGS_SCHEMA)
+        if (x[spec.key] !== y[spec.key]) return false
     return true
 }
 
@@ -37,10 +46,16 @@ function recordWith(index: number, value: any): string {
     return SETTINGS_FORMAT_VERSION + "|" + checksum32(json) + "|" + json
 }
 
-async function loadsDefaultsBecause(record: string, reason: string): Promise<void> {
+async function loadsDefaultsBecause(
+    record: string,
+    reason: string
+): Promise<void> {
     check(await store.writeRecord(record), "record written")
     const d = await store.load()
-    check(d.error !== null && d.error.indexOf(reason) >= 0, "error mentions '" + reason + "': " + d.error)
+    check(
+        d.error !== null && d.error.indexOf(reason) >= 0,
+        "error mentions '" + reason + "': " + d.error
+    )
     check(sameSettings(d.settings, defaultSettings()), "defaults in use")
 }
 
@@ -53,7 +68,10 @@ describe("settings store in the VM", () => {
         check(await store.available(), "settings service bound")
         const d = await store.load()
         console.log("first load: " + d.error)
-        check(d.error !== null && d.error.indexOf("missing") >= 0, "missing: " + d.error)
+        check(
+            d.error !== null && d.error.indexOf("missing") >= 0,
+            "missing: " + d.error
+        )
         check(sameSettings(d.settings, defaultSettings()), "defaults")
     })
 
@@ -75,12 +93,24 @@ describe("settings store in the VM", () => {
     test("damaged records give the defaults", async () => {
         const good = encodeSettings(custom())
         const json = good.slice(good.indexOf("|", 2) + 1)
-        await loadsDefaultsBecause("2|" + checksum32(json) + "|" + json, "format version 2")
-        await loadsDefaultsBecause(SETTINGS_FORMAT_VERSION + "|12345|" + json, "checksum")
+        await loadsDefaultsBecause(
+            "2|" + checksum32(json) + "|" + json,
+            "format version 2"
+        )
+        await loadsDefaultsBecause(
+            SETTINGS_FORMAT_VERSION + "|12345|" + json,
+            "checksum"
+        )
         await loadsDefaultsBecause(good.slice(0, good.length - 3), "checksum")
         await loadsDefaultsBecause("garbage", "unreadable")
-        await loadsDefaultsBecause(recordWith(0, 95), "maxAngleDeg: 95 is out of range 0..90 deg")
+        await loadsDefaultsBecause(
+            recordWith(0, 95),
+            "maxAngleDeg: 95 is out of range 0..90 deg"
+        )
         const other = '{"keys":1,"values":[45]}'
-        await loadsDefaultsBecause(SETTINGS_FORMAT_VERSION + "|" + checksum32(other) + "|" + other, "another settings schema")
+        await loadsDefaultsBecause(
+            SETTINGS_FORMAT_VERSION + "|" + checksum32(other) + "|" + other,
+            "another settings schema"
+        )
     })
 })

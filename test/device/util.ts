@@ -18,9 +18,22 @@ export function releasedInputs(imu: ImuSample): Inputs {
 }
 
 /** Throws with both numbers when |actual - expected| > tolerance (or either is NaN). */
-export function expectNear(actual: number, expected: number, tolerance: number, what: string): void {
+export function expectNear(
+    actual: number,
+    expected: number,
+    tolerance: number,
+    what: string
+): void {
     if (!(Math.abs(actual - expected) <= tolerance))
-        throw new Error(what + ": expected " + expected + " +- " + tolerance + ", got " + actual)
+        throw new Error(
+            what +
+                ": expected " +
+                expected +
+                " +- " +
+                tolerance +
+                ", got " +
+                actual
+        )
 }
 
 /** Throws with a message when the condition is false. */
