@@ -24,6 +24,7 @@ import {
     RETURN_PAUSE_MS,
 } from "../src/control/limits"
 import {
+    CORRECTION_ACCEL_DPS2,
     DIRECTION_MAX_TRAVEL_DEG,
     OPEN_LOOP_FASTEST_DPS_PER_DUTY,
 } from "../src/control/tuning"
@@ -55,6 +56,9 @@ export const ACCEL_TRACKING_FACTOR = 1.5
 /** ...plus this much for the ripple a noisy rate measurement puts on the drive (over 0.1 s windows
  *  a few hundredths of a degree per second are a whole degree per second squared). */
 export const ACCEL_RIPPLE_DPS2 = 1
+/** Below this the table creeps: the start of a move breaking the drive away from its friction, and the
+ *  end of one stopping on it, are not judged as ramps (a change this small is not felt). */
+const CREEP_DPS = 0.75
 /** A released UP decelerates and the drive settles: so long it may still drive toward home. */
 const RELEASE_SETTLE_S = 1.5
 /** How far the true angle may be from what the controller can know of it (a MEMS tilt sensor). */
@@ -265,9 +269,11 @@ function checkRates(f: Facts, add: Add): void {
     const { s, rows, tl } = f
     const st = s.settings
     const w = Math.round(ACCEL_WINDOW_S / TRACE_TICK_S)
+    // The drive lets the speed it asks for change a little faster than the plan (its position
+    // correction: CORRECTION_ACCEL_DPS2); the table follows that through the motor's lag.
     const accelCeiling = Math.min(
         HARD_MAX_ACCEL_DPS2,
-        st.accelDps2 * ACCEL_TRACKING_FACTOR +
+        (st.accelDps2 + CORRECTION_ACCEL_DPS2) * ACCEL_TRACKING_FACTOR +
             ACCEL_RIPPLE_DPS2 * Math.max(1, s.table.imuNoise)
     )
     rows.forEach((r, k) => {
@@ -282,13 +288,19 @@ function checkRates(f: Facts, add: Add): void {
             r.faults.length > 0
         )
             return
-        if (r.rateDps > st.maxRateDps + RATE_TRACKING_TOLERANCE_DPS)
+        // Below home, going "deeper" is going home: at returnRateDps.
+        const towardHomeDps =
+            r.angleDeg < f.home ? Math.abs(r.rateDps) : -r.rateDps
+        if (
+            r.angleDeg >= f.home &&
+            r.rateDps > st.maxRateDps + RATE_TRACKING_TOLERANCE_DPS
+        )
             add(
                 "rate-deeper",
                 k,
                 `rate ${r.rateDps.toFixed(3)} over maxRateDps ${st.maxRateDps}`
             )
-        if (-r.rateDps > st.returnRateDps + RATE_TRACKING_TOLERANCE_DPS)
+        if (towardHomeDps > st.returnRateDps + RATE_TRACKING_TOLERANCE_DPS)
             add(
                 "rate-up",
                 k,
@@ -307,6 +319,13 @@ function checkRates(f: Facts, add: Add): void {
             tl.injected[k].length === 0
         clean = ok ? clean + 1 : 0
         if (clean <= w) continue
+        // The first and the last fraction of a degree per second of a move: the drive breaking away
+        // from its friction, or stopping on it as the duty falls into the deadzone.
+        if (
+            Math.abs(r.rateDps) < CREEP_DPS &&
+            Math.abs(rows[k - w].rateDps) < CREEP_DPS
+        )
+            continue
         const a = Math.abs(r.rateDps - rows[k - w].rateDps) / ACCEL_WINDOW_S
         if (a > accelCeiling + EPS)
             add(
@@ -510,10 +529,16 @@ function checkLatchFault(f: Facts, add: Add): void {
             TRACE_TICK_S
     )
     let lastUpK = -Infinity
+    let sinceK = -1
     rows.forEach((r, k) => {
         if (tl.levels[k].up) lastUpK = k
         if (f.restartAt[k]) lastUpK = -Infinity
-        if (r.faults.indexOf("latch") < 0) return
+        if (r.faults.indexOf("latch") < 0) {
+            sinceK = -1
+            return
+        }
+        // The stop starts with the fault, and again with each opening of the latch.
+        if (sinceK < 0 || (k > 0 && !r.latch && rows[k - 1].latch)) sinceK = k
         const steady = f.latchClosedS[k] >= steadyS - EPS
         // Toward home: negative duty, or positive from below the home band (as the controller sees it).
         if (r.duty > 0 && r.estDeg >= home - AT_HOME_TOLERANCE_DEG)
@@ -522,8 +547,10 @@ function checkLatchFault(f: Facts, add: Add): void {
         const stopping = k - lastUpK <= releaseTicks
         if (r.duty !== 0 && !tl.levels[k].up && !stopping)
             add("latch-fault", k, "driving without UP held")
+        // The cut when the fault appears stops the table within the stop time: judged after it.
         if (
             -r.rateDps > LATCH_HELPER_RATE_DPS + RATE_TRACKING_TOLERANCE_DPS &&
+            k - sinceK > f.stopTicks &&
             !f.driveRecent[k]
         )
             add(

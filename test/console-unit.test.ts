@@ -648,7 +648,7 @@ describe("the table's service specification (services.json)", () => {
 })
 
 describe("first-use warnings", () => {
-    it("say what exercise-guidance.md asks for", () => {
+    it("say what docs/exercise.md asks for", () => {
         const text = warningsText()
         expect(text).toMatch(/heart disease, high blood pressure or glaucoma/)
         expect(text).toMatch(/ask a doctor/i)

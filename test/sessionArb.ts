@@ -1,15 +1,15 @@
-// Random sessions for the property tests, shaped like real use: a person strapped in and holding
-// the grip, holding a button for a while (DOWN for a minute, a tap of STOP), letting go of the grip
-// or opening the latch for a moment or for good; with restarts at any tick and, where asked, sensor
-// and drive faults that combine (a fault is not cleared by the next one). The settings come from the
-// schema's own ranges, with short session limits drawn often so that limits are reached in the
-// middle of moves.
+// Random sessions for the property tests, shaped like real use. A session is a sequence of steps a
+// person takes one after the other: strapped in and holding the grip, DOWN for a while, a hold at
+// depth, a little deeper, UP, a preset, letting go of the grip (for a moment, or for good: a faint),
+// the latch opening (a moment, or for good), a STOP, UP and DOWN pressed together. On top of that,
+// where asked: restarts at any tick, and sensor and drive faults that combine (a fault is not cleared
+// by the next one). The settings come from the schema's ranges, with short session limits and slow
+// accelerations drawn often, so that limits are reached in the middle of moves.
 
 import fc from "fast-check"
 import { SETTINGS_SCHEMA } from "../src/control/settings"
-import { INPUT_NAMES, SCENARIO_FAULTS } from "../sim/scenario"
+import { SCENARIO_FAULTS } from "../sim/scenario"
 
-const BUTTONS = ["up", "down", "stop", "preset", "home"] as const
 const TICKS_PER_S = 50
 
 export interface SessionOptions {
@@ -19,58 +19,85 @@ export interface SessionOptions {
     restarts: boolean
 }
 
-/** User settings from the schema (whole numbers keep counterexamples readable). */
+/** User settings from the schema (whole numbers keep counterexamples readable), biased toward the
+ *  corners where limits meet moves: short sessions, slow ramps, fast rates, deep limits. */
 const settingsArb = fc
-    .record(
-        Object.fromEntries(
-            SETTINGS_SCHEMA.filter(spec => spec.group === "user").map(spec => [
-                spec.key,
-                spec.kind === "boolean"
-                    ? fc.constant(false)
-                    : fc.integer({ min: spec.min, max: spec.max }),
-            ])
-        )
-    )
-    .chain(s =>
-        // Half the time a short session limit, so that it is reached in the middle of something.
-        fc
-            .oneof(
-                fc.constant(s.sessionLimitS as number),
-                fc.integer({ min: 60, max: 100 })
+    .record({
+        base: fc.record(
+            Object.fromEntries(
+                SETTINGS_SCHEMA.filter(spec => spec.group === "user").map(
+                    spec => [
+                        spec.key,
+                        spec.kind === "boolean"
+                            ? fc.constant(false)
+                            : fc.integer({ min: spec.min, max: spec.max }),
+                    ]
+                )
             )
-            .map((limit): Record<string, number | boolean> => ({
-                ...s,
-                sessionLimitS: limit,
-            }))
-    )
+        ),
+        shortSession: fc.boolean(),
+        shortLimitS: fc.integer({ min: 60, max: 100 }),
+        slowRamp: fc.boolean(),
+        deep: fc.boolean(),
+    })
+    .map((r): Record<string, number | boolean> => {
+        const s: Record<string, number | boolean> = { ...r.base }
+        if (r.shortSession) s.sessionLimitS = r.shortLimitS
+        if (r.slowRamp) s.accelDps2 = Math.min(s.accelDps2 as number, 2)
+        if (r.deep) s.maxAngleDeg = Math.max(s.maxAngleDeg as number, 60)
+        return s
+    })
 
-type Gesture =
-    | { kind: "press"; button: string; at: number; forS: number }
-    | { kind: "grip"; at: number; forS: number | null }
-    | { kind: "latch"; at: number; forS: number | null }
-    | { kind: "set"; at: number; set: Record<string, boolean> }
+/** One thing a person does, and for how long (seconds). */
+type Step =
+    | { kind: "down" | "up" | "both" | "wait"; forS: number }
+    | { kind: "preset" | "home" | "stop" }
+    | { kind: "letGo" | "unlatch"; forS: number | null }
 
-const at = fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true })
-
-const gestureArb: fc.Arbitrary<Gesture> = fc.oneof(
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
     {
-        weight: 5,
+        weight: 6,
         arbitrary: fc.record({
-            kind: fc.constant("press" as const),
-            button: fc.constantFrom(...BUTTONS),
-            at,
-            forS: fc.oneof(
-                fc.double({ min: 0.04, max: 1, noNaN: true }),
-                fc.double({ min: 1, max: 70, noNaN: true })
+            kind: fc.constant("down" as const),
+            forS: fc.double({ min: 0.1, max: 40, noNaN: true }),
+        }),
+    },
+    {
+        weight: 3,
+        arbitrary: fc.record({
+            kind: fc.constant("up" as const),
+            forS: fc.double({ min: 0.1, max: 30, noNaN: true }),
+        }),
+    },
+    {
+        weight: 6,
+        arbitrary: fc.record({
+            kind: fc.constant("wait" as const),
+            forS: fc.double({ min: 0.5, max: 60, noNaN: true }),
+        }),
+    },
+    {
+        weight: 1,
+        arbitrary: fc.record({
+            kind: fc.constant("both" as const),
+            forS: fc.double({ min: 0.1, max: 12, noNaN: true }),
+        }),
+    },
+    {
+        weight: 2,
+        arbitrary: fc.record({
+            kind: fc.constantFrom(
+                "preset" as const,
+                "home" as const,
+                "stop" as const
             ),
         }),
     },
     {
         weight: 2,
         arbitrary: fc.record({
-            kind: fc.constant("grip" as const),
-            at,
-            forS: fc.option(fc.double({ min: 0.04, max: 15, noNaN: true }), {
+            kind: fc.constant("letGo" as const),
+            forS: fc.option(fc.double({ min: 0.1, max: 15, noNaN: true }), {
                 freq: 2,
             }),
         }),
@@ -78,46 +105,22 @@ const gestureArb: fc.Arbitrary<Gesture> = fc.oneof(
     {
         weight: 1,
         arbitrary: fc.record({
-            kind: fc.constant("latch" as const),
-            at,
-            forS: fc.option(fc.double({ min: 0.04, max: 5, noNaN: true }), {
+            kind: fc.constant("unlatch" as const),
+            forS: fc.option(fc.double({ min: 0.1, max: 4, noNaN: true }), {
                 freq: 3,
             }),
-        }),
-    },
-    {
-        weight: 1,
-        arbitrary: fc.record({
-            kind: fc.constant("set" as const),
-            at,
-            set: fc
-                .uniqueArray(fc.constantFrom(...INPUT_NAMES), {
-                    minLength: 1,
-                    maxLength: 3,
-                })
-                .chain(names =>
-                    fc.tuple(
-                        fc.constant(names),
-                        fc.array(fc.boolean(), {
-                            minLength: names.length,
-                            maxLength: names.length,
-                        })
-                    )
-                )
-                .map(([names, values]) =>
-                    Object.fromEntries(names.map((n, i) => [n, values[i]]))
-                ),
         }),
     }
 )
 
 const INJECTED = SCENARIO_FAULTS.filter(f => f !== "power-cycle")
+const at = fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true })
 
 /** A scenario object (as a file would hold it) for a random session. */
 export function sessionArb(opts: SessionOptions) {
     return fc
         .record({
-            durationS: fc.integer({ min: 20, max: 240 }),
+            durationS: fc.integer({ min: 30, max: 400 }),
             seed: fc.integer({ min: 1, max: 1000000 }),
             settings: settingsArb,
             startAtHome: fc.double({ min: 0, max: 1, noNaN: true }),
@@ -125,11 +128,11 @@ export function sessionArb(opts: SessionOptions) {
             userMassKg: fc.integer({ min: 30, max: 160 }),
             imuNoise: fc.double({ min: 0, max: 3, noNaN: true }),
             homeSwitch: fc.boolean(),
-            gestures: fc.array(gestureArb, { maxLength: 16 }),
+            steps: fc.array(stepArb, { minLength: 1, maxLength: 14 }),
             faults: opts.faults
                 ? fc.array(
                       fc.record({ at, fault: fc.constantFrom(...INJECTED) }),
-                      { maxLength: 5 }
+                      { maxLength: 4 }
                   )
                 : fc.constant([]),
             restarts: opts.restarts
@@ -141,37 +144,52 @@ export function sessionArb(opts: SessionOptions) {
             const deepest = Math.min(90, r.settings.maxAngleDeg as number)
             // Mostly a user who gets on at home; sometimes a controller that starts anywhere.
             const start =
-                r.startAtHome < 0.8
+                r.startAtHome < 0.85
                     ? home
                     : home + r.startFraction * (deepest - home)
-            const tickOf = (fraction: number) =>
-                Math.floor(fraction * r.durationS * TICKS_PER_S) / TICKS_PER_S
+            const tick = (tS: number) =>
+                Math.floor(tS * TICKS_PER_S) / TICKS_PER_S
             const events: Record<string, unknown>[] = []
-            const put = (t: number, e: Record<string, unknown>) => {
+            const put = (tS: number, e: Record<string, unknown>) => {
+                const t = tick(tS)
                 if (t < r.durationS - 1 / TICKS_PER_S) events.push({ t, ...e })
             }
-            for (const g of r.gestures) {
-                const t = tickOf(g.at)
-                if (g.kind === "set") put(t, { set: g.set })
-                else if (g.kind === "press") {
-                    put(t, { set: { [g.button]: true } })
-                    put(tickOf(g.at + g.forS / r.durationS), {
-                        set: { [g.button]: false },
-                    })
-                } else {
-                    const input = g.kind === "grip" ? "deadman" : "latch"
+            // Strapped in and holding the grip from the start; the steps one after the other.
+            let t = 0.5
+            for (const step of r.steps) {
+                if (step.kind === "wait") t += step.forS
+                else if (
+                    step.kind === "preset" ||
+                    step.kind === "home" ||
+                    step.kind === "stop"
+                ) {
+                    put(t, { set: { [step.kind]: true } })
+                    put(t + 0.1, { set: { [step.kind]: false } })
+                    t += 0.3
+                } else if (step.kind === "both") {
+                    put(t, { set: { up: true, down: true } })
+                    put(t + step.forS, { set: { up: false, down: false } })
+                    t += step.forS + 0.2
+                } else if (step.kind === "down" || step.kind === "up") {
+                    put(t, { set: { [step.kind]: true } })
+                    put(t + step.forS, { set: { [step.kind]: false } })
+                    t += step.forS + 0.2
+                } else if (step.kind === "letGo" || step.kind === "unlatch") {
+                    const input = step.kind === "letGo" ? "deadman" : "latch"
                     put(t, { set: { [input]: false } })
-                    if (g.forS !== null)
-                        put(tickOf(g.at + g.forS / r.durationS), {
-                            set: { [input]: true },
-                        })
+                    if (step.forS === null) t += 0.2
+                    else {
+                        put(t + step.forS, { set: { [input]: true } })
+                        t += step.forS + 0.2
+                    }
                 }
             }
-            for (const f of r.faults) put(tickOf(f.at), { fault: f.fault })
-            for (const a of r.restarts) put(tickOf(a), { fault: "power-cycle" })
-            // Stable sort by time keeps each gesture's own order.
+            for (const f of r.faults)
+                put(f.at * r.durationS, { fault: f.fault })
+            for (const a of r.restarts)
+                put(a * r.durationS, { fault: "power-cycle" })
+            // Stable sort by time keeps each step's own order.
             events.sort((a, b) => (a.t as number) - (b.t as number))
-            // Strapped in and holding the grip from the start.
             events.unshift({ t: 0, set: { latch: true, deadman: true } })
             return {
                 name: "property",

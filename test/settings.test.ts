@@ -23,7 +23,7 @@ import {
 } from "../src/control/limits"
 
 /** behaviour.md's settings table, copied by hand (the contract; the schema must match it). Units
- *  follow architecture.md's naming rule (Deg, Dps, Dps2, S). */
+ *  follow docs/architecture.md's naming rule (Deg, Dps, Dps2, S). */
 const CONTRACT: {
     key: string
     kind: "number" | "boolean"

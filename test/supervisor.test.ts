@@ -1650,7 +1650,7 @@ const MORE_ROWS: Row[] = [
     {
         name: "progression on (the default) for a first session: the effective deepest angle is 15",
         // behaviour.md: effective deepest = min(90, maxAngleDeg, what the progression program allows);
-        // exercise-guidance.md: "first session capped at 15". Controller.effectiveMaxDeg() ignores
+        // docs/exercise.md: "first session capped at 15". Controller.effectiveMaxDeg() ignores
         // `progression` (userMaxDeg only): DOWN takes a first-time user to 45.
         bug: "progression program not implemented",
         levels: READY,

@@ -36,6 +36,7 @@ import {
 import { CalibrationView, Calibrator, STILL_RATE_DPS } from "./calibration"
 import { Supervisor, World } from "./supervisor"
 import {
+    BOOT_COAST_MS,
     BOOT_SETTLE_MS,
     IMU_HEALTHY_FOR_CLEAR_MS,
     MAX_TRACKING_LAG_DEG,
@@ -103,6 +104,8 @@ export class Controller {
     startMs: number
     lastMs: number
     booted: boolean
+    /** the boot's averages were started again after the coast of a drive the restart cut */
+    bootCoastOver: boolean
     /** after an imu fault: the sensor has been healthy long enough and the estimate restarted */
     imuRecovered: boolean
     lastDuty: number
@@ -147,6 +150,7 @@ export class Controller {
         this.startMs = -1
         this.lastMs = -1
         this.booted = false
+        this.bootCoastOver = false
         this.imuRecovered = false
         this.lastDuty = 0
         this.dutyZeroSinceMs = -1
@@ -299,9 +303,17 @@ export class Controller {
         if (!mon.fresh && this.estimator.initialized && !imuFault)
             this.estimator.predict(dtMs / 1000)
         if (feed) {
-            if (!this.booted && !imuFault)
+            if (!this.booted && !imuFault) {
+                // The averages start again once the coast of a cut drive is over.
+                if (
+                    !this.bootCoastOver &&
+                    nowMs - this.startMs >= BOOT_COAST_MS
+                ) {
+                    this.bootCoastOver = true
+                    this.estimator.bootSamples = 0
+                }
                 this.estimator.bootSample(accelDeg, gyroDps)
-            else {
+            } else {
                 const still =
                     this.lastDuty === 0 &&
                     nowMs - this.dutyZeroSinceMs >= STILL_AFTER_MS

@@ -9,6 +9,7 @@ import { clamp } from "./clamp"
 import {
     CORRECTION_ACCEL_DPS2,
     DRIVE_SPEED_MARGIN_DPS,
+    DEADZONE_FADE_DPS,
     MOTOR_DEADZONE_DUTY,
     MOTOR_NOMINAL_DPS_PER_DUTY,
     MOTOR_NOMINAL_TIME_CONSTANT_S,
@@ -104,8 +105,11 @@ export class DriveLoop {
         let duty =
             (wantedDps + MOTOR_NOMINAL_TIME_CONSTANT_S * setpointAccelDps2) /
             MOTOR_NOMINAL_DPS_PER_DUTY
-        if (wantedDps > 0) duty += MOTOR_DEADZONE_DUTY
-        else if (wantedDps < 0) duty -= MOTOR_DEADZONE_DUTY
+        // The deadzone's share fades in over the slowest speeds, so that a speed crossing zero (a
+        // move reversing) does not flip the duty across the deadzone in one tick and stop the
+        // table on the drive's friction.
+        duty +=
+            MOTOR_DEADZONE_DUTY * clamp(wantedDps / DEADZONE_FADE_DPS, -1, 1)
         // The measured rate comes through a filter: compare it with the wanted speed seen through
         // the same lag, so a ramp does not look like a table falling behind (which would push it
         // past the rate limit when the ramp ends).

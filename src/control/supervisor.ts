@@ -100,6 +100,8 @@ export class Supervisor {
     gripReleasedAtMs: number
     /** when the latch last closed (-1 while open): it has read closed without a bounce since */
     latchClosedAtMs: number
+    /** the latch opened this tick (a latch fault already shown does not make it any less a stop) */
+    latchOpenedNow: boolean
     /** automatic returns wait until then (a STOP press holds them for the grace period) */
     autoReturnHeldUntilMs: number
     /** in service mode since (-1: not in service mode) */
@@ -141,6 +143,7 @@ export class Supervisor {
         this.pauseDone = false
         this.gripReleasedAtMs = -1
         this.latchClosedAtMs = -1
+        this.latchOpenedNow = false
         this.autoReturnHeldUntilMs = 0
         this.serviceSinceMs = -1
         this.serviceExiting = false
@@ -195,6 +198,7 @@ export class Supervisor {
         this.buttons.update(inputs, nowMs)
         if (inputs.grip) this.gripReleasedAtMs = -1
         else if (this.gripReleasedAtMs < 0) this.gripReleasedAtMs = nowMs
+        this.latchOpenedNow = !inputs.latch && this.latchClosedAtMs >= 0
         if (!inputs.latch) this.latchClosedAtMs = -1
         else if (this.latchClosedAtMs < 0) this.latchClosedAtMs = nowMs
     }
@@ -288,6 +292,24 @@ export class Supervisor {
         if (homeKnown && !this.faults.has("imu")) this.resetOpenLoopBudget()
 
         if (b.stop.pressed) this.tryClearFaults(w, monitorReasons)
+
+        // The latch opening away from home stops the table at once, every time: also while the
+        // latch fault of an earlier opening is still shown (an automatic return that the latch,
+        // closed steadily again, had allowed). The helper's UP is what an open latch still allows:
+        // a contact that bounces does not stop a helper bringing the user up.
+        if (
+            this.latchOpenedNow &&
+            !atHome &&
+            this.serviceSinceMs < 0 &&
+            !this.faults.raisedNow &&
+            this.faults.has("latch") &&
+            !b.upActive()
+        ) {
+            this.intent = INTENT_NONE
+            this.helperUpCut = false
+            this.state = "fault"
+            return motion("halt")
+        }
 
         // A fault raised this tick stops the motor in this tick, whatever else is going on.
         if (this.faults.raisedNow) {
