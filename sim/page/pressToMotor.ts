@@ -1,0 +1,104 @@
+// From a pointer press on the page to the motor output: the page's pointerdown (its event time on
+// the machine's clock, performance.timeOrigin + event.timeStamp) to the simulated motor seeing the
+// duty the firmware wrote (the motor's change log, on the same clock). Through the whole chain: the
+// browser, the WebSocket, the server's holds, the simulated button on the Jacdac bus, the firmware's
+// debounce and control tick in the VM, its motor write back over the bus.
+//
+// Each press starts with the table still and the motor off: DOWN (deeper) and UP (toward home) in
+// turn, so the table stays near home; the grip is held by a key and the latch closed throughout.
+
+import { Page } from "playwright-core"
+
+/** What a press-to-motor measurement needs of the table (LiveSimTable and HostLiveTable have it). */
+export interface MotorWatch {
+    onDuty(listener: (duty: number, atMs: number) => void): () => void
+    readonly latest: { state: string; duty: number } | null
+}
+
+export interface PressResult {
+    button: "down" | "up"
+    latencyMs: number
+}
+
+const sleep = (ms: number) => new Promise<void>(r => setTimeout(r, ms))
+
+async function until(
+    test: () => boolean,
+    what: string,
+    timeoutMs: number
+): Promise<void> {
+    const end = performance.now() + timeoutMs
+    while (!test()) {
+        if (performance.now() > end)
+            throw new Error(
+                `press-to-motor: ${what} did not happen within ${timeoutMs} ms`
+            )
+        await sleep(10)
+    }
+}
+
+async function pointerOn(page: Page, input: string): Promise<void> {
+    const box = await page.locator(`[data-input=${input}]`).boundingBox()
+    if (!box) throw new Error(`no ${input} button on the page`)
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+}
+
+/** Presses DOWN and UP in turn `count` times; returns each press's latency (ms). */
+export async function measurePressToMotor(
+    page: Page,
+    table: MotorWatch,
+    count: number,
+    holdMs = 250
+): Promise<PressResult[]> {
+    const changes: { duty: number; epochMs: number }[] = []
+    const off = table.onDuty((duty, atMs) =>
+        changes.push({ duty, epochMs: performance.timeOrigin + atMs })
+    )
+    const results: PressResult[] = []
+    try {
+        await page.keyboard.down("g")
+        for (let i = 0; i < count; i++) {
+            const button = i % 2 === 0 ? "down" : "up"
+            await until(
+                () =>
+                    table.latest !== null &&
+                    table.latest.duty === 0 &&
+                    table.latest.state !== "moving",
+                "the table standing still with the motor off",
+                15_000
+            )
+            await sleep(100)
+            await pointerOn(page, button)
+            const seen = changes.length
+            await page.mouse.down()
+            await until(
+                () => changes.slice(seen).some(c => c.duty !== 0),
+                `the motor answering ${button}`,
+                5000
+            )
+            await sleep(holdMs)
+            await page.mouse.up()
+            const press = await page.evaluate(
+                () =>
+                    (
+                        window as unknown as {
+                            __page: { presses: { epochMs: number }[] }
+                        }
+                    ).__page.presses.slice(-1)[0]
+            )
+            const motor = changes.slice(seen).find(c => c.duty !== 0)!
+            results.push({ button, latencyMs: motor.epochMs - press.epochMs })
+        }
+    } finally {
+        await page.keyboard.up("g")
+        off()
+    }
+    return results
+}
+
+export function summarizeLatencies(results: readonly PressResult[]): string {
+    const ms = results.map(r => r.latencyMs).sort((a, b) => a - b)
+    const at = (q: number) =>
+        ms[Math.min(ms.length - 1, Math.floor(q * ms.length))]
+    return `${ms.length} presses: median ${at(0.5).toFixed(1)} ms, 90th percentile ${at(0.9).toFixed(1)} ms, worst ${ms[ms.length - 1].toFixed(1)} ms, best ${ms[0].toFixed(1)} ms`
+}

@@ -1,0 +1,173 @@
+// The page against the firmware in the DeviceScript VM (`npm start`'s own table), in a real browser:
+// it says which table it shows, grip and DOWN tilt the simulated table through the firmware, letting
+// go brings it home, an injected fault is reported with the firmware's reason, the console pane talks
+// to the firmware's service, a pointer press reaches the motor (the press-to-motor time is printed,
+// not judged), and when the VM dies the page says so and the table is started again.
+
+/// <reference lib="dom" />
+
+import { Page } from "playwright-core"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { defaultSettings } from "../src/control/settings"
+import { Browser, launchBrowser } from "../sim/page/browser"
+import {
+    measurePressToMotor,
+    summarizeLatencies,
+} from "../sim/page/pressToMotor"
+import { PageServer } from "../sim/page/server"
+import { TableSnapshot } from "../sim/page/snapshot"
+import { VmSource } from "../sim/page/vmSource"
+import { waitForPortFree } from "../sim/firmware/port"
+
+const HOME_DEG = -65
+
+let server: PageServer
+let source: VmSource
+let browser: Browser
+let page: Page
+const logs: string[] = []
+
+beforeAll(async () => {
+    await waitForPortFree(30_000)
+    server = await PageServer.listen({ port: 0, log: line => logs.push(line) })
+    source = await VmSource.start(server.originMs, {
+        settings: {
+            ...defaultSettings(),
+            maxRateDps: 8,
+            returnRateDps: 8,
+            accelDps2: 10,
+            deadmanGraceS: 1,
+        },
+    })
+    server.attach(source)
+    browser = await launchBrowser()
+    page = await browser.context.newPage()
+    await page.goto(server.url)
+    await page.waitForFunction(() => (window as any).__page.snapshot !== null)
+})
+
+afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+    await source?.close()
+})
+
+function snap(): Promise<TableSnapshot> {
+    return page.evaluate(() => (window as any).__page.snapshot)
+}
+
+async function until(
+    test: (s: TableSnapshot) => boolean,
+    what: string,
+    timeoutMs = 30_000
+): Promise<TableSnapshot> {
+    const end = performance.now() + timeoutMs
+    for (;;) {
+        const s = await snap()
+        if (s && test(s)) return s
+        if (performance.now() > end)
+            throw new Error(
+                `the page never showed ${what} (last: ${JSON.stringify(s)})`
+            )
+        await page.waitForTimeout(50)
+    }
+}
+
+const atHome = (s: TableSnapshot) =>
+    s.connected &&
+    s.state === "idle" &&
+    Math.abs((s.angleDeg ?? 0) - HOME_DEG) < 3 &&
+    s.faults.length === 0
+
+describe("the page against the firmware in the VM", () => {
+    it("shows the firmware's table, idle at home, with the service's cap and session", async () => {
+        expect(await page.textContent("#mode")).toContain("DeviceScript VM")
+        const s = await until(
+            s => atHome(s) && s.capDeg !== null && s.sessionLimitS !== null,
+            "idle at home"
+        )
+        expect(s.capDeg).toBe(45)
+        expect(s.sessionLimitS).toBe(300)
+        await page.click("#latch")
+        await until(
+            s => s.latch === true,
+            "the latch closed as the firmware sees it"
+        )
+    })
+
+    it("grip and DOWN tilt the table through the firmware; letting go of the grip brings it home", async () => {
+        await page.keyboard.down("g")
+        await page.keyboard.down("ArrowDown")
+        await until(s => (s.angleDeg ?? -99) > HOME_DEG + 6, "the table deeper")
+        expect(
+            Number(await page.getAttribute("#table", "data-angle"))
+        ).toBeGreaterThan(HOME_DEG + 6)
+        await page.keyboard.up("g")
+        await until(
+            s => s.state === "deadman" && s.grip === false,
+            "the dead-man state"
+        )
+        await page.keyboard.up("ArrowDown")
+        await until(s => s.state === "returning", "the return home")
+        await until(atHome, "home again")
+    })
+
+    it("a pointer press reaches the motor through the firmware, every time", async () => {
+        const results = await measurePressToMotor(page, source.table, 10)
+        expect(results).toHaveLength(10)
+        console.log(
+            `press to motor through the firmware in the VM: ${summarizeLatencies(results)}`
+        )
+        await until(atHome, "home again", 40_000)
+    })
+
+    it("an injected imu fault is reported with the firmware's reason; the console pane reads it too", async () => {
+        await page.click("[data-fault=imu-i2c]")
+        await until(
+            s => s.faults.includes("imu") && s.faultReasons.imu !== undefined,
+            "the imu fault and its reason"
+        )
+        await page.waitForSelector("#faults li[data-fault=imu] .reason")
+        await page.fill("#consoleLine", "faults")
+        await page.press("#consoleLine", "Enter")
+        await page.waitForFunction(
+            () => document.getElementById("consoleOut")!.dataset.done === "1"
+        )
+        expect(await page.textContent("#consoleOut")).toMatch(
+            /imu: .*\n?\s*the table says: /
+        )
+        await page.click("[data-fault=clear]")
+        await page.locator("#consoleLine").blur()
+        const end = performance.now() + 30_000
+        while ((await snap()).faults.length > 0 && performance.now() < end) {
+            await page.keyboard.down("s")
+            await page.waitForTimeout(200)
+            await page.keyboard.up("s")
+            await page.waitForTimeout(500)
+        }
+        expect((await snap()).faults).toEqual([])
+    })
+
+    it("when the VM dies the page says so, and the firmware is started again", async () => {
+        const pid = source.table.session.vm!.pid
+        process.kill(pid, "SIGKILL")
+        await until(
+            s => !s.connected && s.problem !== null,
+            "the table not answering"
+        )
+        await page.waitForFunction(
+            () => document.getElementById("banner")!.textContent!.length > 0
+        )
+        await until(
+            s => s.connected && s.state !== "boot",
+            "the firmware running again",
+            60_000
+        )
+        expect(source.table.session.vm!.pid).not.toBe(pid)
+        expect(
+            await page.evaluate(() =>
+                (window as any).__page.notices.join(" | ")
+            )
+        ).toMatch(/starting the firmware again.*the firmware runs again/)
+    })
+})
