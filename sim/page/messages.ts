@@ -79,7 +79,11 @@ export function parsePageMessage(raw: string): PageMessage {
         fail("expected an object")
     const m = value as Record<string, unknown>
     const type = m.type
-    if (typeof type !== "string" || !(type in KEYS))
+    // Own keys only: "__proto__" or "toString" is no message type.
+    if (
+        typeof type !== "string" ||
+        !Object.prototype.hasOwnProperty.call(KEYS, type)
+    )
         fail(`unknown message type ${shortJson(type)}`)
     const allowed = KEYS[type as PageMessage["type"]]
     for (const key of Object.keys(m))

@@ -338,12 +338,22 @@ export class PageServer {
             try {
                 message = parsePageMessage(data.toString())
             } catch (e) {
-                if (e instanceof MessageError)
-                    return this.refuse(client, e.message)
-                throw e
+                // Whatever went wrong with it, a message that is not understood does nothing.
+                return this.refuse(
+                    client,
+                    e instanceof MessageError
+                        ? e.message
+                        : `unreadable message (${(e as Error).message})`
+                )
             }
             this.holds.heard(id)
-            this.handle(client, message)
+            try {
+                this.handle(client, message)
+            } catch (e) {
+                this.log(
+                    `page: ${id}: ${message.type} failed: ${(e as Error).message}`
+                )
+            }
         })
         // A lost connection is a released grip (and released buttons).
         ws.on("close", () => {
