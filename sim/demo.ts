@@ -30,7 +30,13 @@ runScenario(scenario, row => {
     rows.push(row)
 })
 writer.close()
-fs.writeFileSync(PLOT, renderPlotSvg(rows, scenario.name))
+fs.writeFileSync(
+    PLOT,
+    renderPlotSvg(rows, scenario.name, {
+        events: scenario.events,
+        settings: scenario.settings,
+    })
+)
 
 console.log(
     "scenario: " +
