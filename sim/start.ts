@@ -4,7 +4,7 @@
 //                                    model, in real time (its bus on ws://127.0.0.1:8081)
 //   npm start -- --host              the host controller against the model (no VM, no bus port)
 //   npm start -- --serial PORT       a real table over USB serial (read only but for the console)
-//   --port N                         the page's port (default 8080)
+//   --port N                         the page's port (default 8080; 0: any free one)
 //
 // Prints the address; a port taken or a table that cannot start is one line and exit 3; Ctrl-C stops
 // everything it started.
@@ -67,8 +67,10 @@ export function parseStartArgs(argv: readonly string[]): StartArgs {
         } else if (name === "--port") {
             const v = value()
             const port = Number(v)
-            if (!/^\d+$/.test(v) || !(port >= 1 && port <= 65535))
-                usage(`--port ${v}: expected a port number 1..65535`)
+            if (!/^\d+$/.test(v) || !(port >= 0 && port <= 65535))
+                usage(
+                    `--port ${v}: expected a port number 0..65535 (0: any free one)`
+                )
             args.port = port
         } else usage(`unknown argument ${JSON.stringify(a)}`)
     }

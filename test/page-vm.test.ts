@@ -6,6 +6,9 @@
 
 /// <reference lib="dom" />
 
+import { spawn } from "node:child_process"
+import * as net from "node:net"
+import * as path from "node:path"
 import { Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { defaultSettings } from "../src/control/settings"
@@ -17,7 +20,8 @@ import {
 import { PageServer } from "../sim/page/server"
 import { TableSnapshot } from "../sim/page/snapshot"
 import { VmSource } from "../sim/page/vmSource"
-import { waitForPortFree } from "../sim/firmware/port"
+import { BUS_PORT, waitForPortFree } from "../sim/firmware/port"
+import { REPO_ROOT } from "../sim/firmware/paths"
 
 const HOME_DEG = -65
 
@@ -26,31 +30,6 @@ let source: VmSource
 let browser: Browser
 let page: Page
 const logs: string[] = []
-
-beforeAll(async () => {
-    await waitForPortFree(30_000)
-    server = await PageServer.listen({ port: 0, log: line => logs.push(line) })
-    source = await VmSource.start(server.originMs, {
-        settings: {
-            ...defaultSettings(),
-            maxRateDps: 8,
-            returnRateDps: 8,
-            accelDps2: 10,
-            deadmanGraceS: 1,
-        },
-    })
-    server.attach(source)
-    browser = await launchBrowser()
-    page = await browser.context.newPage()
-    await page.goto(server.url)
-    await page.waitForFunction(() => (window as any).__page.snapshot !== null)
-})
-
-afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-    await source?.close()
-})
 
 function snap(): Promise<TableSnapshot> {
     return page.evaluate(() => (window as any).__page.snapshot)
@@ -80,6 +59,36 @@ const atHome = (s: TableSnapshot) =>
     s.faults.length === 0
 
 describe("the page against the firmware in the VM", () => {
+    beforeAll(async () => {
+        await waitForPortFree(30_000)
+        server = await PageServer.listen({
+            port: 0,
+            log: line => logs.push(line),
+        })
+        source = await VmSource.start(server.originMs, {
+            settings: {
+                ...defaultSettings(),
+                maxRateDps: 8,
+                returnRateDps: 8,
+                accelDps2: 10,
+                deadmanGraceS: 1,
+            },
+        })
+        server.attach(source)
+        browser = await launchBrowser()
+        page = await browser.context.newPage()
+        await page.goto(server.url)
+        await page.waitForFunction(
+            () => (window as any).__page.snapshot !== null
+        )
+    })
+
+    afterAll(async () => {
+        await browser?.close()
+        await server?.close()
+        await source?.close()
+    })
+
     it("shows the firmware's table, idle at home, with the service's cap and session", async () => {
         expect(await page.textContent("#mode")).toContain("DeviceScript VM")
         const s = await until(
@@ -169,5 +178,66 @@ describe("the page against the firmware in the VM", () => {
                 (window as any).__page.notices.join(" | ")
             )
         ).toMatch(/starting the firmware again.*the firmware runs again/)
+    })
+})
+
+describe("npm start as a command", () => {
+    const TSX = path.join(REPO_ROOT, "node_modules", "tsx", "dist", "cli.mjs")
+    const START = path.join(REPO_ROOT, "sim", "start.ts")
+    function start(args: string[]) {
+        const child = spawn(process.execPath, [TSX, START, ...args], {
+            cwd: REPO_ROOT,
+            stdio: ["ignore", "pipe", "pipe"],
+        })
+        let out = ""
+        let err = ""
+        child.stdout.on("data", d => (out += d))
+        child.stderr.on("data", d => (err += d))
+        const exited = new Promise<number | null>(resolve =>
+            child.once("exit", code => resolve(code))
+        )
+        return { child, exited, out: () => out, err: () => err }
+    }
+
+    it("runs the firmware, serves the page, and Ctrl-C stops the VM and frees the bus port", async () => {
+        await waitForPortFree(30_000)
+        const run = start(["--port", "0"])
+        const end = performance.now() + 60_000
+        while (!/the table: (\S+)/.test(run.out()) && performance.now() < end)
+            await new Promise(r => setTimeout(r, 100))
+        const url = /the table: (\S+)/.exec(run.out())![1]
+        expect(run.out()).toContain(
+            "the compiled firmware in the DeviceScript VM"
+        )
+        let snapshot: TableSnapshot | null = null
+        while (performance.now() < end) {
+            snapshot = await (await fetch(url + "snapshot.json")).json()
+            if (snapshot?.connected && snapshot.state === "idle") break
+            await new Promise(r => setTimeout(r, 200))
+        }
+        expect(snapshot?.mode).toBe("firmware")
+        expect(snapshot?.state).toBe("idle")
+        run.child.kill("SIGINT")
+        expect(await run.exited).toBe(0)
+        // Nothing it started is left: the bus port is free at once.
+        await waitForPortFree(0)
+    })
+
+    it("says in one line that the VM's bus port is taken, and exits 3", async () => {
+        await waitForPortFree(30_000)
+        const taken = net.createServer()
+        await new Promise<void>(r =>
+            taken.listen(BUS_PORT, "127.0.0.1", () => r())
+        )
+        try {
+            const run = start(["--port", "0"])
+            expect(await run.exited).toBe(3)
+            const lines = run.err().trim().split("\n")
+            expect(lines[lines.length - 1]).toMatch(
+                /^start: port 127\.0\.0\.1:8081 is in use: /
+            )
+        } finally {
+            await new Promise(r => taken.close(r))
+        }
     })
 })

@@ -56,7 +56,7 @@ describe("npm start's arguments", () => {
 
     it("refuses what it does not know, in one line", () => {
         expect(() => parseStartArgs(["--port", "http"])).toThrow(
-            /^--port http: expected a port number 1..65535 \(usage: /
+            /^--port http: expected a port number 0..65535 \(0: any free one\) \(usage: /
         )
         expect(() => parseStartArgs(["--serial"])).toThrow(
             /^--serial needs a value/

@@ -5,19 +5,39 @@
 // debounce and control tick in the VM, its motor write back over the bus.
 //
 // Each press starts with the table still and the motor off: DOWN (deeper) and UP (toward home) in
-// turn, so the table stays near home; the grip is held by a key and the latch closed throughout.
+// turn, so the table stays near home (DOWN when it is within MARGIN_DEG of home, where UP has nothing
+// to do; UP near the deepest angle allowed); the grip is held by a key and the latch closed.
 
 import { Page } from "playwright-core"
 
 /** What a press-to-motor measurement needs of the table (LiveSimTable and HostLiveTable have it). */
 export interface MotorWatch {
     onDuty(listener: (duty: number, atMs: number) => void): () => void
-    readonly latest: { state: string; duty: number } | null
+    readonly latest: {
+        state: string
+        duty: number
+        estDeg: number
+        faults: string[]
+    } | null
 }
+
+type FaultWatch = MotorWatch & {
+    readonly latest: { state: string; faults: string[] } | null
+}
+
+/** UP is not pressed this close to home, nor DOWN this close to the deepest angle allowed. */
+const MARGIN_DEG = 6
 
 export interface PressResult {
     button: "down" | "up"
     latencyMs: number
+}
+
+/** The presses, and the faults met between them (a loaded machine can make a VM tick late). */
+export interface PressRun {
+    results: PressResult[]
+    /** faults found before a press and cleared with STOP at home (each named once per clearing) */
+    faultsCleared: string[]
 }
 
 const sleep = (ms: number) => new Promise<void>(r => setTimeout(r, ms))
@@ -48,8 +68,11 @@ export async function measurePressToMotor(
     page: Page,
     table: MotorWatch,
     count: number,
-    holdMs = 250
-): Promise<PressResult[]> {
+    holdMs = 250,
+    homeDeg = -65,
+    capDeg = 45
+): Promise<PressRun> {
+    const faultsCleared: string[] = []
     const changes: { duty: number; epochMs: number }[] = []
     const off = table.onDuty((duty, atMs) =>
         changes.push({ duty, epochMs: performance.timeOrigin + atMs })
@@ -57,8 +80,8 @@ export async function measurePressToMotor(
     const results: PressResult[] = []
     try {
         await page.keyboard.down("g")
+        let last: "down" | "up" = "up"
         for (let i = 0; i < count; i++) {
-            const button = i % 2 === 0 ? "down" : "up"
             await until(
                 () =>
                     table.latest !== null &&
@@ -68,6 +91,21 @@ export async function measurePressToMotor(
                 15_000
             )
             await sleep(100)
+            if (table.latest!.state === "fault") {
+                faultsCleared.push(await clearFault(page, table))
+                i--
+                continue
+            }
+            const angle = table.latest!.estDeg
+            const button: "down" | "up" =
+                angle < homeDeg + MARGIN_DEG
+                    ? "down"
+                    : angle > capDeg - MARGIN_DEG
+                      ? "up"
+                      : last === "up"
+                        ? "down"
+                        : "up"
+            last = button
             await pointerOn(page, button)
             const seen = changes.length
             await page.mouse.down()
@@ -93,12 +131,36 @@ export async function measurePressToMotor(
         await page.keyboard.up("g")
         off()
     }
-    return results
+    return { results, faultsCleared }
 }
 
-export function summarizeLatencies(results: readonly PressResult[]): string {
+/**
+ * A fault between presses (on a loaded machine a late VM tick raises `watchdog`, a late IMU sample
+ * `imu`): UP brings the table home if it is away (open-loop for an imu fault), then STOP at home
+ * clears it, as at the table. Returns the faults it cleared.
+ */
+async function clearFault(page: Page, table: FaultWatch): Promise<string> {
+    const names = table.latest!.faults.join("|")
+    for (
+        let attempt = 0;
+        attempt < 20 && table.latest!.state === "fault";
+        attempt++
+    ) {
+        await pointerOn(page, attempt % 4 === 3 ? "up" : "stop")
+        await page.mouse.down()
+        await sleep(attempt % 4 === 3 ? 2000 : 150)
+        await page.mouse.up()
+        await sleep(500)
+    }
+    if (table.latest!.state === "fault")
+        throw new Error(`press-to-motor: the fault ${names} did not clear`)
+    return names
+}
+
+export function summarizeLatencies(run: PressRun): string {
+    const results = run.results
     const ms = results.map(r => r.latencyMs).sort((a, b) => a - b)
     const at = (q: number) =>
         ms[Math.min(ms.length - 1, Math.floor(q * ms.length))]
-    return `${ms.length} presses: median ${at(0.5).toFixed(1)} ms, 90th percentile ${at(0.9).toFixed(1)} ms, worst ${ms[ms.length - 1].toFixed(1)} ms, best ${ms[0].toFixed(1)} ms`
+    return `${ms.length} presses: median ${at(0.5).toFixed(1)} ms, 90th percentile ${at(0.9).toFixed(1)} ms, worst ${ms[ms.length - 1].toFixed(1)} ms, best ${ms[0].toFixed(1)} ms${run.faultsCleared.length > 0 ? ` (faults cleared between presses: ${run.faultsCleared.join(", ")})` : ""}`
 }

@@ -1,8 +1,9 @@
 // What a table tells over its Jacdac service, kept up to date for the page: the telemetry at the
 // table's 10 Hz (streamed while the page server runs) and, once a second, the registers telemetry
-// does not carry (the effective deepest angle, the fault reasons, the first-use acknowledgement, the
-// home angle and the session limit). Used for the firmware in the VM and for a real table; every
-// read is the console's own TableClient's. A lost or silent table is retried every RETRY_MS.
+// does not carry (the effective deepest angle and the fault reasons; every 5 s the first-use
+// acknowledgement, the home angle and the session limit). Used for the firmware in the VM and for a
+// real table; every read is the console's own TableClient's. A lost or silent table is retried every
+// RETRY_MS.
 
 import {
     REG_EFFECTIVE_MAX_ANGLE,
@@ -14,6 +15,8 @@ import { BusLink } from "../console/transport"
 
 export const RETRY_MS = 1000
 export const REGISTERS_EVERY_MS = 1000
+/** The settings and the acknowledgement are read every this many rounds. */
+export const SLOW_REGISTERS_EVERY = 5
 
 export interface ServiceView {
     telemetry: Telemetry | null
@@ -89,7 +92,9 @@ export class ServiceWatch {
 
     private async readRegisters(client: TableClient): Promise<void> {
         const v = this.view
-        while (!this.stop.signal.aborted) {
+        // Every reply costs the firmware's packet budget (shared with its motor): the deepest angle
+        // and the fault reasons once a second, the settings and the acknowledgement less often.
+        for (let round = 0; !this.stop.signal.aborted; round++) {
             v.capDeg = await client.readNumber(
                 REG_EFFECTIVE_MAX_ANGLE,
                 "effective_max_angle"
@@ -101,11 +106,13 @@ export class ServiceWatch {
                           "fault_reasons"
                       )
                     : ""
-            v.warningsAcknowledged = await client.warningsAcknowledged()
-            v.homeDeg = (await client.readSetting("homeDeg")) as number
-            v.sessionLimitS = (await client.readSetting(
-                "sessionLimitS"
-            )) as number
+            if (round % SLOW_REGISTERS_EVERY === 0) {
+                v.warningsAcknowledged = await client.warningsAcknowledged()
+                v.homeDeg = (await client.readSetting("homeDeg")) as number
+                v.sessionLimitS = (await client.readSetting(
+                    "sessionLimitS"
+                )) as number
+            }
             await sleep(REGISTERS_EVERY_MS)
         }
     }

@@ -185,6 +185,7 @@ export class LiveChart {
         const ctx = u.ctx
         const { left, top, width, height } = u.bbox
         ctx.save()
+        ctx.lineWidth = 1.5 * devicePixelRatio
         ctx.font = `${Math.round(10 * devicePixelRatio)}px sans-serif`
         for (const m of this.marks) {
             const x = u.valToPos(m.tMs / 1000, "x", true)
