@@ -7,6 +7,7 @@
 /// <reference lib="dom" />
 
 import { spawn } from "node:child_process"
+import { monitorEventLoopDelay } from "node:perf_hooks"
 import * as net from "node:net"
 import * as path from "node:path"
 import { Page } from "playwright-core"
@@ -14,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { defaultSettings } from "../src/control/settings"
 import { Browser, launchBrowser } from "../sim/page/browser"
 import {
+    clearFault,
     measurePressToMotor,
     summarizeLatencies,
 } from "../sim/page/pressToMotor"
@@ -52,6 +54,29 @@ async function until(
     }
 }
 
+/**
+ * Back home and idle before the next test. On a loaded machine the live table's IMU sample can come
+ * more than 100 ms late, and the firmware rightly raises `imu`: it is then brought home and cleared as
+ * a person would (UP, then STOP at home), and said on the test's output.
+ */
+async function homeAgain(): Promise<void> {
+    const end = performance.now() + 60_000
+    while (performance.now() < end) {
+        const s = await snap()
+        if (atHome(s)) return
+        if (s.state === "fault") {
+            const names = await clearFault(page, source.table)
+            console.log(
+                `(a fault between tests, raised by a late tick on a loaded machine: ${names}; cleared)`
+            )
+        }
+        await page.waitForTimeout(100)
+    }
+    throw new Error(
+        `the table did not come home: ${JSON.stringify(await snap())}`
+    )
+}
+
 const atHome = (s: TableSnapshot) =>
     s.connected &&
     s.state === "idle" &&
@@ -59,7 +84,11 @@ const atHome = (s: TableSnapshot) =>
     s.faults.length === 0
 
 describe("the page against the firmware in the VM", () => {
+    // How late this process's event loop ran (the live table's loop lives in it): a figure.
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 })
+
     beforeAll(async () => {
+        loopDelay.enable()
         await waitForPortFree(30_000)
         server = await PageServer.listen({
             port: 0,
@@ -84,6 +113,10 @@ describe("the page against the firmware in the VM", () => {
     })
 
     afterAll(async () => {
+        loopDelay.disable()
+        console.log(
+            `test process event loop late by ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms at the 99th percentile, ${(loopDelay.max / 1e6).toFixed(1)} ms at worst`
+        )
         await browser?.close()
         await server?.close()
         await source?.close()
@@ -118,16 +151,17 @@ describe("the page against the firmware in the VM", () => {
         )
         await page.keyboard.up("ArrowDown")
         await until(s => s.state === "returning", "the return home")
-        await until(atHome, "home again")
+        await homeAgain()
     })
 
     it("a pointer press reaches the motor through the firmware, every time", async () => {
-        const results = await measurePressToMotor(page, source.table, 10)
-        expect(results).toHaveLength(10)
+        const run = await measurePressToMotor(page, source.table, 10)
+        expect(run.results).toHaveLength(10)
+        for (const r of run.results) expect(r.latencyMs).toBeGreaterThan(0)
         console.log(
-            `press to motor through the firmware in the VM: ${summarizeLatencies(results)}`
+            `press to motor through the firmware in the VM: ${summarizeLatencies(run)}`
         )
-        await until(atHome, "home again", 40_000)
+        await homeAgain()
     })
 
     it("an injected imu fault is reported with the firmware's reason; the console pane reads it too", async () => {

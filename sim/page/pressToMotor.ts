@@ -21,7 +21,7 @@ export interface MotorWatch {
     } | null
 }
 
-type FaultWatch = MotorWatch & {
+export type FaultWatch = MotorWatch & {
     readonly latest: { state: string; faults: string[] } | null
 }
 
@@ -92,7 +92,7 @@ export async function measurePressToMotor(
             )
             await sleep(100)
             if (table.latest!.state === "fault") {
-                faultsCleared.push(await clearFault(page, table))
+                faultsCleared.push(await clearFault(page, table, homeDeg))
                 i--
                 continue
             }
@@ -139,18 +139,24 @@ export async function measurePressToMotor(
  * `imu`): UP brings the table home if it is away (open-loop for an imu fault), then STOP at home
  * clears it, as at the table. Returns the faults it cleared.
  */
-async function clearFault(page: Page, table: FaultWatch): Promise<string> {
+export async function clearFault(
+    page: Page,
+    table: FaultWatch,
+    homeDeg = -65
+): Promise<string> {
     const names = table.latest!.faults.join("|")
     for (
         let attempt = 0;
-        attempt < 20 && table.latest!.state === "fault";
+        attempt < 30 && table.latest!.state === "fault";
         attempt++
     ) {
-        await pointerOn(page, attempt % 4 === 3 ? "up" : "stop")
+        // Away from home (beyond the 3 degrees of "at home"): UP held brings it there first.
+        const away = table.latest!.estDeg > homeDeg + 2.5
+        await pointerOn(page, away ? "up" : "stop")
         await page.mouse.down()
-        await sleep(attempt % 4 === 3 ? 2000 : 150)
+        await sleep(away ? 1000 : 150)
         await page.mouse.up()
-        await sleep(500)
+        await sleep(400)
     }
     if (table.latest!.state === "fault")
         throw new Error(`press-to-motor: the fault ${names} did not clear`)
