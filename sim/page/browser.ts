@@ -26,13 +26,30 @@ export interface Browser {
     close(): Promise<void>
 }
 
+/**
+ * Unpacks the package's Chromium (once: later calls find it in the temporary folder). Its archives
+ * are extracted with tar-fs, which, when it runs as root, gives each file its archived owner: inside
+ * a user namespace (`unshare -r`, as the tests here run) root cannot give files to unmapped users
+ * and the unpacking fails (EINVAL on chown), leaving Chromium without its fonts and libraries. The
+ * files are ours to use either way: for the unpacking, this process does not claim to be root.
+ */
+async function unpackChromium(): Promise<string> {
+    const getuid = process.getuid
+    process.getuid = () => (getuid ? getuid() || 65534 : 65534)
+    try {
+        return await chromium.executablePath()
+    } finally {
+        process.getuid = getuid
+    }
+}
+
 /** Launches headless Chromium with a fresh profile; throws an Error saying exactly why it cannot. */
 export async function launchBrowser(
     viewport = { width: 1280, height: 1000 }
 ): Promise<Browser> {
     let executablePath: string
     try {
-        executablePath = await chromium.executablePath()
+        executablePath = await unpackChromium()
     } catch (e) {
         throw new Error(
             `@sparticuz/chromium could not unpack its Chromium: ${(e as Error).message}`
