@@ -5,6 +5,7 @@
 // scenario and seed always give the same trace.
 
 import { Controller } from "../src/control/controller"
+import { KeptRecord } from "../src/control/keptRecord"
 import { copySettings } from "../src/control/settings"
 import { Inputs, Outputs } from "../src/control/types"
 import { HOME_ABOVE_STOP_DEG } from "./model/params"
@@ -35,6 +36,7 @@ export function createSimTable(s: Scenario): SimTable {
         imuNoise: s.table.imuNoise,
         seed: s.seed,
         homeStopDeg: s.settings.homeDeg - HOME_ABOVE_STOP_DEG,
+        homeSwitch: s.table.homeSwitch,
     })
 }
 
@@ -50,6 +52,9 @@ export function runScenario(
     // The stored settings: what a restarted controller reads back from flash. A copy, so nothing the
     // controller does to its own object can leak into the next power cycle.
     const stored = copySettings(s.settings)
+    // The record a restart must not forget (keptRecord.ts), stored whenever the controller says it
+    // changed, as the firmware stores it in flash.
+    const flash = new KeptFlash()
     let controller = new Controller(copySettings(stored), null)
     const levels = allReleased()
     let nextEvent = 0
@@ -61,7 +66,11 @@ export function runScenario(
             const event = s.events[nextEvent++]
             applyLevels(levels, event)
             if (event.fault === "power-cycle")
-                controller = new Controller(copySettings(stored), null)
+                controller = new Controller(
+                    copySettings(stored),
+                    null,
+                    flash.record
+                )
             else if (event.fault === "clear") table.clearFaults()
             else if (event.fault !== null) table.injectFault(event.fault)
         }
@@ -78,9 +87,10 @@ export function runScenario(
             stop: levels.stop,
             preset: levels.preset,
             home: levels.home,
-            homeSwitch: levels.homeSwitch,
+            homeSwitch: levels.homeSwitch || table.homeSwitchPressed,
         }
         const out = controller.step(inputs, k * TICK_MS)
+        flash.follow(controller, out)
         if (observeStep) observeStep(inputs, k * TICK_MS, out)
         onRow({
             tS,
@@ -95,6 +105,25 @@ export function runScenario(
             deadman: out.grip,
         })
         table.advance(TRACE_TICK_S, out.duty)
+    }
+}
+
+/** The kept record in the simulated table's flash: written when the controller's outputs say it
+ *  changed (the firmware does the same; its write takes a little longer than a tick). */
+export class KeptFlash {
+    record: KeptRecord | null = null
+    private bits = 0
+    private openLoopMs = 0
+
+    follow(controller: Controller, out: Outputs): void {
+        if (
+            out.keptFaultBits === this.bits &&
+            out.openLoopReservedMs === this.openLoopMs
+        )
+            return
+        this.bits = out.keptFaultBits
+        this.openLoopMs = out.openLoopReservedMs
+        this.record = controller.keptRecord()
     }
 }
 

@@ -501,6 +501,7 @@ describe("formatter", () => {
             progression: false,
             accelOffsetDeg: -0.25,
             gyroBiasDps: 0.71,
+            homeSwitchFitted: true,
         }
         const text = formatReport(values, ["header"])
         const commands = text

@@ -114,15 +114,25 @@ describe("the settings schema", () => {
         expect(calibration.map(s => s.key)).toEqual([
             "accelOffsetDeg",
             "gyroBiasDps",
+            "homeSwitchFitted",
         ])
         for (const spec of calibration) {
+            if (spec.kind === "boolean") {
+                // Whether the table has a home switch: unknown (false) until calibrated.
+                expect(spec.defaultValue).toBe(false)
+                continue
+            }
             expect(spec.kind).toBe("number")
             expect(spec.defaultValue).toBe(0)
             expect(spec.min).toBeLessThan(0)
             expect(spec.max).toBeGreaterThan(0)
         }
         expect(settingKeys()).toEqual(
-            CONTRACT.map(c => c.key).concat(["accelOffsetDeg", "gyroBiasDps"])
+            CONTRACT.map(c => c.key).concat([
+                "accelOffsetDeg",
+                "gyroBiasDps",
+                "homeSwitchFitted",
+            ])
         )
     })
 

@@ -331,11 +331,17 @@ class FirmwareRun {
         devices.imu.offer(imu)
         if (devices.panel.setLatch(latch))
             this.probe.onInput?.("latch", latch, performance.now())
+        // The model's home switch follows the table's angle (pushed only when it changes).
+        this.pushButtons()
     }
 
     private pushButtons(): void {
         for (const [input, role] of BUTTON_INPUTS) {
-            const level = this.levels[input]
+            // The model's own home switch (if the table has one) closes at its loading stop.
+            const level =
+                input === "homeSwitch"
+                    ? this.levels.homeSwitch || this.table.homeSwitchPressed
+                    : this.levels[input]
             if (this.session.devices.panel.setButton(role, level))
                 this.probe.onInput?.(input, level, performance.now())
         }

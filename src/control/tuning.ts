@@ -38,6 +38,13 @@ export const MOTOR_NOMINAL_DPS_PER_DUTY = 15
 export const MOTOR_NOMINAL_TIME_CONSTANT_S = 0.08
 /** Duty below which a gear motor does not turn; added to the feed-forward of a move. */
 export const MOTOR_DEADZONE_DUTY = 0.04
+/** Open-loop driving (the angle unknown) limits its rate by the duty alone: this is the fastest a
+ *  drive is taken to run per unit of duty above the deadzone — the nominal speed plus 20 % for a
+ *  load that helps, a high supply voltage or a motor at the fast end of its tolerance. */
+export const OPEN_LOOP_FASTEST_DPS_PER_DUTY = 18
+/** Open-loop driving under an imu fault is kept over restarts in steps of this much, reserved
+ *  before it is used: a restart can only ever find more used than was, never less. */
+export const OPEN_LOOP_RESERVE_MS = 2000
 /** Position feedback: speed asked per degree of error (2 rad/s of bandwidth, well inside the rate
  *  loop's, so moves do not overshoot), and at most this much speed on top of the plan. */
 export const POSITION_GAIN_PER_S = 2
