@@ -8,8 +8,9 @@
 // stall of more than a second starts a fresh grid (the model and the controller's clock stand still
 // over the gap: simulated time, not wall time, is what the controller sees).
 //
-// The flash: the settings stored (when they change, and on save) and the first-use acknowledgement;
-// a power cycle builds a new Controller from them, as the firmware does on a restart.
+// The flash: the settings stored (when they change, and on save), the record a restart must not
+// forget (the kept faults and the open-loop budget, sim/run.ts KeptFlash) and the first-use
+// acknowledgement; a power cycle builds a new Controller from them, as the firmware does.
 
 import { Controller } from "../../src/control/controller"
 import { SERVICE_ENTRY_HOLD_MS, TICK_MS } from "../../src/control/limits"
@@ -21,6 +22,7 @@ import {
 import { Inputs, Outputs, StateName } from "../../src/control/types"
 import { HOME_ABOVE_STOP_DEG } from "../model/params"
 import { SimTable } from "../model/table"
+import { KeptFlash } from "../run"
 import { LIVE_INPUTS, LiveInput } from "../console/liveSim"
 import { TickLine } from "../firmware/tickLine"
 
@@ -36,6 +38,8 @@ export interface HostLiveOptions {
     seed?: number
     userMassKg?: number
     imuNoise?: number
+    /** a home switch at the loading stop (the settings should say so: homeSwitchFitted) */
+    homeSwitch?: boolean
 }
 
 export type StepListener = (out: Outputs, controller: Controller) => void
@@ -50,6 +54,7 @@ export class HostLiveTable {
     /** the flash: what a restarted controller reads */
     storedSettings: Settings
     warningsAcknowledged = true
+    private readonly kept = new KeptFlash()
     private ctl: Controller | null
     private out: Outputs | null = null
     private tick: TickLine | null = null
@@ -79,6 +84,7 @@ export class HostLiveTable {
             imuNoise: options.imuNoise ?? 1,
             seed: options.seed ?? 1,
             homeStopDeg: this.storedSettings.homeDeg - HOME_ABOVE_STOP_DEG,
+            homeSwitch: options.homeSwitch ?? false,
         })
         this.ctl = new Controller(copySettings(this.storedSettings), null)
     }
@@ -229,7 +235,11 @@ export class HostLiveTable {
 
     async powerOn(): Promise<void> {
         if (this.ctl !== null) return
-        this.ctl = new Controller(copySettings(this.storedSettings), null)
+        this.ctl = new Controller(
+            copySettings(this.storedSettings),
+            null,
+            this.kept.record
+        )
         this.bootK = this.k
         this.savedRevision = 0
     }
@@ -289,10 +299,13 @@ export class HostLiveTable {
                 stop: this.levels.get("stop")!,
                 preset: this.levels.get("preset")!,
                 home: this.levels.get("home")!,
-                homeSwitch: this.levels.get("homeSwitch")!,
+                homeSwitch:
+                    this.levels.get("homeSwitch")! ||
+                    this.model.homeSwitchPressed,
             }
             const nowMs = (this.k - this.bootK) * TICK_MS
             const out = ctl.step(inputs, nowMs)
+            this.kept.follow(ctl, out)
             this.out = out
             // The firmware stores changed settings by itself (src/main.ts); so does this flash.
             if (ctl.settingsRevision !== this.savedRevision) {
