@@ -47,5 +47,23 @@ export default tseslint.config(
             "@typescript-eslint/no-explicit-any": "off",
             "@typescript-eslint/no-non-null-assertion": "off",
         },
+    },
+    {
+        // The page's scripts run in the browser (ES modules, no build step).
+        files: ["sim/page/public/**/*.js"],
+        languageOptions: {
+            sourceType: "module",
+            globals: {
+                window: "readonly",
+                document: "readonly",
+                location: "readonly",
+                WebSocket: "readonly",
+                AudioContext: "readonly",
+                Event: "readonly",
+                requestAnimationFrame: "readonly",
+                devicePixelRatio: "readonly",
+                uPlot: "readonly",
+            },
+        },
     }
 )

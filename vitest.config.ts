@@ -9,6 +9,7 @@ const VM_TEST_FILES = [
     "test/firmware-loop.test.ts",
     "test/service-vm.test.ts",
     "test/console.test.ts",
+    "test/page-vm.test.ts",
 ]
 
 /**

@@ -160,7 +160,13 @@ function finish(
     notes: string[]
 ): void {
     if (args.plotPath !== null)
-        fs.writeFileSync(args.plotPath, renderPlotSvg(rows, scenario.name))
+        fs.writeFileSync(
+            args.plotPath,
+            renderPlotSvg(rows, scenario.name, {
+                events: scenario.events,
+                settings: scenario.settings,
+            })
+        )
     if (args.tracePath !== null) {
         io.out("trace: " + args.tracePath + " (" + rows.length + " rows)\n")
         if (args.plotPath !== null) io.out("plot:  " + args.plotPath + "\n")

@@ -1,25 +1,56 @@
-// A trace as a picture a person reads at a glance: angle on top, the state strip, duty below, fault
-// spans in red across all of it. Plain self-contained SVG: no scripts, no external fonts or styles, so
-// it opens the same in a browser, an editor preview or an issue attachment.
+// A trace as a picture a person reads at a glance: angle on top (with home, the deepest angle allowed
+// and the hard limit as lines), the state strip, duty below, and under it what the person did (the
+// grip, the latch and each button as a row of bars), with fault spans in red across the panels and
+// the injected faults and power cycles as marks. Plain self-contained SVG: no scripts, no external
+// fonts or styles, so it opens the same in a browser, an editor preview or an issue attachment.
 
+import { HARD_MAX_ANGLE_DEG } from "../src/control/limits"
+import { defaultSettings, Settings, userMaxDeg } from "../src/control/settings"
+import { INPUT_NAMES, InputName, ScenarioEvent } from "./scenario"
 import { TRACE_TICK_S, TraceRow } from "./trace"
 
 /** At most this many points per series: a two-hour trace has 360 000 rows. */
 export const MAX_POINTS_PER_SERIES = 2000
 
 const WIDTH = 1200
-const HEIGHT = 740
-const LEFT = 78
+const LEFT = 88
 const RIGHT = 24
 const PLOT_W = WIDTH - LEFT - RIGHT
+/** The title wraps at this many characters a line (18 px bold), one line every TITLE_LINE_H. */
+export const TITLE_CHARS_PER_LINE = 100
+const TITLE_LINE_H = 22
+/** Everything below the title's first line moves down by the extra lines (drawn in a translated group). */
 const ANGLE_TOP = 80
 const ANGLE_H = 380
 const STRIP_TOP = ANGLE_TOP + ANGLE_H + 14
 const STRIP_H = 18
 const DUTY_TOP = STRIP_TOP + STRIP_H + 14
 const DUTY_H = 150
-const AXIS_LABEL_Y = DUTY_TOP + DUTY_H + 18
-const STATE_LEGEND_Y = HEIGHT - 16
+/** What the person did: one row of bars per input. */
+const INPUT_ROW_H = 13
+const INPUT_ROWS: { name: InputName; label: string }[] = [
+    { name: "deadman", label: "grip" },
+    { name: "latch", label: "latch" },
+    { name: "up", label: "UP" },
+    { name: "down", label: "DOWN" },
+    { name: "stop", label: "STOP" },
+    { name: "preset", label: "PRESET" },
+    { name: "home", label: "HOME" },
+    { name: "homeSwitch", label: "home switch" },
+]
+const INPUTS_TOP = DUTY_TOP + DUTY_H + 14
+const INPUTS_H = INPUT_ROWS.length * INPUT_ROW_H
+const AXIS_LABEL_Y = INPUTS_TOP + INPUTS_H + 18
+const BASE_HEIGHT = AXIS_LABEL_Y + 64
+const STATE_LEGEND_Y = BASE_HEIGHT - 16
+
+/** What the plot knows besides the trace: the scenario's timeline and settings (for its causes). */
+export interface PlotContext {
+    /** the scenario's events: the inputs' levels over time, the injected faults and power cycles */
+    events?: readonly ScenarioEvent[]
+    /** the stored settings: home and the user's deepest angle */
+    settings?: Settings
+}
 
 /** Spans narrower than this (in pixels) are merged with their neighbours, so chatter stays drawable. */
 const MIN_SPAN_PX = 1
@@ -32,6 +63,13 @@ const SERIES = {
 }
 
 const FAULT_FILL = "#d62728"
+const INPUT_FILL = "#1f4e9c"
+const MARK_COLOUR = "#6a1b9a"
+const LINES = {
+    home: { label: "home", colour: "#2e9e44" },
+    cap: { label: "deepest allowed", colour: "#c79100" },
+    limit: { label: "hard limit", colour: "#d62728" },
+}
 
 /** A colour per state of behaviour.md; the order is also the legend's, and a rough order of severity. */
 const STATE_COLOURS: { state: string; colour: string }[] = [
@@ -48,8 +86,12 @@ const UNKNOWN_STATE_COLOUR = "#000000"
 
 export function renderPlotSvg(
     rows: readonly TraceRow[],
-    title: string
+    title: string,
+    context: PlotContext = {}
 ): string {
+    const titleLines = wrapText(title, TITLE_CHARS_PER_LINE)
+    const shift = (titleLines.length - 1) * TITLE_LINE_H
+    const HEIGHT = BASE_HEIGHT + shift
     const svg: string[] = []
     svg.push(
         '<svg xmlns="http://www.w3.org/2000/svg" width="' +
@@ -72,12 +114,24 @@ export function renderPlotSvg(
             '" fill="#ffffff"/>'
     )
     svg.push(
-        '<text x="' +
+        '<text class="title" x="' +
             LEFT +
             '" y="30" font-size="18" font-weight="bold">' +
-            escapeXml(title) +
+            titleLines
+                .map(
+                    (line, i) =>
+                        '<tspan x="' +
+                        LEFT +
+                        '" dy="' +
+                        (i === 0 ? 0 : TITLE_LINE_H) +
+                        '">' +
+                        escapeXml(line) +
+                        "</tspan>"
+                )
+                .join("") +
             "</text>"
     )
+    svg.push('<g transform="translate(0,' + shift + ')">')
     if (rows.length === 0) {
         svg.push(
             '<text x="' +
@@ -86,6 +140,7 @@ export function renderPlotSvg(
                 (ANGLE_TOP + 40) +
                 '">The trace has no rows.</text>'
         )
+        svg.push("</g>")
         svg.push("</svg>")
         return svg.join("\n") + "\n"
     }
@@ -98,11 +153,18 @@ export function renderPlotSvg(
     const xOf = (tS: number) => LEFT + ((tS - t0) / (t1 - t0)) * PLOT_W
     const minSpanS = (MIN_SPAN_PX * (t1 - t0)) / PLOT_W
 
-    const angleAxis = niceAxis(rows, [
-        r => r.angleDeg,
-        r => r.estDeg,
-        r => r.targetDeg,
-    ])
+    const settings = context.settings ?? defaultSettings()
+    const events = context.events ?? []
+    const lines = [
+        { ...LINES.home, deg: settings.homeDeg, cls: "line-home" },
+        { ...LINES.cap, deg: userMaxDeg(settings), cls: "line-cap" },
+        { ...LINES.limit, deg: HARD_MAX_ANGLE_DEG, cls: "line-limit" },
+    ]
+    const angleAxis = niceAxis(
+        rows,
+        [r => r.angleDeg, r => r.estDeg, r => r.targetDeg],
+        lines.map(l => l.deg)
+    )
     const yAngle = (deg: number) =>
         ANGLE_TOP +
         ANGLE_H -
@@ -154,6 +216,7 @@ export function renderPlotSvg(
     svg.push(hLine(yDuty(0), ' stroke="#9e9e9e" stroke-width="1.2"'))
 
     svg.push(faultSpans(rows, xOf, minSpanS))
+    svg.push(angleLines(lines, yAngle))
 
     svg.push('<g class="axes" fill="#333333">')
     for (const deg of angleAxis.ticks)
@@ -182,9 +245,20 @@ export function renderPlotSvg(
     )
     svg.push(verticalTitle(22, DUTY_TOP + DUTY_H / 2, "duty (+ = deeper)"))
     svg.push(rightText(LEFT - 6, STRIP_TOP + 13, "state"))
+    INPUT_ROWS.forEach((row, i) =>
+        svg.push(
+            rightText(
+                LEFT - 6,
+                INPUTS_TOP + i * INPUT_ROW_H + INPUT_ROW_H - 3,
+                row.label
+            )
+        )
+    )
     svg.push("</g>")
     svg.push(frame(ANGLE_TOP, ANGLE_H))
     svg.push(frame(DUTY_TOP, DUTY_H))
+    svg.push(frame(INPUTS_TOP, INPUTS_H))
+    svg.push(inputRows(rows, events, t0, t1, xOf))
 
     // The solid true angle first, so the dashed estimate and the dotted target stay visible on top of it.
     svg.push(
@@ -225,7 +299,9 @@ export function renderPlotSvg(
     )
 
     svg.push(stateStrip(rows, xOf, minSpanS))
-    svg.push(stateLegend(rows))
+    svg.push(eventMarks(events, t0, t1, xOf))
+    svg.push(stateLegend(rows, STATE_LEGEND_Y))
+    svg.push("</g>")
     svg.push("</svg>")
     return svg.join("\n") + "\n"
 }
@@ -427,7 +503,7 @@ function stateStrip(
     return out.join("\n")
 }
 
-function stateLegend(rows: readonly TraceRow[]): string {
+function stateLegend(rows: readonly TraceRow[], legendY: number): string {
     const seen: string[] = []
     for (const row of rows)
         if (seen.indexOf(row.state) < 0) seen.push(row.state)
@@ -437,7 +513,7 @@ function stateLegend(rows: readonly TraceRow[]): string {
         .concat(seen.filter(s => !isKnownState(s)))
     const out: string[] = [
         '<g class="legend state-legend">',
-        '<text x="' + LEFT + '" y="' + STATE_LEGEND_Y + '">states:</text>',
+        '<text x="' + LEFT + '" y="' + legendY + '">states:</text>',
     ]
     let x = LEFT + 50
     for (const state of ordered) {
@@ -445,7 +521,7 @@ function stateLegend(rows: readonly TraceRow[]): string {
             '<rect x="' +
                 x +
                 '" y="' +
-                (STATE_LEGEND_Y - 10) +
+                (legendY - 10) +
                 '" width="14" height="12" fill="' +
                 stateColour(state) +
                 '"/>'
@@ -454,7 +530,7 @@ function stateLegend(rows: readonly TraceRow[]): string {
             '<text x="' +
                 (x + 18) +
                 '" y="' +
-                STATE_LEGEND_Y +
+                legendY +
                 '">' +
                 escapeXml(state) +
                 "</text>"
@@ -508,6 +584,27 @@ function seriesLegend(): string {
             y +
             '">fault active (names at its start)</text>'
     )
+    const mx = x + 250
+    out.push(
+        '<line x1="' +
+            mx +
+            '" y1="' +
+            (y - 12) +
+            '" x2="' +
+            mx +
+            '" y2="' +
+            (y + 2) +
+            '" stroke="' +
+            MARK_COLOUR +
+            '" stroke-width="1.6"/>'
+    )
+    out.push(
+        '<text x="' +
+            (mx + 6) +
+            '" y="' +
+            y +
+            '">injected fault, clear, power cycle</text>'
+    )
     out.push("</g>")
     return out.join("\n")
 }
@@ -539,6 +636,213 @@ function polyline(
         style.label +
         "</title></polyline>"
     )
+}
+
+/** Home, the deepest angle allowed and the hard limit: labelled horizontal lines in the angle panel. */
+function angleLines(
+    lines: { label: string; colour: string; deg: number; cls: string }[],
+    yAngle: (deg: number) => number
+): string {
+    const out: string[] = ['<g class="angle-lines">']
+    for (const l of lines) {
+        const y = yAngle(l.deg)
+        out.push(
+            hLine(
+                y,
+                ' class="' +
+                    l.cls +
+                    '" stroke="' +
+                    l.colour +
+                    '" stroke-width="1.4" stroke-dasharray="8 4"'
+            )
+        )
+        out.push(
+            '<text x="' +
+                (LEFT + PLOT_W - 4) +
+                '" y="' +
+                n(y - 4) +
+                '" text-anchor="end" fill="' +
+                l.colour +
+                '" font-size="11">' +
+                escapeXml(l.label + " " + l.deg) +
+                "</text>"
+        )
+    }
+    out.push("</g>")
+    return out.join("\n")
+}
+
+/** Each input's level over time: from the scenario's events, else the trace's latch and grip columns. */
+export function inputSpans(
+    rows: readonly TraceRow[],
+    events: readonly ScenarioEvent[],
+    t0: number,
+    t1: number
+): Map<InputName, { startS: number; endS: number }[]> {
+    const spans = new Map<InputName, { startS: number; endS: number }[]>()
+    for (const name of INPUT_NAMES) spans.set(name, [])
+    if (events.length === 0) {
+        // No timeline: the controller's view of the latch and the grip is all there is.
+        for (const [name, valueOf] of [
+            ["latch", (r: TraceRow) => r.latch],
+            ["deadman", (r: TraceRow) => r.deadman],
+        ] as [InputName, (r: TraceRow) => boolean][]) {
+            for (const span of spansOf(rows, valueOf, v => String(v)))
+                if (span.value)
+                    spans
+                        .get(name)!
+                        .push({ startS: span.startS, endS: span.endS })
+        }
+        return spans
+    }
+    const since = new Map<InputName, number>()
+    for (const e of events) {
+        for (const name of INPUT_NAMES) {
+            const level = e.set[name]
+            if (level === undefined) continue
+            if (level && !since.has(name)) since.set(name, e.t)
+            if (!level && since.has(name)) {
+                spans.get(name)!.push({ startS: since.get(name)!, endS: e.t })
+                since.delete(name)
+            }
+        }
+    }
+    for (const [name, start] of since)
+        spans.get(name)!.push({ startS: start, endS: t1 })
+    for (const [name, list] of spans)
+        spans.set(
+            name,
+            list
+                .map(s => ({
+                    startS: Math.max(s.startS, t0),
+                    endS: Math.min(s.endS, t1),
+                }))
+                .filter(s => s.endS > s.startS || s.startS === s.endS)
+        )
+    return spans
+}
+
+function inputRows(
+    rows: readonly TraceRow[],
+    events: readonly ScenarioEvent[],
+    t0: number,
+    t1: number,
+    xOf: (tS: number) => number
+): string {
+    const spans = inputSpans(rows, events, t0, t1)
+    const out: string[] = ['<g class="inputs">']
+    INPUT_ROWS.forEach((row, i) => {
+        const y = INPUTS_TOP + i * INPUT_ROW_H + 2
+        for (const span of spans.get(row.name)!) {
+            const x = xOf(span.startS)
+            const w = Math.max(xOf(span.endS) - x, 2)
+            out.push(
+                '<rect class="input input-' +
+                    row.name +
+                    '" x="' +
+                    n(x) +
+                    '" y="' +
+                    y +
+                    '" width="' +
+                    n(w) +
+                    '" height="' +
+                    (INPUT_ROW_H - 4) +
+                    '" fill="' +
+                    INPUT_FILL +
+                    '"><title>' +
+                    escapeXml(
+                        row.label +
+                            " " +
+                            n(span.startS) +
+                            "-" +
+                            n(span.endS) +
+                            " s"
+                    ) +
+                    "</title></rect>"
+            )
+        }
+    })
+    out.push("</g>")
+    return out.join("\n")
+}
+
+/** The injected faults, clears and power cycles: a vertical mark across every panel, named on top. */
+function eventMarks(
+    events: readonly ScenarioEvent[],
+    t0: number,
+    t1: number,
+    xOf: (tS: number) => number
+): string {
+    const out: string[] = ['<g class="event-marks">']
+    let i = 0
+    for (const e of events) {
+        if (e.fault === null || e.t < t0 || e.t > t1) continue
+        const x = n(xOf(e.t))
+        const cls =
+            e.fault === "power-cycle"
+                ? "mark-power"
+                : e.fault === "clear"
+                  ? "mark-clear"
+                  : "mark-fault"
+        out.push(
+            '<line class="event-mark ' +
+                cls +
+                '" x1="' +
+                x +
+                '" y1="' +
+                ANGLE_TOP +
+                '" x2="' +
+                x +
+                '" y2="' +
+                (INPUTS_TOP + INPUTS_H) +
+                '" stroke="' +
+                MARK_COLOUR +
+                '" stroke-width="1.2"' +
+                (e.fault === "clear" ? ' stroke-dasharray="3 3"' : "") +
+                "><title>" +
+                escapeXml(e.fault + " at " + e.t + " s") +
+                "</title></line>"
+        )
+        const nearEnd = xOf(e.t) > LEFT + PLOT_W - 140
+        out.push(
+            '<text class="event-label" x="' +
+                n(xOf(e.t) + (nearEnd ? -3 : 3)) +
+                '" y="' +
+                (ANGLE_TOP + ANGLE_H - 6 - (i++ % 3) * 13) +
+                '"' +
+                (nearEnd ? ' text-anchor="end"' : "") +
+                ' fill="' +
+                MARK_COLOUR +
+                '" font-size="11">' +
+                escapeXml(e.fault) +
+                "</text>"
+        )
+    }
+    out.push("</g>")
+    return out.join("\n")
+}
+
+/** Words into lines of at most `max` characters (a longer word is cut). */
+export function wrapText(text: string, max: number): string[] {
+    const lines: string[] = []
+    let line = ""
+    for (const word of text.split(/\s+/).filter(w => w !== "")) {
+        let w = word
+        while (w.length > max) {
+            if (line !== "") lines.push(line)
+            lines.push(w.slice(0, max))
+            w = w.slice(max)
+            line = ""
+        }
+        if (line === "") line = w
+        else if (line.length + 1 + w.length <= max) line += " " + w
+        else {
+            lines.push(line)
+            line = w
+        }
+    }
+    if (line !== "" || lines.length === 0) lines.push(line)
+    return lines
 }
 
 function frame(top: number, height: number): string {
@@ -600,10 +904,16 @@ function verticalTitle(x: number, y: number, text: string): string {
 /** A rounded range covering every value of the given series, with its gridline positions. */
 function niceAxis(
     rows: readonly TraceRow[],
-    series: ((row: TraceRow) => number)[]
+    series: ((row: TraceRow) => number)[],
+    also: readonly number[] = []
 ): { lo: number; hi: number; ticks: number[] } {
     let lo = Infinity
     let hi = -Infinity
+    for (const v of also)
+        if (Number.isFinite(v)) {
+            lo = Math.min(lo, v)
+            hi = Math.max(hi, v)
+        }
     for (const row of rows) {
         for (const valueOf of series) {
             const v = valueOf(row)

@@ -1,7 +1,15 @@
 // The SVG plot: well-formed and self-contained, every series drawn, faults marked, long traces reduced.
 
 import { describe, expect, it } from "vitest"
-import { downsample, MAX_POINTS_PER_SERIES, renderPlotSvg } from "../sim/plot"
+import {
+    downsample,
+    MAX_POINTS_PER_SERIES,
+    renderPlotSvg,
+    TITLE_CHARS_PER_LINE,
+    wrapText,
+} from "../sim/plot"
+import { ScenarioEvent } from "../sim/scenario"
+import { defaultSettings } from "../src/control/settings"
 import { TraceRow } from "../sim/trace"
 
 /** Checks that `svg` is well-formed XML (balanced tags, quoted attributes, known entities); returns the tag names in order. */
@@ -200,5 +208,102 @@ describe("long traces", () => {
         const points = downsample(rows, r => r.angleDeg)
         for (let i = 1; i < points.length; i++)
             expect(points[i].tS).toBeGreaterThan(points[i - 1].tS)
+    })
+})
+
+describe("plots show causes", () => {
+    const events: ScenarioEvent[] = [
+        { t: 0, set: { latch: true, deadman: true }, fault: null },
+        { t: 2, set: { down: true }, fault: null },
+        { t: 10, set: { down: false }, fault: null },
+        { t: 20, set: {}, fault: "imu-stale" },
+        { t: 22, set: { stop: true }, fault: "clear" },
+        { t: 22.5, set: { stop: false }, fault: null },
+        { t: 26, set: { deadman: false }, fault: "power-cycle" },
+    ]
+    const settings = { ...defaultSettings(), maxAngleDeg: 40, homeDeg: -70 }
+    const svg = renderPlotSvg(session(), "causes", { events, settings })
+
+    it("draws what the person did as a row of bars per input", () => {
+        const bars = (name: string) =>
+            [
+                ...svg.matchAll(
+                    new RegExp(
+                        `class="input input-${name}" x="([\\d.]+)"[^>]* width="([\\d.]+)"`,
+                        "g"
+                    )
+                ),
+            ].map(m => [Number(m[1]), Number(m[2])])
+        expect(bars("down")).toHaveLength(1)
+        expect(bars("stop")).toHaveLength(1)
+        expect(bars("deadman")).toHaveLength(1)
+        expect(bars("up")).toHaveLength(0)
+        // DOWN from 2 s to 10 s: 8 of the trace's 30 s of plot width.
+        const [, width] = bars("down")[0]
+        expect(width / 1088).toBeCloseTo(8 / 30, 2)
+        for (const label of [
+            "grip",
+            "latch",
+            "UP",
+            "DOWN",
+            "STOP",
+            "PRESET",
+            "HOME",
+            "home switch",
+        ])
+            expect(svg).toContain(`>${label}</text>`)
+    })
+
+    it("marks the injected faults, the clear and the power cycle", () => {
+        const labels = [
+            ...svg.matchAll(/<text class="event-label"[^>]*>([^<]*)<\/text>/g),
+        ].map(m => m[1])
+        expect(labels).toEqual(["imu-stale", "clear", "power-cycle"])
+        expect(svg.match(/class="event-mark mark-power"/g)).toHaveLength(1)
+    })
+
+    it("draws home, the deepest angle allowed and the hard limit as lines", () => {
+        expect(svg).toContain('class="line-home"')
+        expect(svg).toContain(">home -70</text>")
+        expect(svg).toContain(">deepest allowed 40</text>")
+        expect(svg).toContain(">hard limit 90</text>")
+        // The axis takes the lines in: the limit is inside the panel.
+        const y = Number(
+            /<line x1="\d+" y1="([\d.]+)"[^>]* class="line-limit"/.exec(svg)![1]
+        )
+        expect(y).toBeGreaterThanOrEqual(80)
+    })
+
+    it("without a timeline, shows the latch and the grip as the controller saw them", () => {
+        const plain = renderPlotSvg(session(), "plain")
+        expect(plain.match(/class="input input-latch"/g)).toHaveLength(1)
+        expect(plain.match(/class="input input-down"/g)).toBeNull()
+        wellFormedTags(plain)
+    })
+
+    it("wraps a long title instead of cutting it, and makes room for it", () => {
+        const title = "word ".repeat(60).trim()
+        const long = renderPlotSvg(session(), title)
+        const lines = [...long.matchAll(/<tspan[^>]*>([^<]*)<\/tspan>/g)].map(
+            m => m[1]
+        )
+        expect(lines.length).toBe(3)
+        expect(lines.join(" ")).toBe(title)
+        for (const line of lines)
+            expect(line.length).toBeLessThanOrEqual(TITLE_CHARS_PER_LINE)
+        const height = (s: string) => Number(/height="(\d+)"/.exec(s)![1])
+        expect(height(long)).toBe(height(svg) + 2 * 22)
+        expect(wrapText("a " + "x".repeat(250), 100)).toEqual([
+            "a",
+            "x".repeat(100),
+            "x".repeat(100),
+            "x".repeat(50),
+        ])
+        wellFormedTags(long)
+    })
+
+    it("stays well-formed with every cause drawn", () => {
+        wellFormedTags(svg)
+        expect(svg).not.toMatch(/NaN|Infinity/)
     })
 })

@@ -153,6 +153,16 @@ export class LiveSimTable {
         }
     }
 
+    /** Every TICK line from now on, with its arrival time (across power cycles). */
+    onTick(listener: (tick: TickLine, atMs: number) => void): () => void {
+        return this.feed.onTick(listener)
+    }
+
+    /** Every change of the motor output the firmware wrote, with its arrival time. */
+    onDuty(listener: (duty: number, atMs: number) => void): () => void {
+        return this.session.devices.motor.onChange(listener)
+    }
+
     /** Resolves with the first TICK line (from now on) that passes `test`; a FirmwareLoopError after timeoutMs. */
     waitForTick(
         test: (t: TickLine) => boolean,

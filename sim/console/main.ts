@@ -7,6 +7,7 @@
 //                time) for as long as the console runs, and stopped on exit; if something serves
 //                the bus (a harness, a test, another console's simulated table), the console just
 //                connects to it
+//   --serial PORT  a real table on this USB serial port, opened here (serialTransport.ts)
 //   otherwise    a real table over USB: `npx devs devtools --serial` serves its serial link on
 //                ws://127.0.0.1:8081; without it the console says so and exits 3
 //
@@ -22,15 +23,18 @@ import { LiveSimTable } from "./liveSim"
 import { FIND_TIMEOUT_MS, TableClient } from "./table"
 import { BusLink, BUS_URL, connectBus, NothingListening } from "./transport"
 import { FirmwareLoopError } from "../firmware/errors"
+import { connectSerial, SerialPortClass } from "./serialTransport"
 
 /** Not one of the documented codes: a bug in the console (with a stack trace). */
 export const EXIT_BUG = 70
 
 export const CONSOLE_USAGE =
-    "npm run console -- [--sim] [COMMAND ARGS...]   (no command: interactive; help: the commands)"
+    "npm run console -- [--sim | --serial PORT] [COMMAND ARGS...]   (no command: interactive; help: the commands)"
 
 export interface ConsoleArgs {
     sim: boolean
+    /** --serial PORT: a real table on this serial port, opened by the console itself */
+    serial?: string | null
     /** the one-shot command's words; empty: interactive */
     words: string[]
 }
@@ -38,11 +42,25 @@ export interface ConsoleArgs {
 /** The console's own options (--sim, --help) and the command's words, in any order. */
 export function parseConsoleArgs(argv: readonly string[]): ConsoleArgs {
     const args: ConsoleArgs = { sim: false, words: [] }
-    for (const a of argv) {
-        if (a === "--sim") args.sim = true
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i]
+        if (a === "--serial" || a.startsWith("--serial=")) {
+            const port =
+                a === "--serial" ? argv[++i] : a.slice("--serial=".length)
+            if (port === undefined || port === "" || port.startsWith("-"))
+                throw new UsageError(
+                    `--serial needs a serial port, e.g. /dev/ttyUSB0 (usage: ${CONSOLE_USAGE})`
+                )
+            checkText(port)
+            args.serial = port
+        } else if (a === "--sim") args.sim = true
         else if (a === "--help" || a === "-h") args.words.unshift("help")
         else args.words.push(a)
     }
+    if (args.sim && args.serial)
+        throw new UsageError(
+            `--sim and --serial exclude each other (usage: ${CONSOLE_USAGE})`
+        )
     // The same checks the prompt makes (control characters, length), word by word.
     for (const w of args.words) checkText(w)
     if (args.words.length > 0 && args.words[0].startsWith("-"))
@@ -103,6 +121,16 @@ export class Connection {
         }
     }
 
+    /** A real table on a USB serial port, opened here (no devtools needed). */
+    static async openSerial(
+        port: string,
+        progress: (text: string) => void = () => {},
+        SerialPort?: SerialPortClass
+    ): Promise<Connection> {
+        progress(`opening the serial port ${port}...`)
+        return new Connection(await connectSerial(port, { SerialPort }), null)
+    }
+
     /** The table's service (found once, on first use). */
     async table(): Promise<TableClient> {
         if (this.client === null)
@@ -128,6 +156,8 @@ export interface RunOptions {
     input?: NodeJS.ReadableStream
     output?: NodeJS.WritableStream
     history?: string | null
+    /** the SerialPort class for --serial (tests pass the serialport package's mock) */
+    serialPort?: SerialPortClass
 }
 
 export function processIo(): ConsoleIo {
@@ -174,7 +204,13 @@ export async function runConsole(
 
     let connection: Connection
     try {
-        connection = await Connection.open(args.sim, text => io.err(text))
+        connection = args.serial
+            ? await Connection.openSerial(
+                  args.serial,
+                  text => io.err(text),
+                  options.serialPort
+              )
+            : await Connection.open(args.sim, text => io.err(text))
     } catch (e) {
         return reportError(io, e)
     }

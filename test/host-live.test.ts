@@ -1,0 +1,103 @@
+// The host live table (`npm start -- --host`): the host controller and the model in real time, with
+// the public shape of the VM's LiveSimTable, its flash across power cycles, and the table's service
+// served from it for the console.
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { LiveSimTable } from "../sim/console/liveSim"
+import { TableClient } from "../sim/console/table"
+import { HostLiveTable } from "../sim/page/hostLive"
+import { HostTableService } from "../sim/page/hostService"
+
+/** What the page and the console's tools use of a live table: both kinds have it (checked by tsc). */
+type LiveShape = Pick<
+    LiveSimTable,
+    | "model"
+    | "latest"
+    | "problem"
+    | "running"
+    | "setInput"
+    | "hold"
+    | "waitForTick"
+    | "waitForState"
+    | "enterServiceMode"
+    | "leaveServiceMode"
+    | "powerCycle"
+    | "powerOff"
+    | "powerOn"
+    | "close"
+    | "onTick"
+    | "onDuty"
+>
+const sameShape = (t: HostLiveTable): LiveShape => t
+
+let table: HostLiveTable
+let service: HostTableService
+
+beforeAll(async () => {
+    table = await HostLiveTable.start()
+    service = new HostTableService(table)
+})
+
+afterAll(async () => {
+    service?.close()
+    await table?.close()
+})
+
+describe("HostLiveTable", () => {
+    it("starts idle at home, ticking every 20 ms of its own clock", async () => {
+        const live = sameShape(table)
+        const ticks = await new Promise<{ nowMs: number; state: string }[]>(
+            resolve => {
+                const seen: { nowMs: number; state: string }[] = []
+                const off = live.onTick(t => {
+                    seen.push(t)
+                    if (seen.length === 2) {
+                        off()
+                        resolve(seen)
+                    }
+                })
+            }
+        )
+        const [a, b] = ticks
+        expect(b.nowMs - a.nowMs).toBe(20)
+        expect(b.state).toBe("idle")
+        expect(live.model.angleDeg).toBeCloseTo(-65, 0)
+    })
+
+    it("enters service mode as the pad does, takes a setting over its service, and keeps it in its flash across a power cycle", async () => {
+        await table.enterServiceMode()
+        const link = service.link()
+        const client = await TableClient.open(link)
+        try {
+            expect((await client.writeSetting("maxRateDps", 3)).value).toBe(3)
+            await client.save()
+            await table.leaveServiceMode()
+            await table.powerCycle()
+            await table.waitForState("idle")
+            expect(table.controller!.settings.maxRateDps).toBe(3)
+            expect(await client.readSetting("maxRateDps")).toBe(3)
+        } finally {
+            client.dispose()
+            await link.close()
+        }
+    })
+
+    it("reports every motor change, and the motor off while powered off", async () => {
+        const duties: number[] = []
+        const off = table.onDuty(d => duties.push(d))
+        table.setInput("latch", true)
+        table.setInput("grip", true)
+        await new Promise(r => setTimeout(r, 300))
+        table.setInput("down", true)
+        await table.waitForTick(t => t.duty > 0, "the motor driving deeper")
+        await table.powerOff()
+        expect(duties[duties.length - 1]).toBe(0)
+        expect(table.outputs).toBeNull()
+        table.setInput("down", false)
+        table.setInput("grip", false)
+        await table.powerOn()
+        await table.waitForTick(t => t.state !== "boot", "the end of boot")
+        off()
+        expect(duties.some(d => d > 0)).toBe(true)
+    })
+})
