@@ -108,17 +108,17 @@ describe("ImuMonitor: a healthy sensor", () => {
 
     it("healthySinceMs: -1 before the first check, the first healthy time, -1 while faulted, then the new time", () => {
         const f = new Feed()
-        expect(f.mon.healthySinceMs).toBe(-1)
+        expect(f.mon.healthy.atMs).toBe(-1)
         f.t = 1000
         f.fresh(0)
-        expect(f.mon.healthySinceMs).toBe(1000)
+        expect(f.mon.healthy.atMs).toBe(1000)
         f.fresh(0)
-        expect(f.mon.healthySinceMs).toBe(1000)
+        expect(f.mon.healthy.atMs).toBe(1000)
         f.tick(sampleAt(0, ++f.seq, { ok: false }))
-        expect(f.mon.healthySinceMs).toBe(-1)
+        expect(f.mon.healthy.atMs).toBe(-1)
         const back = f.t
         f.fresh(0)
-        expect(f.mon.healthySinceMs).toBe(back)
+        expect(f.mon.healthy.atMs).toBe(back)
     })
 
     it("fresh and dtS report the new sample and the time since the last one", () => {
@@ -393,7 +393,7 @@ describe("ImuMonitor: NaN, Infinity, absurd values", () => {
             expect(r).not.toBeNull()
             expect(r!).toContain("plausible number")
             expect(f.mon.fresh).toBe(false)
-            expect(f.mon.healthySinceMs).toBe(-1)
+            expect(f.mon.healthy.atMs).toBe(-1)
             // and the next good sample is fine again
             expect(f.fresh(0)).toBeNull()
         })

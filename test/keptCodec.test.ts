@@ -133,7 +133,7 @@ describe("a Controller started with a kept record", () => {
             reasons: [],
             openLoopUsedMs: 60000,
         })
-        expect(c.supervisor.openLoopUsedMs).toBe(60000)
+        expect(c.supervisor.openLoop.usedMs).toBe(60000)
         expect(c.keptRecord().openLoopUsedMs).toBe(60000)
     })
 })

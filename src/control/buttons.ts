@@ -4,35 +4,37 @@
 // restart never resumes a move deeper on its own).
 
 import { STUCK_BUTTON_MS } from "./limits"
+import { Since } from "./timer"
 import { Inputs } from "./types"
 
 /** One momentary button: level, press edge, how long it has been held. */
 export class ButtonState {
     held: boolean
     pressed: boolean
-    heldSinceMs: number
+    /** held since (stopped while released) */
+    heldSince: Since
     /** ignored until released (stuck, or held since boot) */
     ignored: boolean
 
     constructor() {
         this.held = false
         this.pressed = false
-        this.heldSinceMs = -1
+        this.heldSince = new Since()
         this.ignored = false
     }
 
     update(level: boolean, nowMs: number): void {
         this.pressed = level && !this.held
-        if (level && !this.held) this.heldSinceMs = nowMs
+        if (level && !this.held) this.heldSince.start(nowMs)
         if (!level) {
-            this.heldSinceMs = -1
+            this.heldSince.stop()
             this.ignored = false
         }
         this.held = level
     }
 
     heldForMs(nowMs: number): number {
-        return this.held ? nowMs - this.heldSinceMs : 0
+        return this.held ? this.heldSince.forMs(nowMs) : 0
     }
 }
 

@@ -1,14 +1,14 @@
 // The controller: one step per control tick. Time and inputs in, motor duty and reports out; no
 // clock, no I/O. The same source runs on the ESP32, on the host under test and in the simulator.
 //
-// Each tick: sense (IMU health, angle estimate), monitor (motion faults), decide (supervisor),
-// plan and drive (planner, drive loop), then a last guard that enforces the hard rules on the duty
-// whatever the layers above asked for.
+// Each tick is a pipeline: sense (IMU health, angle estimate), monitor (motion faults), decide (the
+// supervisor's mode machine), plan and drive (planner, drive loop), then the guard (guard.ts), which
+// recomputes the hard rules on the duty from the inputs, the estimate and the settings, whatever the
+// layers above asked for.
 
 import { DriveLoop } from "./drive"
 import { AngleEstimator, accelAngleDeg } from "./estimator"
-import { Allowance, allowanceOf, newAllowance } from "./faultPolicy"
-import { ALLOW_ALL, FAULT_TABLE } from "./faultTable"
+import { FAULT_TABLE } from "./faultTable"
 import {
     KEPT_REASON_MAX_CHARS,
     KeptRecord,
@@ -34,20 +34,19 @@ import {
     userMaxDeg,
 } from "./settings"
 import { CalibrationView, Calibrator, STILL_RATE_DPS } from "./calibration"
-import { Supervisor, World } from "./supervisor"
+import { Guard, GuardView } from "./guard"
+import { Supervisor } from "./supervisor"
+import { Since } from "./timer"
+import type { World } from "./world"
 import {
     BOOT_COAST_MS,
     BOOT_SETTLE_MS,
     IMU_HEALTHY_FOR_CLEAR_MS,
     MAX_TRACKING_LAG_DEG,
-    OPEN_LOOP_FASTEST_DPS_PER_DUTY,
     SETTLE_TOLERANCE_DEG,
     STILL_AFTER_MS,
 } from "./tuning"
 import { FaultName, ImuSample, Inputs, Outputs } from "./types"
-
-/** The guard's backstop lies this far beyond the limits the planner keeps to (estimate noise). */
-const GUARD_MARGIN_DEG = 0.5
 
 /** Boot needs at least this many IMU samples before the estimate is used. */
 const BOOT_MIN_SAMPLES = 5
@@ -109,7 +108,8 @@ export class Controller {
     /** after an imu fault: the sensor has been healthy long enough and the estimate restarted */
     imuRecovered: boolean
     lastDuty: number
-    dutyZeroSinceMs: number
+    /** the duty has been 0 since (the worm gear holds the table still after a while) */
+    dutyZero: Since
     /** last tick the drive followed the planner in closed loop */
     closedLoopLastTick: boolean
     lastSeq: number
@@ -121,8 +121,11 @@ export class Controller {
     /** the controller's own clock: the caller's time, re-based whenever that is not a number or
      *  goes backwards (so every timer runs forward, and the estimate stays finite) */
     clockOffsetMs: number
-    /** what the guard recomputes each tick: what the active faults allow */
-    guardAllowance: Allowance
+    /** the last word on the duty, independent of the supervisor */
+    guard: Guard
+    guardView: GuardView
+    /** the supervisor's view of the tick, filled in each tick */
+    world: World
 
     /**
      * `settings` as loaded (defaults and the `settings` notice if they fail the schema),
@@ -153,7 +156,7 @@ export class Controller {
         this.bootCoastOver = false
         this.imuRecovered = false
         this.lastDuty = 0
-        this.dutyZeroSinceMs = -1
+        this.dutyZero = new Since()
         this.closedLoopLastTick = false
         this.lastSeq = -1
         this.calibrator = new Calibrator()
@@ -169,7 +172,37 @@ export class Controller {
         this.settingsRevision = 0
         this.clearRequested = false
         this.clockOffsetMs = 0
-        this.guardAllowance = newAllowance()
+        this.guard = new Guard(this.settings.homeDeg)
+        this.world = {
+            nowMs: 0,
+            dtMs: 0,
+            inputs: sanitize(null as unknown as Inputs, -1),
+            estTrusted: false,
+            estDeg: 0,
+            rateDps: 0,
+            effectiveMaxDeg: 0,
+            setpointDeg: 0,
+            setpointVelDps: 0,
+            setpointArrived: true,
+            driveSettled: true,
+            calibrationTargetDeg: NaN,
+            imuHealthyMs: 0,
+        }
+        this.guardView = {
+            duty: 0,
+            request: this.supervisor.request,
+            inputs: this.world.inputs,
+            faults: this.supervisor.faults,
+            settings: this.settings,
+            estTrusted: false,
+            estDeg: 0,
+            effMaxDeg: 0,
+            planner: this.planner,
+            lastDuty: 0,
+            inService: false,
+            nowMs: 0,
+            dtMs: 0,
+        }
         this.restoreKept(kept)
     }
 
@@ -196,8 +229,8 @@ export class Controller {
                 already ? reason : reason + KEPT_SUFFIX
             )
         }
-        this.supervisor.openLoopUsedMs = kept.openLoopUsedMs
-        this.supervisor.openLoopReservedMs = kept.openLoopUsedMs
+        this.supervisor.openLoop.usedMs = kept.openLoopUsedMs
+        this.supervisor.openLoop.reservedMs = kept.openLoopUsedMs
     }
 
     /** The record to store now so that a restart forgets nothing it must not (see keptRecord.ts). */
@@ -206,7 +239,7 @@ export class Controller {
         const out: KeptRecord = {
             faults: [],
             reasons: [],
-            openLoopUsedMs: this.supervisor.openLoopReservedMs,
+            openLoopUsedMs: this.supervisor.openLoop.reservedMs,
         }
         for (let i = 0; i < FAULT_TABLE.length; i++) {
             if (!f.active[i] || !FAULT_TABLE[i].survivesRestart) continue
@@ -268,10 +301,11 @@ export class Controller {
             )
         if (first) {
             this.startMs = nowMs
-            this.dutyZeroSinceMs = nowMs
+            this.dutyZero.start(nowMs)
         }
         this.lastMs = nowMs
         this.supervisor.observeInputs(inputs, nowMs)
+        this.guard.observe(inputs, nowMs)
 
         // Sense.
         const sample = inputs.imu
@@ -290,8 +324,7 @@ export class Controller {
         if (
             imuFault &&
             !this.imuRecovered &&
-            mon.healthySinceMs >= 0 &&
-            nowMs - mon.healthySinceMs >= IMU_HEALTHY_FOR_CLEAR_MS
+            mon.healthy.atLeast(nowMs, IMU_HEALTHY_FOR_CLEAR_MS)
         ) {
             // The sensor is back: start the estimate afresh (the table may have moved open-loop).
             this.estimator.restart()
@@ -316,7 +349,7 @@ export class Controller {
             } else {
                 const still =
                     this.lastDuty === 0 &&
-                    nowMs - this.dutyZeroSinceMs >= STILL_AFTER_MS
+                    this.dutyZero.atLeast(nowMs, STILL_AFTER_MS)
                 this.estimator.update(accelDeg, gyroDps, mon.dtS, still)
             }
         }
@@ -376,50 +409,61 @@ export class Controller {
 
         // Decide.
         let request: MotionRequest
+        const sup = this.supervisor
+        const wasInService = sup.inService()
         if (booting) {
-            this.supervisor.state = "boot"
-            request = { kind: "off", targetDeg: 0, rateDps: 0, duty: 0 }
+            sup.mode = "boot"
+            sup.state = "boot"
+            request = sup.request.set("off")
         } else {
-            const world: World = {
-                nowMs: nowMs,
-                dtMs: dtMs,
-                inputs: inputs,
-                estTrusted: estTrusted,
-                estDeg: est.angleDeg,
-                rateDps: est.rateDps,
-                effectiveMaxDeg: effMax,
-                setpointDeg: this.planner.posDeg,
-                setpointVelDps: this.planner.velDps,
-                setpointArrived: this.planner.arrived(),
-                driveSettled: this.drive.settled,
-                imuHealthyMs:
-                    mon.healthySinceMs >= 0 ? nowMs - mon.healthySinceMs : 0,
-                calibrationTargetDeg: this.calibrator.axisTargetDeg(),
-            }
+            const world = this.world
+            world.nowMs = nowMs
+            world.dtMs = dtMs
+            world.inputs = inputs
+            world.estTrusted = estTrusted
+            world.estDeg = est.angleDeg
+            world.rateDps = est.rateDps
+            world.effectiveMaxDeg = effMax
+            world.setpointDeg = this.planner.posDeg
+            world.setpointVelDps = this.planner.velDps
+            world.setpointArrived = this.planner.arrived()
+            world.driveSettled = this.drive.settled
+            world.imuHealthyMs = mon.healthy.forMs(nowMs)
+            world.calibrationTargetDeg = this.calibrator.axisTargetDeg()
             if (this.clearRequested) {
                 this.clearRequested = false
-                this.supervisor.tryClearFaults(
-                    world,
-                    this.currentReasons(faults.names())
-                )
+                sup.tryClearFaults(world, this.currentReasons(faults.names()))
             }
-            request = this.supervisor.decide(
-                world,
-                this.currentReasons(faults.names())
-            )
+            request = sup.decide(world, this.currentReasons(faults.names()))
         }
 
         // Plan and drive.
         const planned = this.carryOut(request, nowMs, dtMs / 1000, est.angleDeg)
-        const duty = this.guard(
-            planned,
-            request,
-            inputs,
-            estTrusted,
-            booting,
-            effMax,
-            dtMs
-        )
+        let duty = 0
+        if (!booting) {
+            this.guard.track(
+                this.settings,
+                inputs,
+                estTrusted,
+                est.angleDeg,
+                dtMs,
+                wasInService
+            )
+            const g = this.guardView
+            g.duty = planned
+            g.request = request
+            g.inputs = inputs
+            g.faults = faults
+            g.settings = this.settings
+            g.estTrusted = estTrusted
+            g.estDeg = est.angleDeg
+            g.effMaxDeg = effMax
+            g.lastDuty = this.lastDuty
+            g.inService = wasInService
+            g.nowMs = nowMs
+            g.dtMs = dtMs
+            duty = this.guard.limit(g)
+        }
         if (duty === 0 && planned !== 0 && this.planner.velDps !== 0) {
             // The guard cut a move the planner was making: the plan ends where the table is, so no
             // monitor judges the table against a plan the drive no longer follows.
@@ -430,7 +474,7 @@ export class Controller {
         if (!booting && estTrusted) {
             const atHome =
                 Math.abs(est.angleDeg - home) <= AT_HOME_TOLERANCE_DEG
-            this.supervisor.refineState(
+            this.supervisor.finishState(
                 this.planner.arrived(),
                 this.drive.settled || duty === 0,
                 atHome
@@ -438,7 +482,7 @@ export class Controller {
         }
 
         if (duty === 0) {
-            if (this.lastDuty !== 0) this.dutyZeroSinceMs = nowMs
+            if (this.lastDuty !== 0) this.dutyZero.start(nowMs)
         }
         this.lastDuty = duty
         this.calibrationTick(
@@ -449,7 +493,6 @@ export class Controller {
             estTrusted
         )
 
-        const sup = this.supervisor
         const targetDeg =
             request.kind === "openLoop" || request.kind === "off"
                 ? est.angleDeg
@@ -479,7 +522,7 @@ export class Controller {
                       this.calibrator.message,
             settingsRevision: this.settingsRevision,
             keptFaultBits: faults.keptBits(),
-            openLoopReservedMs: sup.openLoopReservedMs,
+            openLoopReservedMs: sup.openLoop.reservedMs,
         }
     }
 
@@ -488,7 +531,7 @@ export class Controller {
     /** The reason a service command cannot run now, or null. */
     serviceRefusal(): string | null {
         if (!this.supervisor.inService()) {
-            const ended = this.supervisor.serviceEndedBy
+            const ended = this.supervisor.service.endedBy
             return (
                 "only in service mode: hold STOP and UP together for 3 s at home with the latch open" +
                 (ended !== ""
@@ -661,77 +704,5 @@ export class Controller {
         // A finished move holds where the table came to rest: the next move starts from there.
         if (this.drive.settled) p.halt(estDeg)
         return duty
-    }
-
-    /**
-     * The last word on the duty, independent of the layers above: nothing deeper without grip,
-     * settled latch, a trusted angle, no fault, and never past the effective deepest angle; once the
-     * session is over only the braking of a move already going deeper; nothing toward home past
-     * home; open-loop only as the active faults allow, toward home, its duty ramped.
-     */
-    guard(
-        duty: number,
-        request: MotionRequest,
-        inputs: Inputs,
-        estTrusted: boolean,
-        booting: boolean,
-        effMax: number,
-        dtMs: number
-    ): number {
-        if (booting || !finite(duty)) return 0
-        const sup = this.supervisor
-        const home = this.settings.homeDeg
-        const est = this.estimator.angleDeg
-        const allow = allowanceOf(
-            sup.faults,
-            {
-                estDeg: est,
-                homeDeg: home,
-                latchSteady: sup.latchSteady(this.lastMs),
-                homeSwitchKnown: this.settings.homeSwitchFitted,
-            },
-            this.guardAllowance
-        )
-        if (request.kind === "openLoop") {
-            if (!allow.openLoop) return 0
-            // Toward home only, within the faults' duty cap, and ramped up no faster than the
-            // acceleration limit allows on the fastest drive (cutting is always allowed).
-            const rampDuty =
-                ((this.settings.accelDps2 / OPEN_LOOP_FASTEST_DPS_PER_DUTY) *
-                    dtMs) /
-                1000
-            const previous = this.lastDuty < 0 ? -this.lastDuty : 0
-            const most = Math.min(allow.openLoopDutyMax, previous + rampDuty)
-            return Math.max(-most, Math.min(0, duty))
-        }
-        if (!estTrusted) return 0
-        if (sup.inService()) {
-            // The table is empty: it may move between home and SERVICE_MAX_DEG, nothing more.
-            if (sup.faults.anyAlarm()) return 0
-            if (duty > 0 && est >= SERVICE_MAX_DEG + GUARD_MARGIN_DEG) return 0
-            if (duty < 0 && est <= home - GUARD_MARGIN_DEG) return 0
-            return Math.max(-1, Math.min(1, duty))
-        }
-        // Below the home band, "deeper" is toward home: allowed as any move toward home is.
-        if (duty > 0 && est >= home - AT_HOME_TOLERANCE_DEG) {
-            const p = this.planner
-            // A move going deeper when the session ended (its limit, or a restart) ends with its
-            // normal deceleration: only a plan that goes no deeper than where it can stop (braking,
-            // or already turned toward home while the table still slows), never one that goes on.
-            const braking =
-                p.velDps > 0
-                    ? p.targetDeg <= p.stoppingPointDeg(dtMs / 1000) + 1e-9
-                    : p.targetDeg <= p.posDeg + 1e-9
-            const deeperOk =
-                inputs.grip &&
-                inputs.latch &&
-                sup.latchSettled(this.lastMs) &&
-                allow.level === ALLOW_ALL &&
-                (!sup.session.expired || braking) &&
-                est < effMax + GUARD_MARGIN_DEG
-            if (!deeperOk) return 0
-        }
-        if (duty < 0 && est <= home - GUARD_MARGIN_DEG) return 0
-        return Math.max(-1, Math.min(1, duty))
     }
 }

@@ -6,6 +6,7 @@
 // off and the self-locking worm gear holds the table (holding never drives the motor).
 
 import { clamp } from "./clamp"
+import { Since } from "./timer"
 import {
     CORRECTION_ACCEL_DPS2,
     DRIVE_SPEED_MARGIN_DPS,
@@ -29,8 +30,8 @@ import { Planner } from "./planner"
 export class DriveLoop {
     /** the motor is off and the worm gear holds */
     settled: boolean
-    /** when the setpoint came to rest (-1 while it moves) */
-    arrivedAtMs: number
+    /** since the setpoint came to rest (stopped while it moves) */
+    arrived: Since
     /** the rate loop's integral: the duty the load needs beyond the nominal feed-forward */
     integralDuty: number
     /** the speed asked of the table last tick */
@@ -40,7 +41,7 @@ export class DriveLoop {
 
     constructor() {
         this.settled = true
-        this.arrivedAtMs = -1
+        this.arrived = new Since()
         this.integralDuty = 0
         this.wantedDps = 0
         this.expectedDps = 0
@@ -49,7 +50,7 @@ export class DriveLoop {
     /** The drive was cut (safety stop, fault, boot): it is settled where it is. */
     cut(): void {
         this.settled = true
-        this.arrivedAtMs = -1
+        this.arrived.stop()
         this.integralDuty = 0
         this.wantedDps = 0
         this.expectedDps = 0
@@ -74,16 +75,16 @@ export class DriveLoop {
         const errorDeg = setpointDeg - estDeg
         if (!setpointArrived) {
             this.settled = false
-            this.arrivedAtMs = -1
+            this.arrived.stop()
         } else {
             if (this.settled) return 0
-            if (this.arrivedAtMs < 0) this.arrivedAtMs = nowMs
+            if (!this.arrived.running()) this.arrived.start(nowMs)
             // Switch off only once the table has come to rest on its own: cutting a moving motor
             // would stop it with the worm gear's jolt instead of the acceleration limit.
             const resting =
                 Math.abs(errorDeg) < SETTLE_TOLERANCE_DEG &&
                 Math.abs(estRateDps) < SETTLE_RATE_DPS
-            if (resting || nowMs - this.arrivedAtMs >= SETTLE_TIMEOUT_MS) {
+            if (resting || this.arrived.atLeast(nowMs, SETTLE_TIMEOUT_MS)) {
                 this.cut()
                 return 0
             }

@@ -3,6 +3,7 @@
 // latches the fault from the reason this reports.
 
 import { fmt1 } from "./format"
+import { Since } from "./timer"
 import { filterGain } from "./estimator"
 import {
     IMU_ACCEL_IMPLAUSIBLE_MS,
@@ -46,17 +47,15 @@ function sameValues(a: ImuSample, b: ImuSample): boolean {
     )
 }
 
-function copySample(s: ImuSample): ImuSample {
-    return {
-        ok: s.ok,
-        seq: s.seq,
-        axG: s.axG,
-        ayG: s.ayG,
-        azG: s.azG,
-        gxDps: s.gxDps,
-        gyDps: s.gyDps,
-        gzDps: s.gzDps,
-    }
+function copySampleInto(from: ImuSample, to: ImuSample): void {
+    to.ok = from.ok
+    to.seq = from.seq
+    to.axG = from.axG
+    to.ayG = from.ayG
+    to.azG = from.azG
+    to.gxDps = from.gxDps
+    to.gyDps = from.gyDps
+    to.gzDps = from.gzDps
 }
 
 export class ImuMonitor {
@@ -66,15 +65,18 @@ export class ImuMonitor {
     fresh: boolean
     /** seconds since the previous fresh sample (valid when fresh) */
     dtS: number
-    /** since when the sensor has been healthy (-1: not healthy now) */
-    healthySinceMs: number
+    /** the sensor has been healthy since (stopped: not healthy now) */
+    healthy: Since
 
     lastSeq: number
-    lastFreshMs: number
-    previous: ImuSample | null
-    implausibleSinceMs: number
-    frozenSinceMs: number
-    disagreeSinceMs: number
+    /** since the last fresh sample */
+    sinceFresh: Since
+    /** the previous fresh sample's values (kept in place: no allocation per sample) */
+    previous: ImuSample
+    hasPrevious: boolean
+    implausible: Since
+    frozen: Since
+    disagreeing: Since
     accelLpDeg: number
     referenceDeg: number
     referenceReady: boolean
@@ -83,13 +85,23 @@ export class ImuMonitor {
         this.reason = null
         this.fresh = false
         this.dtS = 0
-        this.healthySinceMs = -1
+        this.healthy = new Since()
         this.lastSeq = -1
-        this.lastFreshMs = -1
-        this.previous = null
-        this.implausibleSinceMs = -1
-        this.frozenSinceMs = -1
-        this.disagreeSinceMs = -1
+        this.sinceFresh = new Since()
+        this.previous = {
+            ok: false,
+            seq: -1,
+            axG: 0,
+            ayG: 0,
+            azG: 0,
+            gxDps: 0,
+            gyDps: 0,
+            gzDps: 0,
+        }
+        this.hasPrevious = false
+        this.implausible = new Since()
+        this.frozen = new Since()
+        this.disagreeing = new Since()
         this.accelLpDeg = 0
         this.referenceDeg = 0
         this.referenceReady = false
@@ -98,7 +110,7 @@ export class ImuMonitor {
     /** Restart the accelerometer/gyro comparison (after the estimate itself was restarted). */
     resetReference(): void {
         this.referenceReady = false
-        this.disagreeSinceMs = -1
+        this.disagreeing.stop()
     }
 
     /**
@@ -113,7 +125,7 @@ export class ImuMonitor {
     ): void {
         this.fresh = false
         // The first check starts the stale clock.
-        if (this.lastFreshMs < 0) this.lastFreshMs = nowMs
+        if (!this.sinceFresh.running()) this.sinceFresh.start(nowMs)
         let reason: string | null = null
         const isNew = s.seq !== this.lastSeq
         if (!s.ok) {
@@ -121,26 +133,28 @@ export class ImuMonitor {
         } else if (isNew && !sampleIsNumeric(s)) {
             reason = "IMU reading not a plausible number"
         } else if (isNew) {
-            this.dtS = (nowMs - this.lastFreshMs) / 1000
+            this.dtS = this.sinceFresh.forMs(nowMs) / 1000
             this.lastSeq = s.seq
-            this.lastFreshMs = nowMs
+            this.sinceFresh.start(nowMs)
             this.fresh = true
             reason = this.judgeSample(s, nowMs, accelDeg, biasDps)
         }
         if (
             !this.fresh &&
-            nowMs - this.lastFreshMs >= IMU_STALE_MS &&
+            this.sinceFresh.atLeast(nowMs, IMU_STALE_MS) &&
             reason === null
         )
             reason =
-                "no fresh IMU sample for " + (nowMs - this.lastFreshMs) + " ms"
+                "no fresh IMU sample for " +
+                this.sinceFresh.forMs(nowMs) +
+                " ms"
         if (!s.ok || (isNew && !this.fresh)) this.lastSeq = s.seq
         this.reason = reason
         // While the data itself is bad (missing, frozen, implausible) the accelerometer/gyro
         // comparison means nothing: it starts afresh when good data flows again.
-        if (reason !== null && this.disagreeSinceMs < 0) this.resetReference()
-        if (reason !== null) this.healthySinceMs = -1
-        else if (this.healthySinceMs < 0) this.healthySinceMs = nowMs
+        if (reason !== null && !this.disagreeing.running())
+            this.resetReference()
+        this.healthy.track(reason === null, nowMs)
     }
 
     judgeSample(
@@ -154,19 +168,22 @@ export class ImuMonitor {
         const magnitudeG = Math.sqrt(
             s.axG * s.axG + s.ayG * s.ayG + s.azG * s.azG
         )
-        if (magnitudeG < IMU_ACCEL_MIN_G || magnitudeG > IMU_ACCEL_MAX_G) {
-            if (this.implausibleSinceMs < 0) this.implausibleSinceMs = nowMs
-            if (nowMs - this.implausibleSinceMs >= IMU_ACCEL_IMPLAUSIBLE_MS)
-                reason = "implausible acceleration " + fmt1(magnitudeG) + " g"
-        } else this.implausibleSinceMs = -1
+        this.implausible.track(
+            magnitudeG < IMU_ACCEL_MIN_G || magnitudeG > IMU_ACCEL_MAX_G,
+            nowMs
+        )
+        if (this.implausible.atLeast(nowMs, IMU_ACCEL_IMPLAUSIBLE_MS))
+            reason = "implausible acceleration " + fmt1(magnitudeG) + " g"
 
-        if (this.previous !== null && sameValues(s, this.previous)) {
-            if (this.frozenSinceMs < 0)
-                this.frozenSinceMs = nowMs - Math.round(this.dtS * 1000)
-            if (reason === null && nowMs - this.frozenSinceMs >= IMU_FROZEN_MS)
+        if (this.hasPrevious && sameValues(s, this.previous)) {
+            // Frozen since the previous sample, which already read the same.
+            if (!this.frozen.running())
+                this.frozen.start(nowMs - Math.round(this.dtS * 1000))
+            if (reason === null && this.frozen.atLeast(nowMs, IMU_FROZEN_MS))
                 reason = "IMU readings frozen"
-        } else this.frozenSinceMs = -1
-        this.previous = copySample(s)
+        } else this.frozen.stop()
+        copySampleInto(s, this.previous)
+        this.hasPrevious = true
 
         if (!this.referenceReady) {
             this.accelLpDeg = accelDeg
@@ -182,17 +199,12 @@ export class ImuMonitor {
                 filterGain(this.dtS, DISAGREE_REFERENCE_TAU_S)
         }
         const disagreeDeg = Math.abs(this.accelLpDeg - this.referenceDeg)
-        if (disagreeDeg > IMU_DISAGREE_DEG) {
-            if (this.disagreeSinceMs < 0) this.disagreeSinceMs = nowMs
-            if (
-                reason === null &&
-                nowMs - this.disagreeSinceMs >= IMU_DISAGREE_MS
-            )
-                reason =
-                    "accelerometer and gyro disagree by " +
-                    fmt1(disagreeDeg) +
-                    " deg"
-        } else this.disagreeSinceMs = -1
+        this.disagreeing.track(disagreeDeg > IMU_DISAGREE_DEG, nowMs)
+        if (reason === null && this.disagreeing.atLeast(nowMs, IMU_DISAGREE_MS))
+            reason =
+                "accelerometer and gyro disagree by " +
+                fmt1(disagreeDeg) +
+                " deg"
         return reason
     }
 }

@@ -1,5 +1,5 @@
 // What the supervisor asks of the drive in one tick. The controller carries it out with the planner
-// and the drive loop.
+// and the drive loop. One request object is filled in each tick (no allocation per tick).
 
 export type MotionKind =
     /** motor off, and it stays off: the setpoint follows the table */
@@ -15,21 +15,41 @@ export type MotionKind =
     /** drive at a fixed duty without position feedback (only with an imu fault, toward home) */
     | "openLoop"
 
-export interface MotionRequest {
+export class MotionRequest {
     kind: MotionKind
     targetDeg: number
     rateDps: number
     duty: number
-}
 
-export function motion(kind: MotionKind): MotionRequest {
-    return { kind: kind, targetDeg: 0, rateDps: 0, duty: 0 }
-}
+    constructor() {
+        this.kind = "off"
+        this.targetDeg = 0
+        this.rateDps = 0
+        this.duty = 0
+    }
 
-export function moveTo(targetDeg: number, rateDps: number): MotionRequest {
-    return { kind: "move", targetDeg: targetDeg, rateDps: rateDps, duty: 0 }
-}
+    /** One of the kinds without a target: off, halt, stop, hold. */
+    set(kind: MotionKind): MotionRequest {
+        this.kind = kind
+        this.targetDeg = 0
+        this.rateDps = 0
+        this.duty = 0
+        return this
+    }
 
-export function openLoop(duty: number): MotionRequest {
-    return { kind: "openLoop", targetDeg: 0, rateDps: 0, duty: duty }
+    moveTo(targetDeg: number, rateDps: number): MotionRequest {
+        this.kind = "move"
+        this.targetDeg = targetDeg
+        this.rateDps = rateDps
+        this.duty = 0
+        return this
+    }
+
+    openLoop(duty: number): MotionRequest {
+        this.kind = "openLoop"
+        this.targetDeg = 0
+        this.rateDps = 0
+        this.duty = duty
+        return this
+    }
 }

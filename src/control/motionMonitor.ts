@@ -3,6 +3,7 @@
 // nothing.
 
 import { fmt1 } from "./format"
+import { Since } from "./timer"
 import {
     DIRECTION_MS,
     HARD_MAX_RATE_DPS,
@@ -26,11 +27,11 @@ export class MotionMonitor {
     overspeed: string | null
     stall: string | null
     direction: string | null
-    stallSinceMs: number
-    directionSinceMs: number
+    stalling: Since
+    against: Since
     /** the duty has pushed one way (beyond the deadzone) since; 0 while it does not push */
     pushSign: number
-    pushSinceMs: number
+    pushing: Since
     /** travel against a steady push, once the coasting time has passed */
     againstTravelDeg: number
 
@@ -39,10 +40,10 @@ export class MotionMonitor {
         this.overspeed = null
         this.stall = null
         this.direction = null
-        this.stallSinceMs = -1
-        this.directionSinceMs = -1
+        this.stalling = new Since()
+        this.against = new Since()
         this.pushSign = 0
-        this.pushSinceMs = -1
+        this.pushing = new Since()
         this.againstTravelDeg = 0
     }
 
@@ -82,35 +83,33 @@ export class MotionMonitor {
         this.stall = null
         const plannedAbs = Math.abs(plannedRateDps)
         const following = plannedRateDps > 0 ? rateDps : -rateDps
-        if (
+        this.stalling.track(
             plannedAbs >= STALL_MIN_PLANNED_DPS &&
-            following < plannedAbs * STALL_RATE_FRACTION
-        ) {
-            if (this.stallSinceMs < 0) this.stallSinceMs = nowMs
-            if (nowMs - this.stallSinceMs >= STALL_MS)
-                this.stall =
-                    "table not following the drive (" +
-                    fmt1(rateDps) +
-                    " of " +
-                    fmt1(plannedRateDps) +
-                    " deg/s)"
-        } else this.stallSinceMs = -1
+                following < plannedAbs * STALL_RATE_FRACTION,
+            nowMs
+        )
+        if (this.stalling.atLeast(nowMs, STALL_MS))
+            this.stall =
+                "table not following the drive (" +
+                fmt1(rateDps) +
+                " of " +
+                fmt1(plannedRateDps) +
+                " deg/s)"
 
         this.direction = null
         const against = duty > 0 ? -rateDps : rateDps
-        if (
+        this.against.track(
             Math.abs(duty) >= DIRECTION_MIN_DUTY &&
-            against > DIRECTION_MIN_RATE_DPS
-        ) {
-            if (this.directionSinceMs < 0) this.directionSinceMs = nowMs
-            if (nowMs - this.directionSinceMs >= DIRECTION_MS)
-                this.direction =
-                    "table moving against the drive (" +
-                    fmt1(rateDps) +
-                    " deg/s, duty " +
-                    fmt1(duty) +
-                    ")"
-        } else this.directionSinceMs = -1
+                against > DIRECTION_MIN_RATE_DPS,
+            nowMs
+        )
+        if (this.against.atLeast(nowMs, DIRECTION_MS))
+            this.direction =
+                "table moving against the drive (" +
+                fmt1(rateDps) +
+                " deg/s, duty " +
+                fmt1(duty) +
+                ")"
 
         const push =
             duty >= DIRECTION_TRAVEL_MIN_DUTY
@@ -120,10 +119,10 @@ export class MotionMonitor {
                   : 0
         if (push !== this.pushSign) {
             this.pushSign = push
-            this.pushSinceMs = nowMs
+            this.pushing.start(nowMs)
             this.againstTravelDeg = 0
         }
-        if (push !== 0 && nowMs - this.pushSinceMs >= DIRECTION_COAST_MS) {
+        if (push !== 0 && this.pushing.atLeast(nowMs, DIRECTION_COAST_MS)) {
             const againstDps = push > 0 ? -rateDps : rateDps
             if (againstDps > 0) this.againstTravelDeg += againstDps * dtS
             if (
@@ -139,8 +138,8 @@ export class MotionMonitor {
 
     /** Forget the running timers (after the drive was cut). */
     resetTimers(): void {
-        this.stallSinceMs = -1
-        this.directionSinceMs = -1
+        this.stalling.stop()
+        this.against.stop()
         this.pushSign = 0
         this.againstTravelDeg = 0
     }
