@@ -617,12 +617,16 @@ function checkSession(f: Facts, add: Add): void {
     const limitMs = st.sessionLimitS * 1000
     let invertedMs = 0
     let endK = -1
+    // The deepest since the table was last home: whether the return pauses near flat.
+    let deepest = -Infinity
     for (let k = 0; k < rows.length; k++) {
         if (atHome(f, k)) {
             invertedMs = 0
+            deepest = -Infinity
             if (endK >= 0) endK = -1
             continue
         }
+        deepest = Math.max(deepest, rows[k].angleDeg)
         // The controller counts by its estimate: a true angle within the sensor's accuracy of flat
         // may or may not count.
         if (rows[k].angleDeg > ANGLE_TOLERANCE_DEG)
@@ -634,12 +638,17 @@ function checkSession(f: Facts, add: Add): void {
             (invertedMs > limitMs + TRACE_TICK_S * 1000 || restart)
         ) {
             endK = k
-            judgeSessionEnd(f, k, add)
+            judgeSessionEnd(f, k, deepest, add)
         }
     }
 }
 
-function judgeSessionEnd(f: Facts, kEnd: number, add: Add): void {
+function judgeSessionEnd(
+    f: Facts,
+    kEnd: number,
+    deepestBefore: number,
+    add: Add
+): void {
     const { s, rows, tl } = f
     const st = s.settings
     // Deeper: only the braking of the move under way (as the table moves now, at the setting's
@@ -650,7 +659,7 @@ function judgeSessionEnd(f: Facts, kEnd: number, add: Add): void {
     let ceiling = rows[kEnd].angleDeg + brakeDeg
     let blocked = false
     let restarts = 0
-    let deepest = rows[kEnd].angleDeg
+    let deepest = Math.max(deepestBefore, rows[kEnd].angleDeg)
     for (let k = kEnd; k < rows.length; k++) {
         if (atHome(f, k)) return
         const r = rows[k]

@@ -438,7 +438,13 @@ export class Controller {
         }
 
         // Plan and drive.
-        const planned = this.carryOut(request, nowMs, dtMs / 1000, est.angleDeg)
+        const planned = this.carryOut(
+            request,
+            nowMs,
+            dtMs / 1000,
+            est.angleDeg,
+            effMax
+        )
         let duty = 0
         if (!booting) {
             this.guard.track(
@@ -659,7 +665,8 @@ export class Controller {
         request: MotionRequest,
         nowMs: number,
         dtS: number,
-        estDeg: number
+        estDeg: number,
+        effMaxDeg: number
     ): number {
         const p = this.planner
         const kind = request.kind
@@ -675,6 +682,14 @@ export class Controller {
             if (p.velDps > 0 ? p.posDeg > estDeg : p.posDeg < estDeg)
                 p.posDeg = estDeg
             p.stopSmoothly(this.settings.accelDps2, dtS)
+            // The braking distance is reckoned with a margin: a stop never aims past the deepest
+            // angle (the setpoint brakes onto it, as a move deeper would have).
+            if (
+                p.velDps > 0 &&
+                p.targetDeg > effMaxDeg &&
+                p.posDeg <= effMaxDeg
+            )
+                p.targetDeg = effMaxDeg
         } else if (kind === "move") {
             // A table resting within the settle tolerance of the goal is there already: asking it
             // to move that last fraction would only make it hunt around the goal.
