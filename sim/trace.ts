@@ -6,10 +6,11 @@
 
 import * as fs from "node:fs"
 import { FAULT_NAMES, StateName } from "../src/control/types"
+import { TICK_S, TICKS_PER_S } from "./engine/clock"
 
 /** The control loop runs at 50 Hz; the trace has one row per tick. */
-export const TRACE_TICKS_PER_S = 50
-export const TRACE_TICK_S = 1 / TRACE_TICKS_PER_S
+export const TRACE_TICKS_PER_S = TICKS_PER_S
+export const TRACE_TICK_S = TICK_S
 
 export const TRACE_COLUMNS = [
     "t_s",
