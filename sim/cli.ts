@@ -155,7 +155,12 @@ async function runOnFirmware(
             " s real time, " +
             cycles +
             " power cycle" +
-            (cycles === 1 ? "" : "s"),
+            (cycles === 1 ? "" : "s") +
+            "; firmware step max " +
+            report.maxFirmwareStepMs +
+            " ms, host late max " +
+            report.maxHostLateMs.toFixed(1) +
+            " ms",
     ])
     return EXIT_OK
 }

@@ -9,6 +9,7 @@ import { buildModelTable, ScenarioEngine } from "../sim/engine/engine"
 import { allReleased, isPowerCycle, ScenarioEvents } from "../sim/engine/events"
 import { TableFlash } from "../sim/engine/flash"
 import { TableDevices } from "../sim/firmware/devices"
+import { LatenessLog } from "../sim/firmware/lateness"
 import { DutyLog } from "../sim/firmware/motor"
 import { RealTimePlant } from "../sim/firmware/plant"
 import { SimTable } from "../sim/model/table"
@@ -278,5 +279,29 @@ describe("the real-time plant loop", () => {
         )
         await done
         expect(last).toBe(3)
+    })
+})
+
+describe("the lateness log", () => {
+    it("keeps the worst firmware step and host delay since a time, and ignores what kept time", () => {
+        const log = new LatenessLog()
+        log.firmwareStep(20, 100)
+        log.hostLate(2, 100)
+        expect(log.worstSince(0)).toEqual({ firmwareStepMs: 0, hostLateMs: 0 })
+        log.firmwareStep(130, 200)
+        log.hostLate(45, 300)
+        log.firmwareStep(40, 400)
+        expect(log.worstSince(0)).toEqual({
+            firmwareStepMs: 130,
+            hostLateMs: 45,
+        })
+        expect(log.worstSince(250)).toEqual({
+            firmwareStepMs: 40,
+            hostLateMs: 45,
+        })
+        expect(log.worstSince(500)).toEqual({
+            firmwareStepMs: 0,
+            hostLateMs: 0,
+        })
     })
 })

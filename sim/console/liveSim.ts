@@ -24,6 +24,7 @@ import { StateName } from "../../src/control/types"
 import { buildModelTable } from "../engine/engine"
 import { TableFlash } from "../engine/flash"
 import { FirmwareLoopError } from "../firmware/errors"
+import { Lateness, LatenessLog } from "../firmware/lateness"
 import { ButtonRole } from "../firmware/panel"
 import { RealTimePlant } from "../firmware/plant"
 import { FirmwareSession } from "../firmware/session"
@@ -76,6 +77,9 @@ export class LiveSimTable {
     private readonly feed = new TickFeed()
     private readonly plant: RealTimePlant
     private readonly flash: TableFlash
+    private readonly lateness = new LatenessLog()
+    /** the firmware's clock at its latest TICK line (its steps go to the lateness log) */
+    private lastTickNowMs = -1
     private loop: Promise<void> | null = null
     private closed = false
     /** a failure of the loop (reported by checkAlive) */
@@ -96,6 +100,16 @@ export class LiveSimTable {
         this.flash = new TableFlash({ settings })
         this.plant = new RealTimePlant(this.model, session.devices, {
             regridAfterTicks: REGRID_AFTER_TICKS,
+            onWake: lateMs => this.lateness.hostLate(lateMs),
+        })
+        this.feed.onTick((tick, atMs) => {
+            // A restarted firmware's clock starts again: no step across a power cycle.
+            if (this.lastTickNowMs >= 0 && tick.nowMs > this.lastTickNowMs)
+                this.lateness.firmwareStep(
+                    tick.nowMs - this.lastTickNowMs,
+                    atMs
+                )
+            this.lastTickNowMs = tick.nowMs
         })
     }
 
@@ -138,6 +152,14 @@ export class LiveSimTable {
         if (vm !== null && !vm.isRunning)
             return "the VM stopped: " + vm.recentOutput()
         return null
+    }
+
+    /**
+     * How far behind real time the firmware's loop and this table's loop fell since `atMs`
+     * (performance.now() time): on a busy machine a late tick is a fault in the firmware's eyes.
+     */
+    lateSince(atMs: number): Lateness {
+        return this.lateness.worstSince(atMs)
     }
 
     get running(): boolean {
@@ -235,6 +257,7 @@ export class LiveSimTable {
     /** The power cut (the VM killed, the motor cut); the table model keeps standing where it is. */
     async powerOff(): Promise<void> {
         this.feed.stop()
+        this.lastTickNowMs = -1
         await this.session.powerOff()
     }
 

@@ -20,6 +20,8 @@ export interface PlantOptions {
     regridAfterTicks?: number
     /** the latch level read from the model changed and was pushed */
     onLatch?: (closed: boolean) => void
+    /** every wake-up: how late after its tick was due (ms, 0 or more) */
+    onWake?: (lateMs: number) => void
 }
 
 /**
@@ -103,7 +105,9 @@ export class RealTimePlant {
         else await new Promise<void>(resolve => setImmediate(resolve))
         this.wake = null
         this.timer = null
-        this.maxLateMs = Math.max(this.maxLateMs, performance.now() - due)
+        const lateMs = Math.max(0, performance.now() - due)
+        this.maxLateMs = Math.max(this.maxLateMs, lateMs)
+        this.options.onWake?.(lateMs)
     }
 
     /** Advances the model over tick k-1 .. k with the duties the motor had in that real-time stretch. */
