@@ -4,7 +4,8 @@
 // firmware loop gives it (engine/clock.ts). Everything random is drawn from the model seeded by the
 // scenario, so a scenario and seed always give the same trace. The scenario engine
 // (engine/engine.ts) builds the model, keeps the table's flash and applies the events; this loop
-// restarts the controller on a power cycle, reads the sensors, steps the controller and the model.
+// restarts the controller on a power cycle, reads the sensors, steps the controller and the model,
+// and stores the record a restart must not forget when the controller says it changed.
 
 import { Controller } from "../src/control/controller"
 import { Inputs, Outputs } from "../src/control/types"
@@ -18,9 +19,9 @@ import { TraceRow } from "./trace"
 /** Sees every controller step: what went in and what came out (for recording, e.g. conformance tests). */
 export type StepObserver = (inputs: Inputs, nowMs: number, out: Outputs) => void
 
-/** A controller started on what the table's flash holds, as at power-on. */
+/** A controller started on what the table's flash holds (the settings, the kept record), as at power-on. */
 function startController(flash: TableFlash): Controller {
-    return new Controller(flash.read("settings"), null)
+    return new Controller(flash.read("settings"), null, flash.read("kept"))
 }
 
 export function runScenario(
@@ -31,6 +32,7 @@ export function runScenario(
     const engine = new ScenarioEngine(s)
     const table = engine.table
     const levels = engine.levels
+    const kept = new KeptFlash(engine.flash)
     let controller = startController(engine.flash)
 
     for (let k = 0; k < engine.ticks; k++) {
@@ -49,10 +51,11 @@ export function runScenario(
             stop: levels.stop,
             preset: levels.preset,
             home: levels.home,
-            homeSwitch: levels.homeSwitch,
+            homeSwitch: levels.homeSwitch || table.homeSwitchPressed,
         }
         const nowMs = tickNowMs(k)
         const out = controller.step(inputs, nowMs)
+        kept.follow(controller, out)
         if (observeStep) observeStep(inputs, nowMs, out)
         onRow({
             tS: tickTimeS(k),
@@ -67,5 +70,25 @@ export function runScenario(
             deadman: out.grip,
         })
         table.advance(TICK_S, out.duty)
+    }
+}
+
+/** The kept record in the table's flash: written when the controller's outputs say it changed (the
+ *  firmware does the same; its write takes a little longer than a tick). */
+export class KeptFlash {
+    private bits = 0
+    private openLoopMs = 0
+
+    constructor(private readonly flash: TableFlash) {}
+
+    follow(controller: Controller, out: Outputs): void {
+        if (
+            out.keptFaultBits === this.bits &&
+            out.openLoopReservedMs === this.openLoopMs
+        )
+            return
+        this.bits = out.keptFaultBits
+        this.openLoopMs = out.openLoopReservedMs
+        this.flash.write("kept", controller.keptRecord())
     }
 }

@@ -62,6 +62,8 @@ export interface TableSetup {
     startAngleDeg: number
     userMassKg: number
     imuNoise: number
+    /** the table has a home switch at its loading stop, and its calibration knows it */
+    homeSwitch: boolean
 }
 
 /** A scenario with every default filled in. */
@@ -81,8 +83,9 @@ export const MAX_DURATION_S = 7200
 export const DEFAULT_SEED = 1
 
 /** Ranges of the table block. Not settings: they describe the simulated table and its user. */
+type TableNumberKey = Exclude<keyof TableSetup, "homeSwitch">
 const TABLE_RANGES: {
-    [K in keyof TableSetup]: { min: number; max: number; unit: string }
+    [K in TableNumberKey]: { min: number; max: number; unit: string }
 } = {
     startAngleDeg: { min: -85, max: 90, unit: "deg" },
     userMassKg: { min: 30, max: 160, unit: "kg" },
@@ -92,7 +95,8 @@ const DEFAULT_USER_MASS_KG = 80
 const DEFAULT_IMU_NOISE = 1
 
 const TOP_KEYS = ["name", "durationS", "seed", "table", "settings", "events"]
-const TABLE_KEYS = Object.keys(TABLE_RANGES)
+const TABLE_NUMBER_KEYS = Object.keys(TABLE_RANGES) as TableNumberKey[]
+const TABLE_KEYS: string[] = [...TABLE_NUMBER_KEYS, "homeSwitch"]
 const EVENT_KEYS = ["t", "set", "fault"]
 
 export class ScenarioError extends Error {
@@ -160,6 +164,9 @@ class Validator {
             has(top, "table") ? top.table : undefined,
             settings.homeDeg
         )
+        // A table with a home switch has it in its calibration (learned when home was calibrated
+        // with the switch pressed): the stored settings say so.
+        settings.homeSwitchFitted = table.homeSwitch
         if (!has(top, "events"))
             this.fail("events", "missing (required; [] for none)")
         const events = this.events(top.events, durationS)
@@ -189,11 +196,21 @@ class Validator {
             startAngleDeg: homeDeg,
             userMassKg: DEFAULT_USER_MASS_KG,
             imuNoise: DEFAULT_IMU_NOISE,
+            homeSwitch: false,
         }
         if (value === undefined) return table
         const obj = this.object(value, "table")
         this.onlyKeys(obj, "table", TABLE_KEYS)
-        for (const key of TABLE_KEYS as (keyof TableSetup)[]) {
+        if (has(obj, "homeSwitch")) {
+            const v = obj.homeSwitch
+            if (typeof v !== "boolean")
+                this.fail(
+                    "table.homeSwitch",
+                    "expected true or false, got " + describe(v)
+                )
+            table.homeSwitch = v
+        }
+        for (const key of TABLE_NUMBER_KEYS) {
             if (!has(obj, key)) continue
             const place = "table." + key
             const x = this.number(obj, key, place)

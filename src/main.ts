@@ -24,6 +24,8 @@ import { TICK_MS } from "./control/limits"
 import { Settings, copySettings, defaultSettings } from "./control/settings"
 import { Outputs } from "./control/types"
 import { SettingsStore } from "./hw/settingsStore"
+import { KEPT_KEY, decodeKept, encodeKept } from "./hw/keptCodec"
+import { KeptRecord } from "./control/keptRecord"
 import { TableServiceCore } from "./service/core"
 import { startTableServer } from "./service/server"
 import { TableIo, boardTableIo, simTableIo } from "./hw/tableIo"
@@ -40,6 +42,8 @@ const FIRST_SAMPLES = 5
  * missing IMU then raises the imu fault, a silent switch reads released/open.
  */
 const STARTUP_WAIT_MS = 3000
+/** The saver looks for work this often: a record kept over restarts is stored within about this. */
+const KEPT_POLL_MS = 20
 /** A status line (not a TICK line) this often. */
 const STATUS_EVERY_MS = 5000
 
@@ -83,19 +87,52 @@ const store = new SettingsStore(SETTINGS_TIMEOUT_MS)
 let settings: Settings = defaultSettings()
 let settingsError: string | null = null
 let settingsLoaded = false
+/** What the last run asked a restart not to forget (keptRecord.ts), and its text in flash. */
+let kept: KeptRecord | null = null
+let keptStored: string | null = null
 
 async function loadSettings() {
     const loaded = await store.load()
     settings = loaded.settings
     settingsError = loaded.error
+    // The record kept over restarts (a latched fault a boot cannot re-check, the open-loop budget).
+    const keptText = await store.readKeyText(KEPT_KEY)
+    if (keptText !== null) {
+        keptStored = keptText
+        const decoded = decodeKept(keptText)
+        kept = decoded.record
+        if (decoded.error !== null)
+            settingsError =
+                settingsError === null
+                    ? decoded.error
+                    : settingsError + "; " + decoded.error
+    }
     // The first-use acknowledgement, unless the storage did not answer at all (no second wait).
     if (store.stored !== null)
         service.warningsAcknowledged = (await store.loadAcknowledged()) === true
     settingsLoaded = true
 }
 
+/** Set by the loop when the record kept over restarts changed: the saver stores it first of all. */
+let keptWanted = false
+
+async function saveKept() {
+    keptWanted = false
+    const text = encodeKept(controller.keptRecord())
+    if (text === keptStored) return
+    if (await store.writeKeyText(KEPT_KEY, text)) {
+        keptStored = text
+        console.log("kept record stored: " + text)
+    } else {
+        // Try again on the next round: a restart must not forget it.
+        keptWanted = true
+        console.log("kept record not stored: settings storage not available")
+    }
+}
+
 async function settingsSaver() {
     while (true) {
+        if (keptWanted) await saveKept()
         if (saveWanted) {
             saveWanted = false
             const error = await store.save(copySettings(controller.settings))
@@ -120,7 +157,7 @@ async function settingsSaver() {
                 service.report("acknowledge_warnings: not stored: " + error)
             }
         }
-        await ds.sleep(100)
+        await ds.sleep(KEPT_POLL_MS)
     }
 }
 
@@ -148,7 +185,10 @@ console.log(
 )
 
 // 4. The control loop.
-let controller = new Controller(settings, settingsError)
+let controller = new Controller(settings, settingsError, kept)
+/** The kept record's figures last seen in the outputs: a change is stored (saveKept). */
+let keptBits = -1
+let keptOpenLoopMs = -1
 service.ctl = controller
 io.annunciator.start()
 settingsSaver.start()
@@ -186,9 +226,11 @@ while (true) {
                 errorText(e) +
                 "; motor off, controller restarted"
         )
+        // What was stored to be kept comes back as after a restart.
         controller = new Controller(
             copySettings(controller.settings),
-            storeAfterAck ? settingsError : null
+            storeAfterAck ? settingsError : null,
+            decodeKept(keptStored).record
         )
         service.ctl = controller
         settingsRevision = 0
@@ -196,6 +238,14 @@ while (true) {
     await io.motor.apply(out !== null ? out.duty : 0)
 
     if (out !== null) {
+        if (
+            out.keptFaultBits !== keptBits ||
+            out.openLoopReservedMs !== keptOpenLoopMs
+        ) {
+            keptBits = out.keptFaultBits
+            keptOpenLoopMs = out.openLoopReservedMs
+            keptWanted = true
+        }
         console.log(tickLine(nowMs, out))
         const faultsNow = faultsField(out.faults)
         if (faultsNow !== faultsShown) {

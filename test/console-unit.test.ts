@@ -501,6 +501,7 @@ describe("formatter", () => {
             progression: false,
             accelOffsetDeg: -0.25,
             gyroBiasDps: 0.71,
+            homeSwitchFitted: true,
         }
         const text = formatReport(values, ["header"])
         const commands = text
@@ -647,7 +648,7 @@ describe("the table's service specification (services.json)", () => {
 })
 
 describe("first-use warnings", () => {
-    it("say what exercise-guidance.md asks for", () => {
+    it("say what docs/exercise.md asks for", () => {
         const text = warningsText()
         expect(text).toMatch(/heart disease, high blood pressure or glaucoma/)
         expect(text).toMatch(/ask a doctor/i)

@@ -25,7 +25,7 @@ import { PassThrough, Writable } from "node:stream"
 import { jdpack, Packet } from "jacdac-ts"
 import { WebSocket, WebSocketServer } from "ws"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { defaultSettings } from "../src/control/settings"
+import { SETTINGS_SCHEMA, defaultSettings } from "../src/control/settings"
 import {
     CMD_CALIBRATE,
     CMD_CLEAR_FAULTS,
@@ -643,7 +643,7 @@ withFirmware("the console against the simulated firmware", () => {
                     /: (taken by the table|the table already had this value)/g
                 ),
                 pasted.text
-            ).toHaveLength(10)
+            ).toHaveLength(SETTINGS_SCHEMA.length)
             // The gyro step measured a bias (the model's gyro has one): restored from the report.
             expect(pasted.text).toMatch(
                 /^gyroBiasDps = -?[\d.]+ deg\/s: taken by the table/m

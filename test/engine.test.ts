@@ -89,7 +89,7 @@ describe("the event rule", () => {
 describe("the table's flash", () => {
     it("hands out copies: nothing a reader does to one reaches the flash", () => {
         const settings = { ...defaultSettings(), maxRateDps: 3 }
-        const flash = new TableFlash({ settings })
+        const flash = new TableFlash({ settings, kept: null })
         settings.maxRateDps = 7
         const read = flash.read("settings")
         expect(read.maxRateDps).toBe(3)
@@ -97,8 +97,32 @@ describe("the table's flash", () => {
         expect(flash.read("settings").maxRateDps).toBe(3)
     })
 
+    it("keeps the record a restart must not forget, a copy of it too", () => {
+        const flash = new TableFlash({
+            settings: defaultSettings(),
+            kept: null,
+        })
+        expect(flash.read("kept")).toBeNull()
+        const kept = {
+            faults: ["direction"],
+            reasons: ["table moved against the drive"],
+            openLoopUsedMs: 500,
+        }
+        flash.write("kept", kept)
+        kept.faults.push("stall")
+        const read = flash.read("kept")!
+        expect(read.faults).toEqual(["direction"])
+        read.reasons[0] = "changed"
+        expect(flash.read("kept")!.reasons).toEqual([
+            "table moved against the drive",
+        ])
+    })
+
     it("keeps what is written for every later read", () => {
-        const flash = new TableFlash({ settings: defaultSettings() })
+        const flash = new TableFlash({
+            settings: defaultSettings(),
+            kept: null,
+        })
         const changed = { ...defaultSettings(), homeDeg: -70 }
         flash.write("settings", changed)
         changed.homeDeg = -50
@@ -128,6 +152,7 @@ describe("the engine", () => {
             imuNoise: 2,
             seed: 5,
             homeDeg: -60,
+            homeSwitch: false,
         })
         expect(engine.table.angleDeg).toBe(10)
         expect(engine.table.userMassKg).toBe(60)
@@ -207,6 +232,7 @@ describe("the real-time plant loop", () => {
         imuNoise: 1,
         seed: 3,
         homeDeg: -65,
+        homeSwitch: false,
     }
 
     it("advances the model one tick at a time with the duty the motor had, and feeds its sensors each tick", async () => {

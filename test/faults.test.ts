@@ -3,13 +3,25 @@
 
 import { describe, expect, it } from "vitest"
 import {
-    RECOVERY_ALL,
-    RECOVERY_HELPER_UP,
-    RECOVERY_NONE,
-    RECOVERY_OPEN_LOOP_UP,
-    RECOVERY_TOWARD_HOME,
-    recoveryAllowed,
+    PolicyContext,
+    allowanceOf,
+    newAllowance,
+    openLoopDutyFor,
 } from "../src/control/faultPolicy"
+import {
+    ALLOW_ALL,
+    ALLOW_HELPER_UP,
+    ALLOW_NOTHING,
+    ALLOW_TOWARD_HOME,
+    FAULT_TABLE,
+    NO_RATE_CAP_DPS,
+    faultIndex,
+} from "../src/control/faultTable"
+import { IMU_FAULT_UP_DUTY, LATCH_HELPER_RATE_DPS } from "../src/control/limits"
+import {
+    MOTOR_DEADZONE_DUTY,
+    OPEN_LOOP_FASTEST_DPS_PER_DUTY,
+} from "../src/control/tuning"
 import { FaultRegister } from "../src/control/faults"
 import { FAULT_NAMES, FaultName } from "../src/control/types"
 
@@ -71,44 +83,115 @@ describe("FaultRegister", () => {
     })
 })
 
-describe("recoveryAllowed", () => {
+describe("allowanceOf: what the active faults allow", () => {
     const HOME = -65
-    it("no fault: everything", () => {
-        expect(recoveryAllowed(withFaults([]), 10, HOME)).toBe(RECOVERY_ALL)
+    const ctx = (over: Partial<PolicyContext> = {}): PolicyContext => ({
+        estDeg: 10,
+        homeDeg: HOME,
+        latchSteady: false,
+        homeSwitchKnown: false,
+        ...over,
+    })
+    const of = (names: FaultName[], c: PolicyContext = ctx()) =>
+        allowanceOf(withFaults(names), c, newAllowance())
+
+    it("no fault: everything, no cap, closed loop", () => {
+        const a = of([])
+        expect(a.level).toBe(ALLOW_ALL)
+        expect(a.rateCapDps).toBe(NO_RATE_CAP_DPS)
+        expect(a.openLoop).toBe(false)
+        expect(a.openLoopDutyMax).toBe(IMU_FAULT_UP_DUTY)
     })
 
-    it("each fault alone, as faultPolicy.ts documents", () => {
-        const expected: [FaultName, number, number][] = [
-            ["imu", 10, RECOVERY_OPEN_LOOP_UP],
-            ["latch", 10, RECOVERY_HELPER_UP],
-            ["overspeed", 10, RECOVERY_HELPER_UP],
-            ["stall", 10, RECOVERY_HELPER_UP],
-            ["direction", 10, RECOVERY_NONE],
-            ["watchdog", 10, RECOVERY_TOWARD_HOME],
-            ["settings", 10, RECOVERY_TOWARD_HOME],
-            ["overtravel", 50, RECOVERY_TOWARD_HOME],
-            ["overtravel", -71, RECOVERY_NONE],
+    it("each fault alone: the level of its row in the fault table", () => {
+        const expected: [FaultName, Partial<PolicyContext>, number][] = [
+            ["imu", {}, ALLOW_HELPER_UP],
+            ["imu", { homeSwitchKnown: true }, ALLOW_TOWARD_HOME],
+            ["latch", {}, ALLOW_HELPER_UP],
+            ["latch", { latchSteady: true }, ALLOW_TOWARD_HOME],
+            ["overspeed", {}, ALLOW_HELPER_UP],
+            ["stall", {}, ALLOW_HELPER_UP],
+            ["direction", {}, ALLOW_NOTHING],
+            ["watchdog", {}, ALLOW_TOWARD_HOME],
+            ["settings", {}, ALLOW_TOWARD_HOME],
+            ["overtravel", { estDeg: 50 }, ALLOW_TOWARD_HOME],
+            ["overtravel", { estDeg: -71 }, ALLOW_NOTHING],
         ]
-        for (const [name, est, allowed] of expected)
+        for (const [name, over, level] of expected)
             expect(
-                recoveryAllowed(withFaults([name]), est, HOME),
-                name + " at " + est
-            ).toBe(allowed)
+                of([name], ctx(over)).level,
+                name + " " + JSON.stringify(over)
+            ).toBe(level)
+        for (const row of FAULT_TABLE)
+            expect(of([row.name]).openLoop, row.name).toBe(row.openLoop)
     })
 
-    it("the strictest of several wins", () => {
-        expect(
-            recoveryAllowed(withFaults(["settings", "latch"]), 10, HOME)
-        ).toBe(RECOVERY_HELPER_UP)
-        expect(recoveryAllowed(withFaults(["latch", "imu"]), 10, HOME)).toBe(
-            RECOVERY_OPEN_LOOP_UP
+    it("a latch that is open or bouncing caps every rate at the helper's; steady again, no cap", () => {
+        expect(of(["latch"]).rateCapDps).toBe(LATCH_HELPER_RATE_DPS)
+        expect(of(["latch"], ctx({ latchSteady: true })).rateCapDps).toBe(
+            NO_RATE_CAP_DPS
         )
-        expect(
-            recoveryAllowed(withFaults(["imu", "direction"]), 10, HOME)
-        ).toBe(RECOVERY_NONE)
+    })
+
+    it("several faults: the strictest level, the lowest cap, open-loop if any", () => {
+        expect(of(["settings", "latch"]).level).toBe(ALLOW_HELPER_UP)
+        const both = of(["latch", "imu"])
+        expect(both.level).toBe(ALLOW_HELPER_UP)
+        expect(both.openLoop).toBe(true)
+        expect(both.rateCapDps).toBe(LATCH_HELPER_RATE_DPS)
+        // With a known home switch the imu fault alone would allow the automatic returns; the open
+        // latch still allows only the helper's UP.
+        expect(of(["latch", "imu"], ctx({ homeSwitchKnown: true })).level).toBe(
+            ALLOW_HELPER_UP
+        )
         for (const other of FAULT_NAMES)
-            expect(
-                recoveryAllowed(withFaults([other, "direction"]), 10, HOME)
-            ).toBe(RECOVERY_NONE)
+            expect(of([other, "direction"]).level).toBe(ALLOW_NOTHING)
+    })
+
+    it("an open-loop drive with the latch open is slow enough for the latch's rate on the fastest drive", () => {
+        const a = of(["latch", "imu"])
+        expect(a.openLoopDutyMax).toBeLessThan(IMU_FAULT_UP_DUTY)
+        const fastestDps =
+            (a.openLoopDutyMax - MOTOR_DEADZONE_DUTY) *
+            OPEN_LOOP_FASTEST_DPS_PER_DUTY
+        expect(fastestDps).toBeLessThanOrEqual(LATCH_HELPER_RATE_DPS + 1e-9)
+        expect(openLoopDutyFor(LATCH_HELPER_RATE_DPS)).toBe(a.openLoopDutyMax)
+        // The imu fault alone keeps the contract's 30 %.
+        expect(of(["imu"]).openLoopDutyMax).toBe(IMU_FAULT_UP_DUTY)
+    })
+})
+
+describe("the fault table", () => {
+    it("has one row per fault, bits in order, every text filled in", () => {
+        expect(FAULT_TABLE.map(r => r.name)).toEqual(FAULT_NAMES)
+        FAULT_TABLE.forEach((row, i) => {
+            expect(row.bit).toBe(i)
+            expect(faultIndex(row.name)).toBe(i)
+            for (const text of [
+                row.raisedWhen,
+                row.allowsText,
+                row.goneWhen,
+                row.meaning,
+            ])
+                expect(text.length, row.name).toBeGreaterThan(10)
+        })
+        expect(faultIndex("nonsense")).toBe(-1)
+    })
+
+    it("only the settings notice is not an alarm; the faults a boot cannot re-check are kept over restarts", () => {
+        expect(
+            FAULT_TABLE.filter(r => r.kind === "notice").map(r => r.name)
+        ).toEqual(["settings"])
+        expect(
+            FAULT_TABLE.filter(r => r.survivesRestart).map(r => r.name)
+        ).toEqual(["overspeed", "stall", "direction"])
+    })
+
+    it("the register reports alarms and kept faults from the rows", () => {
+        const f = withFaults(["settings"])
+        expect(f.anyAlarm()).toBe(false)
+        f.raise("direction", "x")
+        expect(f.anyAlarm()).toBe(true)
+        expect(f.keptBits()).toBe(1 << faultIndex("direction"))
     })
 })

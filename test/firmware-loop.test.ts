@@ -29,6 +29,7 @@ import {
     TICK_MS,
 } from "../src/control/limits"
 import { defaultSettings } from "../src/control/settings"
+import { OPEN_LOOP_FASTEST_DPS_PER_DUTY } from "../src/control/tuning"
 import { DEBOUNCE_TICKS } from "../src/hw/debounce"
 import {
     checkTrace,
@@ -193,6 +194,13 @@ async function runFil(s: Scenario, signal: AbortSignal): Promise<FilRun> {
 
 /** Rules of sim/check.ts judged against the scenario's input timeline rather than the controller's view. */
 const TIMELINE_RULES = ["imu-fault-duty", "latch-fault"]
+/**
+ * Rules a real-time run cannot be held to: the acceleration of a commanded move over 0.1 s windows
+ * shows every stall of a busy machine (a firmware tick late by 20 ms jerks the model's motor). The
+ * controller's outputs are proven identical to the host's by the conformance replay, and the host's
+ * traces keep the rule (expectHostClean).
+ */
+const REAL_TIME_RULES = ["accel"]
 
 /**
  * checkTrace, less what the bus latency alone explains: a rule judged against the scenario's input
@@ -204,6 +212,7 @@ function violations(s: Scenario, rows: TraceRow[]): Violation[] {
         .map(e => e.t)
     return checkTrace(s, rows).filter(
         v =>
+            !REAL_TIME_RULES.includes(v.rule) &&
             !(
                 TIMELINE_RULES.includes(v.rule) &&
                 changes.some(t => v.tS >= t && v.tS - t <= FIL_LATENCY_S + 1e-9)
@@ -612,11 +621,11 @@ describe(
             expect(Math.min(...helped.map(r => r.rateDps))).toBeLessThan(-0.5)
         })
 
-        it("IMU stale: imu fault within 100 ms (plus the bus); motor off; UP held drives home open-loop at 30 % at most", async ({
+        it("IMU stale: imu fault within 100 ms (plus the bus); motor off; UP held drives home open-loop at 30 % at most, ramped up and down", async ({
             signal,
         }) => {
             const s = scenario("IMU goes stale", {
-                durationS: 7,
+                durationS: 8.5,
                 seed: 17,
                 events: [
                     { t: 0, set: { latch: true, deadman: true } },
@@ -655,14 +664,21 @@ describe(
                 Math.min(...up.map(r => r.rateDps)),
                 "toward home"
             ).toBeLessThan(-0.5)
-            expect(
-                rowsBetween(rows, 6.5 + FIL_LATENCY_S, 7).every(
-                    r => r.duty === 0
+            // Released: the open-loop duty ramps down, never up, and is off within the ramp's time.
+            const down = rowsBetween(rows, 6.5 + FIL_LATENCY_S, 8.5)
+            for (let i = 1; i < down.length; i++)
+                expect(Math.abs(down[i].duty)).toBeLessThanOrEqual(
+                    Math.abs(down[i - 1].duty)
                 )
-            ).toBe(true)
+            const rampS =
+                IMU_FAULT_UP_DUTY /
+                (s.settings.accelDps2 / OPEN_LOOP_FASTEST_DPS_PER_DUTY)
+            expect(
+                firstRow(rows, 6.5, r => r.duty === 0)!.tS - 6.5
+            ).toBeLessThanOrEqual(rampS + FIL_LATENCY_S)
         })
 
-        it("power cycle while inverted (through `npm run sim -- … --firmware`): the table keeps its angle; the grip is not held, so the return starts after the grace period", async ({
+        it("power cycle while inverted (through `npm run sim -- … --firmware`): the table keeps its angle; a restart away from home ends the session, so once booted the table returns home at once", async ({
             signal,
         }) => {
             const file = path.join(work, "power-cycle.json")
@@ -741,28 +757,29 @@ describe(
             expectHostClean(s)
             expect(rows).toHaveLength(350)
             expect(violations(s, rows)).toEqual([])
+            // A start away from home ends the session too: the table heads home from the first boot
+            // (slowly at first: the ramp), and the restart at 1 s changes nothing of that.
             expect(
                 Math.max(
                     ...rowsBetween(rows, 0, 1).map(r =>
                         Math.abs(r.angleDeg - 20)
                     )
                 )
-            ).toBeLessThan(0.1)
+            ).toBeLessThan(2)
             expect(rows[50].state, "the restarted controller boots").toBe(
                 "boot"
             )
+            // The drive is cut at the restart: the table (heading home since the first boot) keeps
+            // its angle but for one tick at its speed and the motor's short coast.
             expect(
                 Math.abs(rows[50].angleDeg - rows[49].angleDeg),
                 "the table keeps its angle"
-            ).toBeLessThan(0.05)
-            const grace = s.settings.deadmanGraceS
-            const deadman = firstRow(rows, 1, r => r.state === "deadman")!
-            expect(deadman.tS).toBeLessThan(2)
-            const returning = firstRow(rows, 1, r => r.state === "returning")!
-            expect(returning.tS - 1).toBeGreaterThanOrEqual(grace - 0.05)
-            expect(returning.tS - 1).toBeLessThanOrEqual(
-                grace + 0.5 + FIL_LATENCY_S
+            ).toBeLessThan(Math.abs(rows[49].rateDps) * TICK_S + 0.02)
+            const booted = firstRow(rows, 1, r => r.state !== "boot")!
+            expect(booted.state, "the session is over: returning").toBe(
+                "returning"
             )
+            expect(booted.tS - 1).toBeLessThan(s.settings.deadmanGraceS)
             expect(rows[rows.length - 1].rateDps, "heading home").toBeLessThan(
                 -1
             )
@@ -773,7 +790,7 @@ describe(
         }) => {
             const settings = {
                 maxRateDps: 2.5,
-                deadmanGraceS: 1.5,
+                returnRateDps: 2.5,
                 progression: false,
             }
             const s = scenario("stored settings", {
@@ -805,11 +822,59 @@ describe(
             expect(Math.max(...moving.map(r => r.rateDps))).toBeGreaterThan(
                 settings.maxRateDps - 0.5
             )
-            const returning = firstRow(rows, 4, r => r.state === "returning")!
+            // After the restart (away from home: the session is over) the table returns at the
+            // stored returnRateDps, not the default 4.
+            const back = rowsBetween(rows, 4.5, 6)
             expect(
-                returning.tS - 4,
-                "deadmanGraceS 1.5 after the restart, not the default 3"
-            ).toBeLessThanOrEqual(settings.deadmanGraceS + 0.5 + FIL_LATENCY_S)
+                Math.min(...back.map(r => r.rateDps)),
+                "returnRateDps 2.5 after the restart, not the default 4"
+            ).toBeGreaterThanOrEqual(
+                -settings.returnRateDps - RATE_TRACKING_TOLERANCE_DPS
+            )
+            expect(Math.min(...back.map(r => r.rateDps))).toBeLessThan(-1.5)
+            expect(report.boots).toHaveLength(2)
+        })
+
+        it("a direction fault is kept over a power cycle in the firmware's flash: UP after the restart moves nothing", async ({
+            signal,
+        }) => {
+            const s = scenario("direction fault over a restart", {
+                durationS: 16,
+                seed: 3,
+                settings: { progression: false },
+                events: [
+                    { t: 0, set: { latch: true, deadman: true } },
+                    { t: 0.6, set: { down: true } },
+                    { t: 5, set: { down: false } },
+                    { t: 6, fault: "motor-reversed" },
+                    { t: 6.5, set: { up: true } },
+                    { t: 8.5, set: { up: false } },
+                    { t: 10, fault: "power-cycle" },
+                    { t: 12, set: { up: true } },
+                    { t: 15, set: { up: false } },
+                ],
+            })
+            expectHostClean(s)
+            const { rows, report } = await runFil(s, signal)
+            expect(violations(s, rows), timing(report)).toEqual([])
+            const fault = firstRow(rows, 6.5, r =>
+                r.faults.includes("direction")
+            )!
+            expect(fault.tS).toBeLessThan(8)
+            const booted = firstRow(rows, 10, r => r.state !== "boot")!
+            expect(booted.faults, "kept over the restart").toContain(
+                "direction"
+            )
+            const after = rowsBetween(rows, booted.tS, 16)
+            expect(after.every(r => r.duty === 0)).toBe(true)
+            expect(
+                Math.max(...after.map(r => r.angleDeg)),
+                "UP after the restart takes the user no deeper"
+            ).toBeLessThanOrEqual(
+                Math.max(
+                    ...rowsBetween(rows, fault.tS, 10).map(r => r.angleDeg)
+                ) + 0.05
+            )
             expect(report.boots).toHaveLength(2)
         })
     }

@@ -22,6 +22,7 @@ const PURE = [
     "motorWrites.ts",
     "mpu6050.ts",
     "settingsCodec.ts",
+    "keptCodec.ts",
     "signals.ts",
     "simImuSamples.ts",
     "tickLine.ts",

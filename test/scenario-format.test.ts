@@ -52,6 +52,7 @@ describe("a valid scenario", () => {
             startAngleDeg: -65,
             userMassKg: 80,
             imuNoise: 1,
+            homeSwitch: false,
         })
         expect(s.settings).toEqual({
             ...defaultSettings(),
@@ -77,6 +78,7 @@ describe("a valid scenario", () => {
             startAngleDeg: defaultSettings().homeDeg,
             userMassKg: 80,
             imuNoise: 1,
+            homeSwitch: false,
         })
     })
 
@@ -114,6 +116,7 @@ describe("a valid scenario", () => {
             startAngleDeg: 90,
             userMassKg: 30,
             imuNoise: 0,
+            homeSwitch: false,
         })
         expect(s.events).toHaveLength(SIM_FAULT_NAMES.length + 4)
         expect(s.events[SIM_FAULT_NAMES.length + 2]).toEqual({
@@ -278,7 +281,7 @@ describe("table", () => {
             "bad.json: table: expected an object, got an array"
         )
         expect(errorOf(text({ table: { mass: 80 } }))).toBe(
-            "bad.json: table.mass: unknown key (expected one of startAngleDeg, userMassKg, imuNoise)"
+            "bad.json: table.mass: unknown key (expected one of startAngleDeg, userMassKg, imuNoise, homeSwitch)"
         )
         expect(errorOf(text({ table: { startAngleDeg: 95 } }))).toBe(
             "bad.json: table.startAngleDeg: 95 is out of range -85..90 deg"
@@ -295,6 +298,16 @@ describe("table", () => {
         expect(errorOf(text({ table: { imuNoise: null } }))).toBe(
             "bad.json: table.imuNoise: expected a number, got null"
         )
+        expect(errorOf(text({ table: { homeSwitch: 1 } }))).toBe(
+            "bad.json: table.homeSwitch: expected true or false, got 1"
+        )
+    })
+
+    it("a home switch on the table is in its calibration too", () => {
+        const s = parseScenario(text({ table: { homeSwitch: true } }), "x")
+        expect(s.table.homeSwitch).toBe(true)
+        expect(s.settings.homeSwitchFitted).toBe(true)
+        expect(parseScenario(text(), "x").settings.homeSwitchFitted).toBe(false)
     })
 })
 

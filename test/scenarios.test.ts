@@ -46,7 +46,9 @@ import {
     ACCEL_TRACKING_FACTOR,
     ACCEL_WINDOW_S,
     RATE_TRACKING_TOLERANCE_DPS,
+    checkTrace,
 } from "../sim/check"
+import { openLoopDutyFor } from "../src/control/faultPolicy"
 import { runScenario } from "../sim/run"
 import {
     INPUT_NAMES,
@@ -109,7 +111,13 @@ function run(file: string): Run {
         file
     )
     const rows: TraceRow[] = []
-    runScenario(scenario, row => rows.push(row))
+    // The home switch the controller saw: the scenario's level, or the model's own switch.
+    const switchSeen: boolean[] = []
+    runScenario(
+        scenario,
+        row => rows.push(row),
+        inputs => switchSeen.push(inputs.homeSwitch)
+    )
     // The runner applies every event with t <= the tick's time before that tick.
     const inputs: Levels[] = []
     const powerCycles: number[] = []
@@ -128,7 +136,7 @@ function run(file: string): Run {
             }
             if (e.fault === "power-cycle") powerCycles.push(k)
         }
-        inputs.push({ ...levels })
+        inputs.push({ ...levels, homeSwitch: switchSeen[k] })
     }
     const r: Run = {
         file,
@@ -157,6 +165,13 @@ function setTimes(r: Run, input: InputName, level: boolean): number[] {
     return r.scenario.events
         .filter((e: ScenarioEvent) => e.set[input] === level)
         .map(e => e.t)
+}
+
+/** The first tick from `k0` on at which the controller saw the home switch pressed. */
+function switchTick(r: Run, k0: number): number {
+    for (let k = k0; k < r.inputs.length; k++)
+        if (r.inputs[k].homeSwitch) return k
+    throw new Error("the home switch never closed after t=" + timeOf(k0))
 }
 
 function faultTimes(r: Run, fault: string): number[] {
@@ -467,6 +482,14 @@ describe("the shipped scenarios", () => {
 })
 
 describe.each(files)("%s: the rules of every trace", file => {
+    it("keeps every rule of the contract checker (sim/check.ts)", () => {
+        const r = run(file)
+        const found = checkTrace(r.scenario, r.rows).map(
+            v => v.rule + " at " + v.tS + ": " + v.detail
+        )
+        expectNone(found)
+    })
+
     it("parses, runs, and gives 50 rows a second with every number finite", () => {
         const r = run(file)
         let expected = 0
@@ -555,13 +578,14 @@ describe.each(files)("%s: the rules of every trace", file => {
             r,
             row =>
                 row.faults.filter(f => f !== "settings").length === 0 ||
-                row.state === "fault",
+                row.state === "fault" ||
+                row.state === "boot",
             rowText
         )
         expectNone(shown)
     })
 
-    it("with an imu fault: motor off, except UP held driving toward home at no more than 30 % duty until the home switch", () => {
+    it("with an imu fault: motor off, except toward home open-loop at no more than 30 % duty until the home switch (UP held, or on its own with a known switch), ramping down otherwise", () => {
         const r = run(file)
         const bad = violations(
             r,
@@ -570,9 +594,12 @@ describe.each(files)("%s: the rules of every trace", file => {
                 row.duty === 0 ||
                 (row.duty < 0 &&
                     row.duty >= -IMU_FAULT_UP_DUTY &&
-                    r.inputs[k].up &&
-                    !r.inputs[k].down &&
-                    !r.inputs[k].homeSwitch),
+                    !r.inputs[k].homeSwitch &&
+                    ((r.inputs[k].up && !r.inputs[k].down) ||
+                        r.scenario.table.homeSwitch ||
+                        (k > 0 &&
+                            Math.abs(row.duty) <
+                                Math.abs(r.rows[k - 1].duty)))),
             (row, k) =>
                 rowText(row) +
                 ", UP " +
@@ -592,18 +619,33 @@ describe.each(files)("%s: the rules of every trace", file => {
         expect(worst).toBeLessThanOrEqual(IMU_FAULT_UP_MAX_MS)
     })
 
-    it("with a latch, stall or overspeed fault: only UP held moves the table, toward home", () => {
-        // faultPolicy.ts: these allow UP held at the helper's rate, nothing else.
+    it("with a latch, stall or overspeed fault: only UP held moves the table, toward home (a latch closed steadily again: every move toward home)", () => {
+        // The fault table: these allow UP held at the helper's rate, nothing else; once UP is
+        // released the move decelerates and settles. A latch that has read closed for 2 s allows the
+        // automatic returns again.
         const r = run(file)
         const helper = (row: TraceRow) =>
             ["latch", "stall", "overspeed"].some(f => row.faults.includes(f)) &&
             !row.faults.includes("imu")
+        const latchOnly = (row: TraceRow) =>
+            !row.faults.includes("stall") && !row.faults.includes("overspeed")
+        const releaseTicks = tickAt(
+            LATCH_HELPER_RATE_DPS / r.scenario.settings.accelDps2 + 1.5
+        )
+        let lastUp = -Infinity
         const bad = violations(
             r,
-            (row, k) =>
-                !helper(row) ||
-                row.duty === 0 ||
-                (row.duty < 0 && r.inputs[k].up),
+            (row, k) => {
+                if (r.inputs[k].up) lastUp = k
+                return (
+                    !helper(row) ||
+                    row.duty === 0 ||
+                    (row.duty < 0 &&
+                        (r.inputs[k].up ||
+                            k - lastUp <= releaseTicks ||
+                            (latchOnly(row) && latchClosedForS(r, k) >= 2)))
+                )
+            },
             (row, k) => rowText(row) + ", UP " + r.inputs[k].up
         )
         expectNone(bad)
@@ -1085,6 +1127,291 @@ const SPECIFIC: { [file: string]: Checks } = {
         },
     },
 
+    "session-limit-while-going-deeper.json": {
+        "the limit is reached while the table goes deeper, and it raises no fault":
+            r => {
+                const kRet = returnStart(r, 0)
+                expect(r.rows[kRet].rateDps).toBeGreaterThan(1)
+                expect(r.inputs[kRet].down).toBe(true)
+                expectNone(
+                    violations(r, row => row.faults.length === 0, rowText)
+                )
+            },
+        "the move ends with its normal deceleration, not a cut": r => {
+            const kRet = returnStart(r, 0)
+            const kTurn = findTick(r, row => row.rateDps <= 0, kRet)
+            expect(kTurn).toBeGreaterThan(kRet)
+            // Braking from its speed at the setting's deceleration: the drive stays on throughout.
+            expectNone(
+                violations(r, row => row.duty !== 0, rowText, kRet, kTurn),
+                "the drive was cut while the table still went deeper"
+            )
+            const a = maxAccel(r, kRet, kTurn)
+            expect(a.value, "at t=" + timeOf(a.k)).toBeLessThanOrEqual(
+                accelCeiling(r.scenario.settings.accelDps2) + 1
+            )
+        },
+        "then the table returns home, with the pause near flat": r => {
+            expectReturnWithPause(r, returnStart(r, 0))
+            expectEndsIdleAtHome(r)
+        },
+    },
+
+    "direction-fault-over-restarts.json": {
+        "UP with the wires reversed takes the table deeper until the direction fault stops it":
+            r => {
+                const kFault = faultAppears(r, "direction")
+                expect(r.rows[kFault].duty).toBe(0)
+                expect(timeOf(kFault)).toBeGreaterThan(
+                    first(setTimes(r, "up", true), "UP")
+                )
+            },
+        "every restart keeps the fault, and nothing moves the table again":
+            r => {
+                const kFault = faultAppears(r, "direction")
+                expect(r.powerCycles.length).toBe(10)
+                for (const kPc of r.powerCycles) {
+                    const kBooted = findTick(
+                        r,
+                        row => row.state !== "boot",
+                        kPc
+                    )
+                    expect(r.rows[kBooted].faults).toContain("direction")
+                }
+                expectNone(
+                    violations(
+                        r,
+                        row =>
+                            row.duty === 0 && row.faults.includes("direction"),
+                        rowText,
+                        kFault
+                    )
+                )
+                // Beyond the coast of the cut, never deeper again.
+                const kCoast = tickAt(timeOf(kFault) + CUT_STOP_S)
+                const ceiling = maxOf(
+                    r,
+                    row => row.angleDeg,
+                    kFault,
+                    kCoast
+                ).value
+                expectNone(
+                    violations(
+                        r,
+                        row => row.angleDeg <= ceiling + 1e-9,
+                        rowText,
+                        kCoast
+                    )
+                )
+            },
+    },
+
+    "restarts-during-session.json": {
+        "the first restart away from home ends the session: the table returns home at once":
+            r => {
+                const kPc = r.powerCycles[0]
+                expect(atHomeTrue(r, r.rows[kPc])).toBe(false)
+                const kBooted = findTick(r, row => row.state !== "boot", kPc)
+                const kRet = returnStart(r, kPc)
+                expect(timeOf(kRet) - timeOf(kBooted)).toBeLessThanOrEqual(
+                    SENSE_S
+                )
+                const kHome = findTick(r, row => row.state === "idle", kRet)
+                expect(kHome).toBeGreaterThan(kRet)
+                expect(timeOf(kHome)).toBeLessThan(timeOf(r.powerCycles[1]))
+            },
+        "time inverted stays within the session limit, restarts or not": r => {
+            const invertedS =
+                r.rows.filter(row => row.angleDeg > 0).length * TICK_S
+            expect(invertedS).toBeLessThan(r.scenario.settings.sessionLimitS)
+        },
+        "later restarts at home change nothing": r => {
+            for (const kPc of r.powerCycles.slice(1)) {
+                expect(atHomeTrue(r, r.rows[kPc])).toBe(true)
+                expectNone(
+                    violations(r, row => row.rateDps === 0, rowText, kPc)
+                )
+            }
+            expectEndsIdleAtHome(r)
+        },
+    },
+
+    "latch-open-during-imu-fault.json": {
+        "the imu fault stays latched after the glitch, and the latch fault joins it":
+            r => {
+                const kImu = faultAppears(r, "imu")
+                const kClear = tickAt(first(faultTimes(r, "clear"), "clear"))
+                const kLatch = faultAppears(r, "latch", kClear)
+                expectNone(
+                    violations(
+                        r,
+                        row => row.faults.includes("imu"),
+                        rowText,
+                        kImu
+                    )
+                )
+                expect(r.rows[kLatch].faults).toContain("imu")
+            },
+        "the helper's UP drives open-loop, ramped, no faster than the latch's 2 deg/s":
+            r => {
+                const kUp = tickAt(first(setTimes(r, "up", true), "UP"))
+                const kRel = tickAt(
+                    first(setTimes(r, "up", false), "UP release")
+                )
+                const cap = openLoopDutyFor(LATCH_HELPER_RATE_DPS)
+                expectNone(
+                    violations(
+                        r,
+                        row => row.duty <= 0 && row.duty >= -cap - 1e-12,
+                        rowText,
+                        kUp,
+                        kRel
+                    )
+                )
+                expect(
+                    findTick(r, row => row.duty < 0, kUp, kRel)
+                ).toBeGreaterThanOrEqual(kUp)
+                const fastest = maxOf(r, row => -row.rateDps, kUp, kRel + 50)
+                expect(
+                    fastest.value,
+                    "at t=" + timeOf(fastest.k)
+                ).toBeLessThanOrEqual(rateCeiling(LATCH_HELPER_RATE_DPS))
+                // It does bring the user up.
+                expect(r.rows[kRel].angleDeg).toBeLessThan(
+                    r.rows[kUp].angleDeg - 40
+                )
+            },
+    },
+
+    "latch-brief-opening.json": {
+        "the latch fault is raised and stays shown; nothing goes deeper": r => {
+            const kLatch = faultAppears(r, "latch")
+            const kStop = tickAt(first(setTimes(r, "stop", true), "STOP"))
+            expectNone(
+                violations(
+                    r,
+                    row => row.faults.includes("latch"),
+                    rowText,
+                    kLatch,
+                    kStop
+                )
+            )
+            const kDown = tickAt(setTimes(r, "down", true)[1])
+            expectNone(
+                violations(r, row => row.duty <= 0, rowText, kDown, kStop)
+            )
+        },
+        "letting go of the grip with the latch closed again: the dead-man return, after the grace period, with the pause":
+            r => {
+                const kRel = tickAt(
+                    first(setTimes(r, "deadman", false), "release")
+                )
+                expect(latchClosedForS(r, kRel)).toBeGreaterThanOrEqual(2)
+                // The state is `fault` while the latch fault is shown: the return is the drive
+                // going home.
+                const kRet = findTick(r, row => row.duty < 0, kRel)
+                const waited = timeOf(kRet) - timeOf(kRel)
+                expect(waited).toBeGreaterThanOrEqual(
+                    r.scenario.settings.deadmanGraceS - TICK_S
+                )
+                expect(waited).toBeLessThanOrEqual(
+                    r.scenario.settings.deadmanGraceS + SENSE_S
+                )
+                expectReturnWithPause(r, kRet)
+                // STOP at home clears the fault.
+                expectEndsIdleAtHome(r)
+            },
+    },
+
+    "imu-fault-home-switch-return.json": {
+        "with the grip let go past the grace period, the table drives toward home open-loop on its own, ramped":
+            r => {
+                const kImu = faultAppears(r, "imu")
+                const rel = setTimes(r, "deadman", false)
+                const kRel = Math.max(kImu, tickAt(rel[0]))
+                const kMove = findTick(r, row => row.duty < 0, kRel)
+                const waited = timeOf(kMove) - timeOf(kRel)
+                expect(waited).toBeGreaterThanOrEqual(
+                    r.scenario.settings.deadmanGraceS - TICK_S
+                )
+                expect(waited).toBeLessThanOrEqual(
+                    r.scenario.settings.deadmanGraceS + SENSE_S
+                )
+                expect(r.rows[kMove].duty).toBeGreaterThan(-0.05)
+                expectNone(
+                    violations(
+                        r,
+                        row => row.duty >= -IMU_FAULT_UP_DUTY - 1e-12,
+                        rowText,
+                        kMove
+                    )
+                )
+            },
+        "gripped again it stops (ramped down), let go again it resumes after the grace period":
+            r => {
+                const kGrip = tickAt(
+                    first(
+                        setTimes(r, "deadman", true).filter(t => t > 0),
+                        "grip again"
+                    )
+                )
+                const kStopped = findTick(r, row => row.duty === 0, kGrip)
+                expect(timeOf(kStopped) - timeOf(kGrip)).toBeLessThanOrEqual(
+                    1.5
+                )
+                const kRel2 = tickAt(setTimes(r, "deadman", false)[1])
+                expectNone(
+                    violations(
+                        r,
+                        row => row.duty === 0,
+                        rowText,
+                        kStopped,
+                        kRel2
+                    )
+                )
+                const kAgain = findTick(r, row => row.duty < 0, kRel2)
+                expect(timeOf(kAgain) - timeOf(kRel2)).toBeLessThanOrEqual(
+                    r.scenario.settings.deadmanGraceS + SENSE_S
+                )
+            },
+        "it ends at the home switch, at home": r => {
+            const kRel2 = tickAt(setTimes(r, "deadman", false)[1])
+            const kSwitch = switchTick(r, kRel2)
+            expect(atHomeTrue(r, r.rows[kSwitch])).toBe(true)
+            expectNone(violations(r, row => row.duty === 0, rowText, kSwitch))
+            expect(atHomeTrue(r, r.rows[r.rows.length - 1])).toBe(true)
+        },
+    },
+
+    "up-and-down-during-return.json": {
+        "both pressed during the return: the drive is cut at once and the table holds for the grace period":
+            r => {
+                const kRet = returnStart(r, 0)
+                const kBoth = tickAt(first(setTimes(r, "up", true), "UP"))
+                expect(kBoth).toBeGreaterThan(kRet)
+                expect(r.rows[kBoth].duty).toBe(0)
+                const kResume = findTick(r, row => row.duty !== 0, kBoth)
+                const heldS = timeOf(kResume) - timeOf(kBoth)
+                expect(heldS).toBeGreaterThanOrEqual(
+                    r.scenario.settings.deadmanGraceS - TICK_S
+                )
+                expect(heldS).toBeLessThanOrEqual(
+                    r.scenario.settings.deadmanGraceS + SENSE_S
+                )
+                const rest = restsFrom(r, kBoth, kResume)
+                expect(timeOf(rest) - timeOf(kBoth)).toBeLessThanOrEqual(
+                    CUT_STOP_S
+                )
+            },
+        "the return resumes while both are still held, and ends at home": r => {
+            const kBoth = tickAt(first(setTimes(r, "up", true), "UP"))
+            const kResume = findTick(r, row => row.duty !== 0, kBoth)
+            expect(r.inputs[kResume].up && r.inputs[kResume].down).toBe(true)
+            expect(r.rows[kResume].duty).toBeLessThan(0)
+            expectEndsIdleAtHome(r)
+        },
+    },
+
     "up-and-down-together.json": {
         "UP pressed while DOWN is held: stop at once, then both ignored until both are released":
             r => {
@@ -1356,9 +1683,7 @@ const SPECIFIC: { [file: string]: Checks } = {
             r => {
                 const kFault = faultAppears(r, "imu")
                 const kUp = tickAt(first(setTimes(r, "up", true), "UP press"))
-                const kSwitch = tickAt(
-                    first(setTimes(r, "homeSwitch", true), "home switch")
-                )
+                const kSwitch = switchTick(r, kUp)
                 expect(
                     r.inputs.slice(kFault, kUp).filter(l => !l.deadman).length *
                         TICK_S
@@ -1411,9 +1736,7 @@ const SPECIFIC: { [file: string]: Checks } = {
         "UP held brings the table home open-loop, stopping at the home switch":
             r => {
                 const kUp = tickAt(first(setTimes(r, "up", true), "UP press"))
-                const kSwitch = tickAt(
-                    first(setTimes(r, "homeSwitch", true), "home switch")
-                )
+                const kSwitch = switchTick(r, kUp)
                 expectNone(
                     violations(r, row => row.duty < 0, rowText, kUp, kSwitch)
                 )
@@ -1484,9 +1807,7 @@ const SPECIFIC: { [file: string]: Checks } = {
             },
         "UP held drives toward home open-loop until the home switch": r => {
             const kUp = tickAt(first(setTimes(r, "up", true), "UP press"))
-            const kSwitch = tickAt(
-                first(setTimes(r, "homeSwitch", true), "home switch")
-            )
+            const kSwitch = switchTick(r, kUp)
             expectNone(
                 violations(r, row => row.duty < 0, rowText, kUp, kSwitch)
             )
@@ -1673,7 +1994,7 @@ const SPECIFIC: { [file: string]: Checks } = {
     },
 
     "power-cycle-while-inverted.json": {
-        "after the restart: motor off, then the dead-man rule from the first tick":
+        "after the restart: motor off while booting, then the return home at once (the session is over)":
             r => {
                 const kPc = first(r.powerCycles, "power cycle")
                 expect(r.rows[kPc].duty).toBe(0)
@@ -1682,76 +2003,88 @@ const SPECIFIC: { [file: string]: Checks } = {
                     RETURN_PAUSE_FROM_DEG
                 )
                 expect(r.rows[kPc].deadman).toBe(false)
+                const kBooted = findTick(r, row => row.state !== "boot", kPc)
+                expectNone(
+                    violations(r, row => row.duty === 0, rowText, kPc, kBooted)
+                )
                 const kRet = returnStart(r, kPc)
-                const waited = timeOf(kRet) - timeOf(kPc)
-                expect(waited).toBeGreaterThanOrEqual(
-                    r.scenario.settings.deadmanGraceS - TICK_S
+                expect(timeOf(kRet) - timeOf(kBooted)).toBeLessThanOrEqual(
+                    SENSE_S
                 )
-                expect(waited).toBeLessThanOrEqual(
-                    r.scenario.settings.deadmanGraceS + SENSE_S
-                )
-                expectHolds(r, kPc, kRet)
             },
         "returns home with the pause near flat": r => {
             expectReturnWithPause(
                 r,
                 returnStart(r, first(r.powerCycles, "power cycle"))
             )
+            expectEndsIdleAtHome(r)
         },
     },
 
     "power-cycle-with-down-held.json": {
-        "a restart with DOWN held does not resume the move deeper": r => {
-            const kPc = first(r.powerCycles, "power cycle")
-            expect(r.inputs[kPc].down).toBe(true)
-            expect(r.rows[kPc].duty).toBe(0)
-            const kAgain = tickAt(
-                first(
-                    setTimes(r, "down", true).filter(t => t > timeOf(kPc)),
-                    "DOWN pressed again"
+        "a restart away from home: nothing deeper until home, DOWN pressed again or not; at home a new session may go deeper":
+            r => {
+                const kPc = first(r.powerCycles, "power cycle")
+                expect(r.inputs[kPc].down).toBe(true)
+                expect(r.rows[kPc].duty).toBe(0)
+                expect(atHomeTrue(r, r.rows[kPc])).toBe(false)
+                const kHome = findTick(r, row => atHomeTrue(r, row), kPc)
+                expect(kHome).toBeGreaterThan(kPc)
+                // From the boot after the restart (the drive was cut at the restart: the table
+                // coasts to rest meanwhile) to home: never deeper, whatever DOWN does.
+                const kBooted = findTick(r, row => row.state !== "boot", kPc)
+                const pressedAgain = setTimes(r, "down", true).filter(
+                    t => t > timeOf(kBooted) && t < timeOf(kHome)
                 )
-            )
-            expectNone(
-                violations(r, row => row.duty <= 0, rowText, kPc, kAgain)
-            )
-            const rest = restsFrom(r, kPc, kAgain)
-            expect(timeOf(rest) - timeOf(kPc)).toBeLessThanOrEqual(CUT_STOP_S)
-            expect(
-                findTick(r, row => row.rateDps > 0, kAgain)
-            ).toBeGreaterThanOrEqual(kAgain)
-        },
+                expect(pressedAgain.length).toBeGreaterThan(0)
+                expectNone(
+                    violations(
+                        r,
+                        row => row.rateDps <= 0,
+                        rowText,
+                        kBooted,
+                        kHome
+                    )
+                )
+                // At home DOWN (pressed anew) goes deeper.
+                const kAgain = tickAt(
+                    first(
+                        setTimes(r, "down", true).filter(
+                            t => t > timeOf(kHome)
+                        ),
+                        "DOWN pressed at home"
+                    )
+                )
+                expect(
+                    findTick(r, row => row.duty > 0, kAgain)
+                ).toBeGreaterThanOrEqual(kAgain)
+                expect(
+                    findTick(r, row => row.duty > 0, kAgain) - kAgain
+                ).toBeLessThanOrEqual(1)
+            },
     },
 
     "start-inverted.json": {
-        "starts with the motor off and finds the angle it is at": r => {
-            expect(r.rows[0].state).toBe("boot")
-            const kBooted = findTick(r, row => row.state !== "boot")
-            expectNone(
-                violations(r, row => row.duty === 0, rowText, 0, kBooted + 1)
-            )
-            expect(
-                Math.abs(
-                    r.rows[kBooted].estDeg - r.scenario.table.startAngleDeg
-                )
-            ).toBeLessThanOrEqual(ANGLE_TOL_DEG)
-            expect(r.rows[kBooted].state).toBe("holding")
-        },
-        "grip released: return home after the grace period, with the pause":
+        "starts with the motor off, finds the angle it is at, and returns home as soon as it has booted":
             r => {
-                const kRel = findTick(
-                    r,
-                    (row, k) => k > 0 && !row.deadman && r.rows[k - 1].deadman
+                expect(r.rows[0].state).toBe("boot")
+                const kBooted = findTick(r, row => row.state !== "boot")
+                expectNone(
+                    violations(r, row => row.duty === 0, rowText, 0, kBooted)
                 )
-                const kRet = returnStart(r, kRel)
-                const waited = timeOf(kRet) - timeOf(kRel)
-                expect(waited).toBeGreaterThanOrEqual(
-                    r.scenario.settings.deadmanGraceS - TICK_S
-                )
-                expect(waited).toBeLessThanOrEqual(
-                    r.scenario.settings.deadmanGraceS + SENSE_S
-                )
-                expectReturnWithPause(r, kRet)
+                expect(
+                    Math.abs(
+                        r.rows[kBooted].estDeg - r.scenario.table.startAngleDeg
+                    )
+                ).toBeLessThanOrEqual(ANGLE_TOL_DEG)
+                expect(r.rows[kBooted].state).toBe("returning")
+                // The grip held at first changes nothing: it is the session, not the dead-man rule.
+                expect(r.inputs[kBooted].deadman).toBe(true)
             },
+        "the return pauses near flat and ends at home": r => {
+            expectReturnWithPause(r, returnStart(r, 0))
+            expectEndsIdleAtHome(r)
+        },
     },
 
     "start-beyond-limit.json": {
@@ -1761,17 +2094,15 @@ const SPECIFIC: { [file: string]: Checks } = {
                 expect(r.rows[k].estDeg).toBeGreaterThan(r.effMax + 1)
                 expectNone(violations(r, row => row.duty <= 0, rowText))
             },
-        "grip never held: the table still returns home after the grace period, pausing near flat":
+        "grip never held: the table returns home as soon as it has booted (the session is over), pausing near flat":
             r => {
-                // faultPolicy.ts: overtravel beyond the deepest angle allows every move toward home,
-                // the dead-man return included.
+                // The fault table: overtravel beyond the deepest angle allows every move toward home,
+                // the automatic returns included; a start away from home ends the session.
                 expect(r.inputs.every(l => !l.deadman)).toBe(true)
+                const kBooted = findTick(r, row => row.state !== "boot")
                 const kMove = findTick(r, row => row.duty < 0)
-                expect(timeOf(kMove)).toBeGreaterThanOrEqual(
-                    r.scenario.settings.deadmanGraceS - TICK_S
-                )
-                expect(timeOf(kMove)).toBeLessThanOrEqual(
-                    r.scenario.settings.deadmanGraceS + SENSE_S
+                expect(timeOf(kMove) - timeOf(kBooted)).toBeLessThanOrEqual(
+                    SENSE_S
                 )
                 const kUpright = findTick(r, row => row.angleDeg < 0, kMove)
                 const pauseStart = findTick(

@@ -15,7 +15,7 @@ function runFor(
     limitS = LIMIT_S
 ): void {
     for (let i = 0; i < ms / TICK_MS; i++)
-        c.update(TICK_MS, angle, atHome, limitS)
+        c.update(TICK_MS, angle > 0, atHome, limitS)
 }
 
 describe("SessionClock", () => {
@@ -66,7 +66,7 @@ describe("SessionClock", () => {
         runFor(c, LIMIT_S * 1000 + 1000, 10)
         expect(c.expired).toBe(true)
         expect(c.warning(LIMIT_S)).toBe(true)
-        c.update(TICK_MS, -65, true, LIMIT_S)
+        c.update(TICK_MS, false, true, LIMIT_S)
         expect(c.invertedMs).toBe(0)
         expect(c.expired).toBe(false)
         expect(c.warning(LIMIT_S)).toBe(false)
@@ -86,8 +86,22 @@ describe("SessionClock", () => {
 
     it("counts the real time of each tick (a late tick counts in full)", () => {
         const c = new SessionClock()
-        c.update(150, 10, false, LIMIT_S)
-        c.update(20, 10, false, LIMIT_S)
+        c.update(150, true, false, LIMIT_S)
+        c.update(20, true, false, LIMIT_S)
         expect(c.invertedMs).toBe(170)
+    })
+
+    it("a restart away from home ends the session until the table is home", () => {
+        const c = new SessionClock()
+        c.endByRestart()
+        expect(c.expired).toBe(true)
+        expect(c.endedByRestart).toBe(true)
+        // Time passing away from home, inverted or not, does not bring it back.
+        runFor(c, 5000, -20)
+        runFor(c, 5000, 10)
+        expect(c.expired).toBe(true)
+        c.update(TICK_MS, false, true, LIMIT_S)
+        expect(c.expired).toBe(false)
+        expect(c.endedByRestart).toBe(false)
     })
 })

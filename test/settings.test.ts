@@ -23,7 +23,7 @@ import {
 } from "../src/control/limits"
 
 /** behaviour.md's settings table, copied by hand (the contract; the schema must match it). Units
- *  follow architecture.md's naming rule (Deg, Dps, Dps2, S). */
+ *  follow docs/architecture.md's naming rule (Deg, Dps, Dps2, S). */
 const CONTRACT: {
     key: string
     kind: "number" | "boolean"
@@ -114,15 +114,25 @@ describe("the settings schema", () => {
         expect(calibration.map(s => s.key)).toEqual([
             "accelOffsetDeg",
             "gyroBiasDps",
+            "homeSwitchFitted",
         ])
         for (const spec of calibration) {
+            if (spec.kind === "boolean") {
+                // Whether the table has a home switch: unknown (false) until calibrated.
+                expect(spec.defaultValue).toBe(false)
+                continue
+            }
             expect(spec.kind).toBe("number")
             expect(spec.defaultValue).toBe(0)
             expect(spec.min).toBeLessThan(0)
             expect(spec.max).toBeGreaterThan(0)
         }
         expect(settingKeys()).toEqual(
-            CONTRACT.map(c => c.key).concat(["accelOffsetDeg", "gyroBiasDps"])
+            CONTRACT.map(c => c.key).concat([
+                "accelOffsetDeg",
+                "gyroBiasDps",
+                "homeSwitchFitted",
+            ])
         )
     })
 

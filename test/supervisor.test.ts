@@ -10,6 +10,7 @@ import { Controller } from "../src/control/controller"
 import {
     AT_HOME_TOLERANCE_DEG,
     IMU_FAULT_UP_DUTY,
+    IMU_FAULT_UP_MAX_MS,
     LATCH_HELPER_RATE_DPS,
     LATCH_SETTLE_MS,
     RETURN_PAUSE_MS,
@@ -25,6 +26,7 @@ import {
     MOTOR_DEADZONE_DUTY,
     MOTOR_NOMINAL_DPS_PER_DUTY,
     MOTOR_NOMINAL_TIME_CONSTANT_S,
+    OPEN_LOOP_FASTEST_DPS_PER_DUTY,
     SETTLE_TOLERANCE_DEG,
 } from "../src/control/tuning"
 import {
@@ -85,6 +87,8 @@ class Rig {
     maxSetpointDps = 0
     /** the deepest the synthetic table has been since the last resetMax() */
     maxAngleDeg = -Infinity
+    /** every tick's duty, in order */
+    dutyLog: number[] = []
 
     constructor(
         opts: {
@@ -143,11 +147,13 @@ class Rig {
     }
 
     /** One control tick at time t, then the table moves for one tick and the clock advances. */
-    tick(extraDelayMs = 0): Outputs {
+    tick(extraDelayMs = 0, clockMs?: number): Outputs {
         this.t += extraDelayMs
         const inputs: Inputs = { imu: this.sample(), ...this.levels }
         if (this.imu === "absent") (inputs as any).imu = undefined
-        this.out = this.c.step(inputs, this.t)
+        // `clockMs`: what a broken caller's clock says this tick (the rig's own time runs on).
+        this.out = this.c.step(inputs, clockMs === undefined ? this.t : clockMs)
+        this.dutyLog.push(this.out.duty)
         const sp = this.out.setpointDeg
         if (!isNaN(this.prevSetpoint))
             this.maxSetpointDps = Math.max(
@@ -191,6 +197,8 @@ interface Expect {
     nearDeg?: number
     warning?: boolean
     alarm?: boolean
+    /** lo <= duty <= hi */
+    dutyWithin?: [number, number]
 }
 
 interface Step {
@@ -202,6 +210,8 @@ interface Step {
     driftDps?: number
     /** delay the first tick of this step by this much (a late control loop) */
     lateMs?: number
+    /** the caller's clock on the first tick of this step is broken this way */
+    badClock?: "nan" | "infinite" | "back"
     /** run this long (ticks at 20 ms) ... */
     forMs?: number
     /** ... or while this holds (the step ends on the first tick it does not; `every` is not checked
@@ -225,6 +235,9 @@ interface Row {
     settings?: Partial<Settings>
     settingsError?: string
     startDeg?: number
+    /** after the boot, drive there from home with grip, latch and DOWN (then `levels` again): a
+     *  controller that started away from home would take it as a restart and end the session */
+    reachDeg?: number
     levels?: Partial<Levels>
     /** boot first (600 ms, inputs as `levels`); default true */
     boot?: boolean
@@ -267,6 +280,11 @@ function holds(r: Rig, e: Expect): string | null {
     if (e.warning !== undefined && o.warning !== e.warning)
         return "warning " + o.warning
     if (e.alarm !== undefined && o.alarm !== e.alarm) return "alarm " + o.alarm
+    if (
+        e.dutyWithin !== undefined &&
+        !(o.duty >= e.dutyWithin[0] && o.duty <= e.dutyWithin[1])
+    )
+        return "duty " + o.duty + ", expected within " + e.dutyWithin
     return null
 }
 
@@ -274,6 +292,14 @@ function check(r: Rig, e: Expect | undefined, where: string): void {
     if (!e) return
     const bad = holds(r, e)
     if (bad) throw new Error(where + ": " + bad + "\n  " + describeOut(r))
+}
+
+/** What a broken clock says (undefined: the rig's own time). */
+function badClockMs(r: Rig, bad: Step["badClock"]): number | undefined {
+    if (bad === "nan") return NaN
+    if (bad === "infinite") return Infinity
+    if (bad === "back") return r.t - 1000
+    return undefined
 }
 
 function runRow(row: Row): Rig {
@@ -285,6 +311,7 @@ function runRow(row: Row): Rig {
     })
     if (row.gyroScale !== undefined) r.gyroScale = row.gyroScale
     if (row.boot !== false) for (let i = 0; i < 600 / TICK_MS; i++) r.tick()
+    if (row.reachDeg !== undefined) reach(r, row.reachDeg)
     row.steps.forEach((st, i) => {
         const where = "step " + i + (st.note ? " (" + st.note + ")" : "")
         if (st.set) Object.assign(r.levels, st.set)
@@ -296,7 +323,10 @@ function runRow(row: Row): Rig {
             const max = st.maxMs ?? 60000
             let n = 0
             for (;;) {
-                r.tick(n === 0 ? (st.lateMs ?? 0) : 0)
+                r.tick(
+                    n === 0 ? (st.lateMs ?? 0) : 0,
+                    n === 0 ? badClockMs(r, st.badClock) : undefined
+                )
                 if (n === 0) check(r, st.first, where + " first tick")
                 n++
                 const goOn = st.while
@@ -320,7 +350,10 @@ function runRow(row: Row): Rig {
         } else {
             const n = Math.max(1, Math.round((st.forMs ?? TICK_MS) / TICK_MS))
             for (let k = 0; k < n; k++) {
-                r.tick(k === 0 ? (st.lateMs ?? 0) : 0)
+                r.tick(
+                    k === 0 ? (st.lateMs ?? 0) : 0,
+                    k === 0 ? badClockMs(r, st.badClock) : undefined
+                )
                 if (k === 0) check(r, st.first, where + " first tick")
                 check(r, st.every, where + " tick " + k)
             }
@@ -343,6 +376,53 @@ const release = (name: Level): Step => ({
     set: { [name]: false },
     forMs: TICK_MS,
 })
+/** DOWN with grip and latch from home until `deg`, released and settled; then the levels as before. */
+function reach(r: Rig, deg: number): void {
+    const before = { ...r.levels }
+    Object.assign(r.levels, { grip: true, latch: true, down: true })
+    for (let n = 0; r.out.estDeg < deg - 0.3; n++) {
+        if (n > 100000) throw new Error("reach: never got to " + deg)
+        r.tick()
+    }
+    r.levels.down = false
+    for (let n = 0; r.out.state !== "holding"; n++) {
+        if (n > 500) throw new Error("reach: did not settle at " + deg)
+        r.tick()
+    }
+    Object.assign(r.levels, before)
+}
+
+/** The open-loop duty's largest change per tick: the acceleration limit on the fastest drive. */
+const rampStepDuty = (accelDps2: number) =>
+    (accelDps2 / OPEN_LOOP_FASTEST_DPS_PER_DUTY) * DT
+
+/**
+ * UP held for `ms` under an imu fault: open-loop toward home, the duty never above the cap, ramped
+ * within the acceleration limit, and at the cap once the ramp is done.
+ */
+const openLoopUp = (
+    ms: number,
+    capDuty = IMU_FAULT_UP_DUTY,
+    accelDps2 = 4
+): Step => ({
+    set: { up: true },
+    forMs: ms,
+    every: { dutyWithin: [-capDuty - 1e-12, 0] },
+    note: "UP held, open-loop",
+    after: r => {
+        const d = r.dutyLog.slice(-Math.round(ms / TICK_MS))
+        const step = rampStepDuty(accelDps2)
+        expect(d[0]).toBeLessThan(0)
+        expect(d[0]).toBeGreaterThanOrEqual(-step - 1e-12)
+        for (let i = 1; i < d.length; i++)
+            expect(Math.abs(d[i]) - Math.abs(d[i - 1])).toBeLessThanOrEqual(
+                step + 1e-12
+            )
+        if (ms >= (capDuty / step + 5) * TICK_MS)
+            expect(d[d.length - 1]).toBeCloseTo(-capDuty, 12)
+    },
+})
+
 /** DOWN from home for `ms`, then released and settled: the table holds somewhere below 0. */
 const goDeeper = (ms: number): Step[] => [
     { set: { down: true }, forMs: ms, last: { duty: "+" }, note: "DOWN held" },
@@ -852,14 +932,23 @@ const ROWS: Row[] = [
         ],
     },
     {
-        name: "power-cycle away from home with the grip released: deadman from boot, returning after the grace",
+        name: "restart away from home: the session is over: once booted the table returns home at once, grip or not",
         startDeg: 20,
         levels: { latch: true },
         boot: false,
         steps: [
-            { forMs: 600, every: { duty: 0 } },
-            { forMs: 3000 - 600, every: { duty: 0, state: "deadman" } },
-            { forMs: TICK_MS, first: { state: "returning", duty: "-" } },
+            { forMs: 400, every: { duty: 0, state: "boot" } },
+            {
+                while: { state: "boot" },
+                maxMs: 200,
+                every: { duty: 0 },
+            },
+            {
+                while: { duty: 0 },
+                maxMs: 100,
+                every: { state: "returning" },
+                last: { state: "returning", duty: "-" },
+            },
             {
                 while: { state: "returning" },
                 maxMs: 30000,
@@ -868,8 +957,42 @@ const ROWS: Row[] = [
         ],
     },
     {
+        name: "restart away from home with the grip held: DOWN does nothing until the table has been home; STOP holds the return for the grace period",
+        startDeg: 20,
+        levels: READY,
+        steps: [
+            { forMs: TICK_MS, first: { state: "returning", duty: [0, "-"] } },
+            { set: { down: true }, forMs: 2000, every: { duty: [0, "-"] } },
+            { set: { down: false }, forMs: TICK_MS },
+            tap("stop", { duty: 0 }),
+            {
+                set: { stop: false },
+                forMs: 2800,
+                every: { duty: 0, state: ["holding", "moving"] },
+            },
+            {
+                while: { state: ["holding", "moving"] },
+                maxMs: 400,
+                last: { state: "returning" },
+                note: "the return resumes after the grace period",
+            },
+            {
+                while: { state: "returning" },
+                maxMs: 30000,
+                last: { state: "idle" },
+            },
+            release("down"),
+            {
+                set: { down: true },
+                forMs: TICK_MS,
+                first: { duty: "+" },
+                note: "home again: a new session",
+            },
+        ],
+    },
+    {
         name: "a return from deeper than 30 pauses 10 s near flat (0..10), then goes home",
-        startDeg: 40,
+        reachDeg: 40,
         levels: { latch: true },
         steps: [
             {
@@ -991,7 +1114,7 @@ const ROWS: Row[] = [
     {
         name: "session: warning 30 s before the limit, return home at the limit, nothing deeper after it",
         settings: { sessionLimitS: 60 },
-        startDeg: 10,
+        reachDeg: 10,
         levels: READY,
         steps: [
             {
@@ -1035,7 +1158,7 @@ const ROWS: Row[] = [
     },
     {
         name: "overtravel: the table slips past the deepest angle + 1: fault, motor off; STOP there does not clear; HOME brings it back; STOP at home clears",
-        startDeg: 44,
+        reachDeg: 44,
         levels: READY,
         steps: [
             {
@@ -1072,6 +1195,98 @@ const ROWS: Row[] = [
 ]
 
 const MORE_ROWS: Row[] = [
+    ...(["nan", "infinite", "back"] as const).map((bad): Row => ({
+        name:
+            "a control clock that reads " +
+            bad +
+            ": watchdog, the estimate stays finite and true; letting go still brings the user home",
+        reachDeg: 20,
+        levels: READY,
+        steps: [
+            {
+                badClock: bad,
+                forMs: TICK_MS,
+                first: { hasFault: "watchdog", duty: 0, state: "fault" },
+            },
+            {
+                forMs: 2000,
+                every: { hasFault: "watchdog", duty: 0 },
+                after: r => {
+                    expect(Number.isFinite(r.out.estDeg)).toBe(true)
+                    expect(Math.abs(r.out.estDeg - r.angle)).toBeLessThan(1)
+                },
+            },
+            {
+                set: { down: true },
+                forMs: 1000,
+                every: { duty: 0 },
+                note: "nothing deeper",
+            },
+            { set: { down: false, grip: false }, forMs: TICK_MS },
+            {
+                until: { nearDeg: -65, duty: 0, state: "fault" },
+                maxMs: 60000,
+                every: { dutyWithin: [-1, 0] },
+                note: "the dead-man return home",
+            },
+            tap("stop", undefined, "STOP at home clears it"),
+            {
+                set: { stop: false },
+                forMs: 200,
+                last: { faults: [], state: "idle" },
+                after: r => expect(Number.isFinite(r.out.estDeg)).toBe(true),
+            },
+        ],
+    })),
+    {
+        name: "service mode: moving the empty table past flat does not count as session time",
+        levels: { grip: true },
+        settings: { sessionLimitS: 60 },
+        steps: [
+            {
+                set: { stop: true, up: true },
+                forMs: SERVICE_ENTRY_HOLD_MS + TICK_MS,
+                last: { state: "service" },
+            },
+            release("stop"),
+            release("up"),
+            {
+                set: { down: true },
+                forMs: 45000,
+                every: { state: "service" },
+                after: r => expect(r.out.estDeg).toBeGreaterThan(5),
+            },
+            {
+                set: { down: false },
+                forMs: 120000,
+                every: { state: "service", warning: false },
+                after: r => expect(r.out.sessionInvertedS).toBe(0),
+            },
+        ],
+    },
+    {
+        name: "a fault that ends service mode is named by the refusals that follow",
+        levels: { grip: true },
+        steps: [
+            {
+                set: { stop: true, up: true },
+                forMs: SERVICE_ENTRY_HOLD_MS + TICK_MS,
+                last: { state: "service" },
+            },
+            release("stop"),
+            release("up"),
+            {
+                lateMs: WATCHDOG_LATE_MS + 50,
+                forMs: TICK_MS,
+                first: { hasFault: "watchdog" },
+                after: r => {
+                    const refusal = r.c.setSetting("maxRateDps", 3)
+                    expect(refusal).toMatch(/only in service mode/)
+                    expect(refusal).toMatch(/ended by watchdog/)
+                },
+            },
+        ],
+    },
     {
         name: "a gyro reading 10 % low, moving at 8 deg/s: the table does not pass the deepest angle + 1 unnoticed",
         // The estimator's adaptive time constant once took the lag that a gyro scale error causes
@@ -1128,11 +1343,8 @@ const MORE_ROWS: Row[] = [
                 last: { hasFault: "imu", state: "fault" },
             },
             { set: { down: true }, forMs: 500, every: { duty: 0 } },
-            {
-                set: { down: false, up: true },
-                forMs: 500,
-                every: { duty: -IMU_FAULT_UP_DUTY },
-            },
+            { set: { down: false }, forMs: TICK_MS },
+            openLoopUp(2000),
         ],
     },
     {
@@ -1172,7 +1384,7 @@ const MORE_ROWS: Row[] = [
     },
     {
         name: "overspeed: the table runs above 12 deg/s: fault, motor off; UP held brings it home at the helper's rate",
-        startDeg: 20,
+        reachDeg: 20,
         levels: READY,
         steps: [
             {
@@ -1192,13 +1404,12 @@ const MORE_ROWS: Row[] = [
     },
     {
         name: "overtravel below home - 5: fault, and nothing moves the table (not even UP)",
-        startDeg: -69,
         levels: READY,
         steps: [
             {
                 driftDps: -1,
                 while: { noFault: ["overtravel"] },
-                maxMs: 3000,
+                maxMs: 6000,
                 last: { hasFault: "overtravel", duty: 0, state: "fault" },
             },
             { driftDps: 0, set: { up: true }, forMs: 2000, every: { duty: 0 } },
@@ -1211,7 +1422,7 @@ const MORE_ROWS: Row[] = [
     {
         name: "direction: a motor wired the wrong way: DOWN makes the table go up: fault within 0.3 s of it; then nothing moves",
         levels: READY,
-        startDeg: 0,
+        reachDeg: 0,
         steps: [
             {
                 motor: "reversed",
@@ -1235,7 +1446,7 @@ const MORE_ROWS: Row[] = [
     {
         name: "stall: the table does not follow DOWN for 1 s: fault, motor off; UP held drives at most 1 s without progress",
         levels: READY,
-        startDeg: 0,
+        reachDeg: 0,
         steps: [
             {
                 motor: "stalled",
@@ -1382,8 +1593,8 @@ const MORE_ROWS: Row[] = [
         ],
     },
     {
-        name: "imu fault: UP held drives open-loop for at most 120 s without a home switch",
-        startDeg: 0,
+        name: "imu fault: UP held drives open-loop for at most 120 s without a home switch, then ramps down though UP is still held",
+        reachDeg: 0,
         levels: READY,
         steps: [
             {
@@ -1392,10 +1603,19 @@ const MORE_ROWS: Row[] = [
                 maxMs: 200,
                 last: { hasFault: "imu" },
             },
+            openLoopUp(110000),
             {
-                set: { up: true },
-                forMs: 120000,
-                every: { duty: -IMU_FAULT_UP_DUTY },
+                while: { duty: "-" },
+                maxMs: 12000,
+                after: r => {
+                    // The drive ends within the budget, its ramp down included.
+                    const drivenMs =
+                        r.dutyLog.filter(d => d < 0).length * TICK_MS
+                    expect(drivenMs).toBeLessThanOrEqual(IMU_FAULT_UP_MAX_MS)
+                    expect(drivenMs).toBeGreaterThan(
+                        IMU_FAULT_UP_MAX_MS - 4 * TICK_MS
+                    )
+                },
             },
             { forMs: 2000, every: { duty: 0 } },
         ],
@@ -1403,7 +1623,7 @@ const MORE_ROWS: Row[] = [
     {
         name: "session: the clock counts only angle > 0 (held at -10 for 70 s with a 60 s limit: no warning, no return)",
         settings: { sessionLimitS: 60 },
-        startDeg: -10,
+        reachDeg: -10,
         levels: READY,
         steps: [
             {
@@ -1430,7 +1650,7 @@ const MORE_ROWS: Row[] = [
     {
         name: "progression on (the default) for a first session: the effective deepest angle is 15",
         // behaviour.md: effective deepest = min(90, maxAngleDeg, what the progression program allows);
-        // exercise-guidance.md: "first session capped at 15". Controller.effectiveMaxDeg() ignores
+        // docs/exercise.md: "first session capped at 15". Controller.effectiveMaxDeg() ignores
         // `progression` (userMaxDeg only): DOWN takes a first-time user to 45.
         bug: "progression program not implemented",
         levels: READY,
@@ -1462,8 +1682,8 @@ for (const trig of IMU_TRIGGERS) {
         name:
             "imu trigger '" +
             trig.mode +
-            "' while going deeper: imu fault, duty 0 that tick; UP held -> -0.3 open loop; the home switch stops it",
-        startDeg: 0,
+            "' while going deeper: imu fault, duty 0 that tick; UP held -> open loop ramped to -0.3; the home switch stops it",
+        reachDeg: 0,
         levels: READY,
         steps: [
             {
@@ -1486,11 +1706,8 @@ for (const trig of IMU_TRIGGERS) {
             },
             { set: { down: false }, forMs: TICK_MS },
             tap("home", { duty: 0 }),
-            {
-                set: { home: false, up: true },
-                forMs: 2000,
-                every: { duty: -IMU_FAULT_UP_DUTY },
-            },
+            release("home"),
+            openLoopUp(2000),
             {
                 set: { homeSwitch: true },
                 forMs: 500,

@@ -96,8 +96,10 @@ export class LiveSimTable {
             imuNoise: options.imuNoise ?? 1,
             seed: options.seed ?? DEFAULT_SEED,
             homeDeg: settings.homeDeg,
+            // The model has the switch the settings say the table has.
+            homeSwitch: settings.homeSwitchFitted,
         })
-        this.flash = new TableFlash({ settings })
+        this.flash = new TableFlash({ settings, kept: null })
         this.plant = new RealTimePlant(this.model, session.devices, {
             regridAfterTicks: REGRID_AFTER_TICKS,
             onWake: lateMs => this.lateness.hostLate(lateMs),

@@ -1,4 +1,4 @@
-// The first-use safety warnings (exercise-guidance.md), shown by `ack` and when the console first
+// The first-use safety warnings (docs/exercise.md), shown by `ack` and when the console first
 // meets a table whose warnings have not been acknowledged. Acknowledging records it on the table
 // (acknowledge_warnings); the progression program relies on it.
 

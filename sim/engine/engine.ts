@@ -26,6 +26,7 @@ export function buildModelTable(setup: ModelSetup): SimTable {
         imuNoise: setup.imuNoise,
         seed: setup.seed,
         homeStopDeg: setup.homeDeg - HOME_ABOVE_STOP_DEG,
+        homeSwitch: setup.homeSwitch,
     })
 }
 
@@ -42,7 +43,7 @@ export class ScenarioEngine {
             seed: scenario.seed,
             homeDeg: scenario.settings.homeDeg,
         })
-        this.flash = new TableFlash({ settings: scenario.settings })
+        this.flash = new TableFlash({ settings: scenario.settings, kept: null })
         this.events = new ScenarioEvents(scenario)
         this.ticks = tickCount(scenario.durationS)
     }

@@ -3,15 +3,29 @@
 // firmware-in-the-loop harness writes them into the VM's flash before the firmware's first start
 // (sim/firmware/storedSettings.ts), where the firmware reads them as it does on a table.
 //
-// One record per kind. Today: the stored settings. A record that must outlive a restart (a
-// latched fault, the exercise progress) is added here as a field of FlashRecords with its copy
+// One record per kind: the stored settings, and the record a restart must not forget (latched
+// faults a boot cannot check again, the open-loop budget used). A record that must outlive a
+// restart (the exercise progress, say) is added here as a field of FlashRecords with its copy
 // rule; the type then asks for its encoding in the VM's flash too.
 
+import { KeptRecord } from "../../src/control/keptRecord"
 import { copySettings, Settings } from "../../src/control/settings"
 
 export interface FlashRecords {
     /** the stored settings: the schema's keys, calibration values included */
     settings: Settings
+    /** what a restart must not forget (keptRecord.ts); null: nothing stored yet */
+    kept: KeptRecord | null
+}
+
+function copyKept(r: KeptRecord | null): KeptRecord | null {
+    return r === null
+        ? null
+        : {
+              faults: r.faults.slice(),
+              reasons: r.reasons.slice(),
+              openLoopUsedMs: r.openLoopUsedMs,
+          }
 }
 
 export type FlashRecordName = keyof FlashRecords
@@ -21,6 +35,7 @@ const COPY: {
     [K in FlashRecordName]: (r: FlashRecords[K]) => FlashRecords[K]
 } = {
     settings: copySettings,
+    kept: copyKept,
 }
 
 export const FLASH_RECORD_NAMES = Object.keys(COPY) as FlashRecordName[]

@@ -22,6 +22,8 @@ export interface PlantOptions {
     onLatch?: (closed: boolean) => void
     /** every wake-up: how late after its tick was due (ms, 0 or more) */
     onWake?: (lateMs: number) => void
+    /** after each tick's sensors were pushed (for what follows the model, a home switch say) */
+    onSensed?: () => void
 }
 
 /**
@@ -137,5 +139,6 @@ export class RealTimePlant {
         const latch = this.table.readLatch(latchLevel)
         this.devices.imu.offer(imu)
         if (this.devices.panel.setLatch(latch)) this.options.onLatch?.(latch)
+        this.options.onSensed?.()
     }
 }

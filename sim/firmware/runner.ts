@@ -135,6 +135,8 @@ class FirmwareRun {
         this.plant = new RealTimePlant(this.engine.table, session.devices, {
             onLatch: closed =>
                 this.probe.onInput?.("latch", closed, performance.now()),
+            // The model's home switch follows the table's angle (pushed only when it changes).
+            onSensed: () => this.pushButtons(),
         })
         if (probe.onTick) this.feed.onTick(probe.onTick)
         if (probe.onDuty) session.devices.motor.onChange(probe.onDuty)
@@ -286,7 +288,11 @@ class FirmwareRun {
     private pushButtons(): void {
         const levels = this.engine.levels
         for (const [input, role] of BUTTON_INPUTS) {
-            const level = levels[input]
+            // The model's own home switch (if the table has one) closes at its loading stop.
+            const level =
+                input === "homeSwitch"
+                    ? levels.homeSwitch || this.engine.table.homeSwitchPressed
+                    : levels[input]
             if (this.session.devices.panel.setButton(role, level))
                 this.probe.onInput?.(input, level, performance.now())
         }

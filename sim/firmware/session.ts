@@ -130,7 +130,7 @@ export class FirmwareSession {
 
     /** First boot with a flash that holds these settings (and nothing else). */
     bootWithSettings(settings: Settings): Promise<BootInfo> {
-        return this.bootWithFlash(new TableFlash({ settings }))
+        return this.bootWithFlash(new TableFlash({ settings, kept: null }))
     }
 
     /**

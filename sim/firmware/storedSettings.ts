@@ -28,6 +28,7 @@ import {
     SRV_SETTINGS,
 } from "jacdac-ts"
 import { Settings } from "../../src/control/settings"
+import { encodeKept, KEPT_KEY } from "../../src/hw/keptCodec"
 import { encodeSettings, SETTINGS_KEY } from "../../src/hw/settingsCodec"
 import {
     FLASH_RECORD_NAMES,
@@ -58,23 +59,38 @@ export interface VmFlashEntry {
     value: Uint8Array
 }
 
-/** Each record of the table's flash as the firmware keeps it in its flash: key and bytes. */
+/**
+ * Each record of the table's flash as the firmware keeps it in its flash: key and bytes (null for
+ * a record that is not stored: the firmware then finds none).
+ */
 const VM_ENTRY: {
-    [K in FlashRecordName]: (record: FlashRecords[K]) => VmFlashEntry
+    [K in FlashRecordName]: (record: FlashRecords[K]) => VmFlashEntry | null
 } = {
     settings: settings => ({
         key: SETTINGS_KEY,
         value: encodeStoredSettings(settings),
     }),
+    kept: kept =>
+        kept === null
+            ? null
+            : {
+                  key: KEPT_KEY,
+                  value: new TextEncoder().encode(encodeKept(kept)),
+              },
 }
 
 /** What the firmware finds in its flash for this table's flash, record by record. */
 export function vmFlashEntries(flash: TableFlash): VmFlashEntry[] {
-    return FLASH_RECORD_NAMES.map(name =>
-        (VM_ENTRY[name] as (r: FlashRecords[typeof name]) => VmFlashEntry)(
-            flash.read(name)
-        )
-    )
+    const entries: VmFlashEntry[] = []
+    for (const name of FLASH_RECORD_NAMES) {
+        const entry = (
+            VM_ENTRY[name] as (
+                r: FlashRecords[typeof name]
+            ) => VmFlashEntry | null
+        )(flash.read(name))
+        if (entry !== null) entries.push(entry)
+    }
+    return entries
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

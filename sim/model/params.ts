@@ -63,6 +63,12 @@ export const STOP_DEEP_DEG = 95
  * ends before the frame touches the stop, and an open-loop drive toward home ends on it.
  */
 export const HOME_ABOVE_STOP_DEG = 2
+/**
+ * An optional home switch at the loading stop closes within this distance of the stop: at the
+ * calibrated home (HOME_ABOVE_STOP_DEG above the stop) it is already pressed, so that an open-loop
+ * drive toward home is cut before the frame touches the stop.
+ */
+export const HOME_SWITCH_TRAVEL_DEG = HOME_ABOVE_STOP_DEG + 0.5
 /** Start angle when the options give none that makes sense: the default home. */
 export const DEFAULT_START_ANGLE_DEG = -65
 

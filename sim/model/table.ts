@@ -9,6 +9,7 @@ import { SimImu } from "./imu"
 import { LatchChatter } from "./latch"
 import {
     DEFAULT_START_ANGLE_DEG,
+    HOME_SWITCH_TRAVEL_DEG,
     IMU_NOISE_MAX,
     IMU_SAMPLE_PERIOD_S,
     MAX_ADVANCE_S,
@@ -35,6 +36,8 @@ export interface TableOptions {
      * home. Default STOP_SHALLOW_DEG. A table started beyond it stops where it started.
      */
     homeStopDeg?: number
+    /** the table has a home switch at its loading stop (pressed within HOME_SWITCH_TRAVEL_DEG of it) */
+    homeSwitch?: boolean
 }
 
 // Simulated time is kept in whole microseconds, so that the 50 Hz sample clock and the 20 ms ticks
@@ -59,6 +62,7 @@ export class SimTable {
     private readonly faults = new FaultSet()
     private readonly imu: SimImu
     private readonly latch: LatchChatter
+    private readonly homeSwitchFitted: boolean
     private nowUs = 0
     private nextImuUs = IMU_PERIOD_US
     /** table rate at the previous IMU sample, to give the sensor its average angular acceleration */
@@ -83,6 +87,7 @@ export class SimTable {
             STOP_SHALLOW_DEG
         )
         this.drive.shallowStopDeg = Math.min(homeStop, this.drive.angleDeg)
+        this.homeSwitchFitted = opts?.homeSwitch === true
         this.massKg = clampFinite(
             opts?.userMassKg,
             USER_MASS_MIN_KG,
@@ -192,6 +197,15 @@ export class SimTable {
     /** The latest IMU sample, as the driver reads it now (the sensor makes a new one every 20 ms). */
     readImu(): ImuSample {
         return this.imu.read(this.faults)
+    }
+
+    /** The home switch: pressed when one is fitted and the frame is within its travel of the stop. */
+    get homeSwitchPressed(): boolean {
+        return (
+            this.homeSwitchFitted &&
+            this.drive.angleDeg <=
+                this.drive.shallowStopDeg + HOME_SWITCH_TRAVEL_DEG
+        )
     }
 
     /** The strap latch as the controller's input sees it, given the latch's true level (true = closed). */

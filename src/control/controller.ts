@@ -7,11 +7,17 @@
 
 import { DriveLoop } from "./drive"
 import { AngleEstimator, accelAngleDeg } from "./estimator"
-import { RECOVERY_ALL, recoveryAllowed } from "./faultPolicy"
+import { Allowance, allowanceOf, newAllowance } from "./faultPolicy"
+import { ALLOW_ALL, FAULT_TABLE } from "./faultTable"
+import {
+    KEPT_REASON_MAX_CHARS,
+    KeptRecord,
+    checkKeptRecord,
+} from "./keptRecord"
 import { ImuMonitor } from "./imuMonitor"
 import {
     AT_HOME_TOLERANCE_DEG,
-    IMU_FAULT_UP_DUTY,
+    HOME_SWITCH_BELIEVED_BELOW_DEG,
     SERVICE_MAX_DEG,
     TICK_MS,
     WATCHDOG_LATE_MS,
@@ -30,9 +36,11 @@ import {
 import { CalibrationView, Calibrator, STILL_RATE_DPS } from "./calibration"
 import { Supervisor, World } from "./supervisor"
 import {
+    BOOT_COAST_MS,
     BOOT_SETTLE_MS,
     IMU_HEALTHY_FOR_CLEAR_MS,
     MAX_TRACKING_LAG_DEG,
+    OPEN_LOOP_FASTEST_DPS_PER_DUTY,
     SETTLE_TOLERANCE_DEG,
     STILL_AFTER_MS,
 } from "./tuning"
@@ -43,6 +51,14 @@ const GUARD_MARGIN_DEG = 0.5
 
 /** Boot needs at least this many IMU samples before the estimate is used. */
 const BOOT_MIN_SAMPLES = 5
+
+/** What a kept fault's reason says after the restart that kept it. */
+const KEPT_SUFFIX = " (kept over a restart)"
+
+/** A number that is neither NaN nor infinite (DeviceScript has no Number.isFinite). */
+function finite(x: any): boolean {
+    return typeof x === "number" && x - x === 0
+}
 
 function bool(x: any): boolean {
     return x === true
@@ -88,6 +104,8 @@ export class Controller {
     startMs: number
     lastMs: number
     booted: boolean
+    /** the boot's averages were started again after the coast of a drive the restart cut */
+    bootCoastOver: boolean
     /** after an imu fault: the sensor has been healthy long enough and the estimate restarted */
     imuRecovered: boolean
     lastDuty: number
@@ -100,8 +118,22 @@ export class Controller {
     /** increases with every change of the settings (the firmware saves them when asked) */
     settingsRevision: number
     clearRequested: boolean
+    /** the controller's own clock: the caller's time, re-based whenever that is not a number or
+     *  goes backwards (so every timer runs forward, and the estimate stays finite) */
+    clockOffsetMs: number
+    /** what the guard recomputes each tick: what the active faults allow */
+    guardAllowance: Allowance
 
-    constructor(settings: Settings, settingsError: string | null) {
+    /**
+     * `settings` as loaded (defaults and the `settings` notice if they fail the schema),
+     * `settingsError` the loader's complaint, `kept` what the previous run asked to be kept over a
+     * restart (null: nothing stored).
+     */
+    constructor(
+        settings: Settings,
+        settingsError: string | null,
+        kept: KeptRecord | null = null
+    ) {
         // Whatever the caller loaded, the controller runs only on settings the schema accepts.
         const problem = checkAllSettings(settings)
         if (problem !== null) {
@@ -118,6 +150,7 @@ export class Controller {
         this.startMs = -1
         this.lastMs = -1
         this.booted = false
+        this.bootCoastOver = false
         this.imuRecovered = false
         this.lastDuty = 0
         this.dutyZeroSinceMs = -1
@@ -135,6 +168,82 @@ export class Controller {
         }
         this.settingsRevision = 0
         this.clearRequested = false
+        this.clockOffsetMs = 0
+        this.guardAllowance = newAllowance()
+        this.restoreKept(kept)
+    }
+
+    /** Faults and budgets a restart must not forget, from the stored record. */
+    restoreKept(kept: KeptRecord | null): void {
+        if (kept === null) return
+        const problem = checkKeptRecord(kept)
+        if (problem !== null) {
+            // Nothing of it can be trusted: the restart rule still holds (nothing deeper until the
+            // table has been home), and the notice says why.
+            this.supervisor.faults.raise(
+                "settings",
+                "stored safety record unreadable (" + problem + ")"
+            )
+            return
+        }
+        for (let i = 0; i < kept.faults.length; i++) {
+            const reason = kept.reasons[i]
+            const already =
+                reason.length >= KEPT_SUFFIX.length &&
+                reason.slice(reason.length - KEPT_SUFFIX.length) === KEPT_SUFFIX
+            this.supervisor.faults.raise(
+                kept.faults[i] as FaultName,
+                already ? reason : reason + KEPT_SUFFIX
+            )
+        }
+        this.supervisor.openLoopUsedMs = kept.openLoopUsedMs
+        this.supervisor.openLoopReservedMs = kept.openLoopUsedMs
+    }
+
+    /** The record to store now so that a restart forgets nothing it must not (see keptRecord.ts). */
+    keptRecord(): KeptRecord {
+        const f = this.supervisor.faults
+        const out: KeptRecord = {
+            faults: [],
+            reasons: [],
+            openLoopUsedMs: this.supervisor.openLoopReservedMs,
+        }
+        for (let i = 0; i < FAULT_TABLE.length; i++) {
+            if (!f.active[i] || !FAULT_TABLE[i].survivesRestart) continue
+            out.faults.push(FAULT_TABLE[i].name)
+            const reason = f.reasons[i]
+            out.reasons.push(
+                reason.length > KEPT_REASON_MAX_CHARS
+                    ? reason.slice(0, KEPT_REASON_MAX_CHARS)
+                    : reason
+            )
+        }
+        return out
+    }
+
+    /** The controller's time for a caller's `nowMs`: raises `watchdog` when the caller's clock is
+     *  not a number or goes backwards, and runs on one tick later instead. */
+    clock(nowMs: number): number {
+        const faults = this.supervisor.faults
+        if (this.lastMs < 0) {
+            if (finite(nowMs)) return nowMs
+            faults.raise("watchdog", "control clock is not a number")
+            return 0
+        }
+        if (!finite(nowMs)) {
+            faults.raise("watchdog", "control clock is not a number")
+            return this.lastMs + TICK_MS
+        }
+        const t = nowMs - this.clockOffsetMs
+        if (t < this.lastMs) {
+            faults.raise(
+                "watchdog",
+                "control clock went back " + (this.lastMs - t) + " ms"
+            )
+            this.clockOffsetMs = nowMs - (this.lastMs + TICK_MS)
+            return this.lastMs + TICK_MS
+        }
+        return t
     }
 
     /** The deepest angle allowed now: min(hard limit, the user's limit, the progression program). */
@@ -146,12 +255,12 @@ export class Controller {
         return this.supervisor.state
     }
 
-    step(rawInputs: Inputs, nowMs: number): Outputs {
+    step(rawInputs: Inputs, callerNowMs: number): Outputs {
         const inputs = sanitize(rawInputs, this.lastSeq)
         const faults = this.supervisor.faults
         const first = this.lastMs < 0
-        let dtMs = first ? TICK_MS : nowMs - this.lastMs
-        if (!(dtMs >= 0)) dtMs = TICK_MS
+        const nowMs = this.clock(callerNowMs)
+        const dtMs = first ? TICK_MS : nowMs - this.lastMs
         if (!first && dtMs > TICK_MS + WATCHDOG_LATE_MS)
             faults.raise(
                 "watchdog",
@@ -194,9 +303,17 @@ export class Controller {
         if (!mon.fresh && this.estimator.initialized && !imuFault)
             this.estimator.predict(dtMs / 1000)
         if (feed) {
-            if (!this.booted && !imuFault)
+            if (!this.booted && !imuFault) {
+                // The averages start again once the coast of a cut drive is over.
+                if (
+                    !this.bootCoastOver &&
+                    nowMs - this.startMs >= BOOT_COAST_MS
+                ) {
+                    this.bootCoastOver = true
+                    this.estimator.bootSamples = 0
+                }
                 this.estimator.bootSample(accelDeg, gyroDps)
-            else {
+            } else {
                 const still =
                     this.lastDuty === 0 &&
                     nowMs - this.dutyZeroSinceMs >= STILL_AFTER_MS
@@ -243,11 +360,15 @@ export class Controller {
             const atHome =
                 Math.abs(est.angleDeg - home) <= AT_HOME_TOLERANCE_DEG
             // In service mode the table is empty: an open latch is how it is meant to be. A pressed
-            // home switch says the table is at its loading stop, whatever the stored home says.
+            // home switch says the table is at its loading stop, whatever the stored home says
+            // (where that is plausible: on the head-up side).
+            const switchHome =
+                inputs.homeSwitch &&
+                est.angleDeg <= HOME_SWITCH_BELIEVED_BELOW_DEG
             if (
                 !inputs.latch &&
                 !atHome &&
-                !inputs.homeSwitch &&
+                !switchHome &&
                 !this.supervisor.inService()
             )
                 faults.raise("latch", "strap latch open away from home")
@@ -289,8 +410,23 @@ export class Controller {
         }
 
         // Plan and drive.
-        let duty = this.carryOut(request, nowMs, dtMs / 1000, est.angleDeg)
-        duty = this.guard(duty, request, inputs, estTrusted, booting, effMax)
+        const planned = this.carryOut(request, nowMs, dtMs / 1000, est.angleDeg)
+        const duty = this.guard(
+            planned,
+            request,
+            inputs,
+            estTrusted,
+            booting,
+            effMax,
+            dtMs
+        )
+        if (duty === 0 && planned !== 0 && this.planner.velDps !== 0) {
+            // The guard cut a move the planner was making: the plan ends where the table is, so no
+            // monitor judges the table against a plan the drive no longer follows.
+            this.planner.halt(est.angleDeg)
+            this.drive.cut()
+            this.closedLoopLastTick = false
+        }
         if (!booting && estTrusted) {
             const atHome =
                 Math.abs(est.angleDeg - home) <= AT_HOME_TOLERANCE_DEG
@@ -330,7 +466,7 @@ export class Controller {
             effectiveMaxDeg: effMax,
             sessionInvertedS: sup.session.invertedMs / 1000,
             warning: sup.session.warning(this.settings.sessionLimitS),
-            alarm: faults.anyExcept(["settings"]),
+            alarm: faults.anyAlarm(),
             grip: inputs.grip,
             latch: inputs.latch,
             calibration:
@@ -342,6 +478,8 @@ export class Controller {
                       ": " +
                       this.calibrator.message,
             settingsRevision: this.settingsRevision,
+            keptFaultBits: faults.keptBits(),
+            openLoopReservedMs: sup.openLoopReservedMs,
         }
     }
 
@@ -349,8 +487,15 @@ export class Controller {
 
     /** The reason a service command cannot run now, or null. */
     serviceRefusal(): string | null {
-        if (!this.supervisor.inService())
-            return "only in service mode: hold STOP and UP together for 3 s at home with the latch open"
+        if (!this.supervisor.inService()) {
+            const ended = this.supervisor.serviceEndedBy
+            return (
+                "only in service mode: hold STOP and UP together for 3 s at home with the latch open" +
+                (ended !== ""
+                    ? " (service mode was ended by " + ended + ")"
+                    : "")
+            )
+        }
         return null
     }
 
@@ -520,8 +665,9 @@ export class Controller {
 
     /**
      * The last word on the duty, independent of the layers above: nothing deeper without grip,
-     * settled latch, a trusted angle, no fault and a session not over, and never past the effective
-     * deepest angle; nothing toward home past home; open-loop only as the imu fault allows.
+     * settled latch, a trusted angle, no fault, and never past the effective deepest angle; once the
+     * session is over only the braking of a move already going deeper; nothing toward home past
+     * home; open-loop only as the active faults allow, toward home, its duty ramped.
      */
     guard(
         duty: number,
@@ -529,33 +675,59 @@ export class Controller {
         inputs: Inputs,
         estTrusted: boolean,
         booting: boolean,
-        effMax: number
+        effMax: number,
+        dtMs: number
     ): number {
-        if (booting || typeof duty !== "number" || !(duty === duty)) return 0
+        if (booting || !finite(duty)) return 0
         const sup = this.supervisor
+        const home = this.settings.homeDeg
+        const est = this.estimator.angleDeg
+        const allow = allowanceOf(
+            sup.faults,
+            {
+                estDeg: est,
+                homeDeg: home,
+                latchSteady: sup.latchSteady(this.lastMs),
+                homeSwitchKnown: this.settings.homeSwitchFitted,
+            },
+            this.guardAllowance
+        )
         if (request.kind === "openLoop") {
-            if (!sup.faults.has("imu")) return 0
-            return Math.max(-IMU_FAULT_UP_DUTY, Math.min(0, duty))
+            if (!allow.openLoop) return 0
+            // Toward home only, within the faults' duty cap, and ramped up no faster than the
+            // acceleration limit allows on the fastest drive (cutting is always allowed).
+            const rampDuty =
+                ((this.settings.accelDps2 / OPEN_LOOP_FASTEST_DPS_PER_DUTY) *
+                    dtMs) /
+                1000
+            const previous = this.lastDuty < 0 ? -this.lastDuty : 0
+            const most = Math.min(allow.openLoopDutyMax, previous + rampDuty)
+            return Math.max(-most, Math.min(0, duty))
         }
         if (!estTrusted) return 0
-        const est = this.estimator.angleDeg
-        const home = this.settings.homeDeg
         if (sup.inService()) {
             // The table is empty: it may move between home and SERVICE_MAX_DEG, nothing more.
-            if (sup.faults.anyExcept(["settings"])) return 0
+            if (sup.faults.anyAlarm()) return 0
             if (duty > 0 && est >= SERVICE_MAX_DEG + GUARD_MARGIN_DEG) return 0
             if (duty < 0 && est <= home - GUARD_MARGIN_DEG) return 0
             return Math.max(-1, Math.min(1, duty))
         }
         // Below the home band, "deeper" is toward home: allowed as any move toward home is.
         if (duty > 0 && est >= home - AT_HOME_TOLERANCE_DEG) {
-            const recovery = recoveryAllowed(sup.faults, est, home)
+            const p = this.planner
+            // A move going deeper when the session ended (its limit, or a restart) ends with its
+            // normal deceleration: only a plan that goes no deeper than where it can stop (braking,
+            // or already turned toward home while the table still slows), never one that goes on.
+            const braking =
+                p.velDps > 0
+                    ? p.targetDeg <= p.stoppingPointDeg(dtMs / 1000) + 1e-9
+                    : p.targetDeg <= p.posDeg + 1e-9
             const deeperOk =
                 inputs.grip &&
                 inputs.latch &&
                 sup.latchSettled(this.lastMs) &&
-                recovery === RECOVERY_ALL &&
-                !sup.session.expired &&
+                allow.level === ALLOW_ALL &&
+                (!sup.session.expired || braking) &&
                 est < effMax + GUARD_MARGIN_DEG
             if (!deeperOk) return 0
         }

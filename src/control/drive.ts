@@ -9,11 +9,13 @@ import { clamp } from "./clamp"
 import {
     CORRECTION_ACCEL_DPS2,
     DRIVE_SPEED_MARGIN_DPS,
+    DEADZONE_FADE_DPS,
     MOTOR_DEADZONE_DUTY,
     MOTOR_NOMINAL_DPS_PER_DUTY,
     MOTOR_NOMINAL_TIME_CONSTANT_S,
     POSITION_GAIN_PER_S,
     POSITION_CORRECTION_MAX_DPS,
+    RATE_FILTER_TAU_S,
     RATE_GAIN_DUTY_PER_DPS,
     RATE_INTEGRAL_DUTY_PER_DEG,
     RATE_INTEGRAL_MAX_DUTY,
@@ -21,6 +23,7 @@ import {
     SETTLE_TIMEOUT_MS,
     SETTLE_TOLERANCE_DEG,
 } from "./tuning"
+import { filterGain } from "./estimator"
 import { Planner } from "./planner"
 
 export class DriveLoop {
@@ -32,12 +35,15 @@ export class DriveLoop {
     integralDuty: number
     /** the speed asked of the table last tick */
     wantedDps: number
+    /** the wanted speed as the rate measurement will show it (through the rate filter's lag) */
+    expectedDps: number
 
     constructor() {
         this.settled = true
         this.arrivedAtMs = -1
         this.integralDuty = 0
         this.wantedDps = 0
+        this.expectedDps = 0
     }
 
     /** The drive was cut (safety stop, fault, boot): it is settled where it is. */
@@ -46,6 +52,7 @@ export class DriveLoop {
         this.arrivedAtMs = -1
         this.integralDuty = 0
         this.wantedDps = 0
+        this.expectedDps = 0
     }
 
     /**
@@ -98,9 +105,18 @@ export class DriveLoop {
         let duty =
             (wantedDps + MOTOR_NOMINAL_TIME_CONSTANT_S * setpointAccelDps2) /
             MOTOR_NOMINAL_DPS_PER_DUTY
-        if (wantedDps > 0) duty += MOTOR_DEADZONE_DUTY
-        else if (wantedDps < 0) duty -= MOTOR_DEADZONE_DUTY
-        const rateErrorDps = wantedDps - estRateDps
+        // The deadzone's share fades in over the slowest speeds, so that a speed crossing zero (a
+        // move reversing) does not flip the duty across the deadzone in one tick and stop the
+        // table on the drive's friction.
+        duty +=
+            MOTOR_DEADZONE_DUTY * clamp(wantedDps / DEADZONE_FADE_DPS, -1, 1)
+        // The measured rate comes through a filter: compare it with the wanted speed seen through
+        // the same lag, so a ramp does not look like a table falling behind (which would push it
+        // past the rate limit when the ramp ends).
+        this.expectedDps +=
+            (wantedDps - this.expectedDps) *
+            filterGain(dtS, RATE_FILTER_TAU_S + dtS / 2)
+        const rateErrorDps = this.expectedDps - estRateDps
         duty += RATE_GAIN_DUTY_PER_DPS * rateErrorDps
         // The integral learns what the load needs (a heavy user, the angle) so that the table keeps
         // to the commanded speed instead of running a little over or under it.

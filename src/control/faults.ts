@@ -1,41 +1,50 @@
-// The fault register: named faults with a reason, latched until cleared as behaviour.md says.
+// The fault register: named faults with a reason, latched until cleared as the fault table says.
 
-import { FAULT_NAMES, FaultName } from "./types"
+import { FAULT_TABLE, faultIndex } from "./faultTable"
+import { FaultName } from "./types"
 
 export class FaultRegister {
+    /** active[i] for FAULT_TABLE[i] */
     active: boolean[]
     reasons: string[]
     /** a fault was raised this tick (the drive must stop within this tick) */
     raisedNow: boolean
+    /** bumped on every raise and clear (for records kept over a restart) */
+    revision: number
 
     constructor() {
         this.active = []
         this.reasons = []
-        for (let i = 0; i < FAULT_NAMES.length; i++) {
+        for (let i = 0; i < FAULT_TABLE.length; i++) {
             this.active.push(false)
             this.reasons.push("")
         }
         this.raisedNow = false
+        this.revision = 0
     }
 
     /** Latch a fault; the first reason is kept while it stays latched. */
     raise(name: FaultName, reason: string): void {
-        const i = FAULT_NAMES.indexOf(name)
-        if (!this.active[i]) {
+        const i = faultIndex(name)
+        if (i >= 0 && !this.active[i]) {
             this.active[i] = true
             this.reasons[i] = reason
             this.raisedNow = true
+            this.revision++
         }
     }
 
     has(name: FaultName): boolean {
-        return this.active[FAULT_NAMES.indexOf(name)]
+        const i = faultIndex(name)
+        return i >= 0 && this.active[i]
     }
 
     clear(name: FaultName): void {
-        const i = FAULT_NAMES.indexOf(name)
+        const i = faultIndex(name)
+        if (i < 0 || !this.active[i]) return
         this.active[i] = false
         this.reasons[i] = ""
+        this.revision++
     }
 
     any(): boolean {
@@ -43,25 +52,42 @@ export class FaultRegister {
         return false
     }
 
+    /** Any fault of the "alarm" kind (the state is `fault` and the alarm sounds). */
+    anyAlarm(): boolean {
+        for (let i = 0; i < FAULT_TABLE.length; i++)
+            if (this.active[i] && FAULT_TABLE[i].kind === "alarm") return true
+        return false
+    }
+
     /** Any fault other than the ones named. */
     anyExcept(names: FaultName[]): boolean {
-        for (let i = 0; i < FAULT_NAMES.length; i++)
-            if (this.active[i] && names.indexOf(FAULT_NAMES[i]) < 0) return true
+        for (let i = 0; i < FAULT_TABLE.length; i++)
+            if (this.active[i] && names.indexOf(FAULT_TABLE[i].name) < 0)
+                return true
         return false
     }
 
     names(): FaultName[] {
         const out: FaultName[] = []
-        for (let i = 0; i < FAULT_NAMES.length; i++)
-            if (this.active[i]) out.push(FAULT_NAMES[i])
+        for (let i = 0; i < FAULT_TABLE.length; i++)
+            if (this.active[i]) out.push(FAULT_TABLE[i].name)
         return out
     }
 
     reasonList(): string[] {
         const out: string[] = []
-        for (let i = 0; i < FAULT_NAMES.length; i++)
+        for (let i = 0; i < FAULT_TABLE.length; i++)
             if (this.active[i])
-                out.push(FAULT_NAMES[i] + ": " + this.reasons[i])
+                out.push(FAULT_TABLE[i].name + ": " + this.reasons[i])
         return out
+    }
+
+    /** The bits (FAULT_TABLE order) of the active faults that a restart must not forget. */
+    keptBits(): number {
+        let bits = 0
+        for (let i = 0; i < FAULT_TABLE.length; i++)
+            if (this.active[i] && FAULT_TABLE[i].survivesRestart)
+                bits = bits | (1 << i)
+        return bits
     }
 }

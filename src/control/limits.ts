@@ -28,10 +28,17 @@ export const RETURN_PAUSE_FROM_DEG = 30
 export const RETURN_PAUSE_AT_DEG = 5
 export const RETURN_PAUSE_MS = 10000
 
+/** A pressed home switch is believed only with the angle unknown, or with the estimate at most this
+ *  (the head-up side, where every calibrated home lies): pressed with the table inverted, it lies. */
+export const HOME_SWITCH_BELIEVED_BELOW_DEG = -40
+
 /** The latch must read closed this long before any move away from home. */
 export const LATCH_SETTLE_MS = 200
 /** With the latch open away from home, only UP held moves the table, at most this fast. */
 export const LATCH_HELPER_RATE_DPS = 2
+/** A latch fault allows the automatic returns again once the latch has read closed, without a
+ *  bounce, this long (the ankles are locked again). */
+export const LATCH_STEADY_MS = 2000
 
 /** The session warning sounds this long before sessionLimitS. */
 export const SESSION_WARNING_S = 30

@@ -73,7 +73,12 @@ export class Planner {
         const a = clamp(accelDps2, 0.1, HARD_MAX_ACCEL_DPS2)
         const d = brakingDistanceDeg(this.velDps, a, dtS)
         const dir = this.velDps > 0 ? 1 : this.velDps < 0 ? -1 : 0
-        this.moveTo(this.posDeg + dir * d, this.rateDps, a)
+        let stopAt = this.posDeg + dir * d
+        // Already braking onto a target closer than that (braking distance is reckoned with a
+        // margin): stop there, never past it (it may be the deepest angle).
+        const ahead = (this.targetDeg - this.posDeg) * dir
+        if (dir !== 0 && ahead >= 0 && ahead < d) stopAt = this.targetDeg
+        this.moveTo(stopAt, this.rateDps, a)
     }
 
     /** Where the setpoint would stop if it braked now. */

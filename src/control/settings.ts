@@ -14,6 +14,7 @@ export interface Settings {
     progression: boolean
     accelOffsetDeg: number
     gyroBiasDps: number
+    homeSwitchFitted: boolean
 }
 
 export type SettingKey = keyof Settings
@@ -133,6 +134,17 @@ export const SETTINGS_SCHEMA: SettingSpec[] = [
         defaultValue: 0,
         unit: "deg/s",
         meaning: "calibration: what the gyro reads with the table still",
+    },
+    {
+        key: "homeSwitchFitted",
+        group: "calibration",
+        kind: "boolean",
+        min: 0,
+        max: 1,
+        defaultValue: false,
+        unit: "",
+        meaning:
+            "calibration: the table has a home switch (learned when home is calibrated with it pressed)",
     },
 ]
 
@@ -261,6 +273,7 @@ export function copySettings(s: Settings): Settings {
         progression: s.progression,
         accelOffsetDeg: s.accelOffsetDeg,
         gyroBiasDps: s.gyroBiasDps,
+        homeSwitchFitted: s.homeSwitchFitted,
     }
 }
 

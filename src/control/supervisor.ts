@@ -4,19 +4,19 @@
 
 import { ButtonPad } from "./buttons"
 import { FaultRegister } from "./faults"
+import { Allowance, allowanceOf, newAllowance } from "./faultPolicy"
 import {
-    RECOVERY_ALL,
-    RECOVERY_HELPER_UP,
-    RECOVERY_NONE,
-    RECOVERY_OPEN_LOOP_UP,
-    recoveryAllowed,
-} from "./faultPolicy"
+    ALLOW_ALL,
+    ALLOW_HELPER_UP,
+    ALLOW_NOTHING,
+    ALLOW_TOWARD_HOME,
+} from "./faultTable"
 import {
     AT_HOME_TOLERANCE_DEG,
-    IMU_FAULT_UP_DUTY,
+    HOME_SWITCH_BELIEVED_BELOW_DEG,
     IMU_FAULT_UP_MAX_MS,
-    LATCH_HELPER_RATE_DPS,
     LATCH_SETTLE_MS,
+    LATCH_STEADY_MS,
     RETURN_PAUSE_AT_DEG,
     RETURN_PAUSE_FROM_DEG,
     RETURN_PAUSE_MS,
@@ -32,6 +32,8 @@ import { SessionClock } from "./session"
 import { Settings } from "./settings"
 import {
     FAULT_UP_NO_PROGRESS_MS,
+    OPEN_LOOP_FASTEST_DPS_PER_DUTY,
+    OPEN_LOOP_RESERVE_MS,
     SETTLE_TOLERANCE_DEG,
     STALL_MIN_PLANNED_DPS,
 } from "./tuning"
@@ -80,6 +82,8 @@ export class Supervisor {
     buttons: ButtonPad
     session: SessionClock
     state: StateName
+    /** what the active faults allow this tick */
+    allowance: Allowance
 
     intent: number
     presetTargetDeg: number
@@ -94,23 +98,33 @@ export class Supervisor {
 
     /** when the grip was last released (-1 while held) */
     gripReleasedAtMs: number
-    /** when the latch last closed (-1 while open) */
+    /** when the latch last closed (-1 while open): it has read closed without a bounce since */
     latchClosedAtMs: number
+    /** the latch opened this tick (a latch fault already shown does not make it any less a stop) */
+    latchOpenedNow: boolean
     /** automatic returns wait until then (a STOP press holds them for the grace period) */
     autoReturnHeldUntilMs: number
     /** in service mode since (-1: not in service mode) */
     serviceSinceMs: number
-    /** STOP and UP held together at home since (-1: not) */
-    serviceEntrySinceMs: number
     /** service mode is ending: the table goes home first */
     serviceExiting: boolean
-    /** open-loop driving used under the current imu fault */
+    /** why service mode ended, when a fault ended it ("" otherwise) */
+    serviceEndedBy: string
+    /** open-loop driving used under the current imu fault (kept over restarts) */
     openLoopUsedMs: number
+    /** what the record kept over a restart says has been used: always ahead of openLoopUsedMs */
+    openLoopReservedMs: number
+    /** the open-loop duty commanded (ramped; negative: toward home) */
+    openLoopDuty: number
     /** helper's UP in a fault: the drive was cut for not making progress, until UP is pressed again */
     helperUpCut: boolean
     helperUpNoProgressSinceMs: number
     /** last tick's request was a move */
     movedLastTick: boolean
+    /** the first decision after boot has been taken (the restart rule is applied there) */
+    decidedOnce: boolean
+    /** the last trusted estimate (what the session clock goes by while the angle is unknown) */
+    lastTrustedDeg: number
 
     constructor(settings: Settings, settingsError: string | null) {
         this.settings = settings
@@ -118,6 +132,7 @@ export class Supervisor {
         this.buttons = new ButtonPad()
         this.session = new SessionClock()
         this.state = "boot"
+        this.allowance = newAllowance()
         this.intent = INTENT_NONE
         this.presetTargetDeg = 0
         this.returnReason = "home"
@@ -128,14 +143,19 @@ export class Supervisor {
         this.pauseDone = false
         this.gripReleasedAtMs = -1
         this.latchClosedAtMs = -1
+        this.latchOpenedNow = false
         this.autoReturnHeldUntilMs = 0
         this.serviceSinceMs = -1
-        this.serviceEntrySinceMs = -1
         this.serviceExiting = false
+        this.serviceEndedBy = ""
         this.openLoopUsedMs = 0
+        this.openLoopReservedMs = 0
+        this.openLoopDuty = 0
         this.helperUpCut = false
         this.helperUpNoProgressSinceMs = -1
         this.movedLastTick = false
+        this.decidedOnce = false
+        this.lastTrustedDeg = settings.homeDeg
         if (settingsError) this.faults.raise("settings", settingsError)
     }
 
@@ -146,10 +166,30 @@ export class Supervisor {
         )
     }
 
+    /**
+     * The home switch witnesses "at home" where that is plausible: with the angle unknown, or with
+     * the estimate on the head-up side. A switch that reads pressed with the table inverted is lying
+     * (stuck, or a shorted wire) and witnesses nothing.
+     */
+    homeSwitchBelieved(w: World): boolean {
+        return (
+            w.inputs.homeSwitch &&
+            (!w.estTrusted || w.estDeg <= HOME_SWITCH_BELIEVED_BELOW_DEG)
+        )
+    }
+
     latchSettled(nowMs: number): boolean {
         return (
             this.latchClosedAtMs >= 0 &&
             nowMs - this.latchClosedAtMs >= LATCH_SETTLE_MS
+        )
+    }
+
+    /** The latch has read closed, without a bounce, for LATCH_STEADY_MS: the ankles are locked. */
+    latchSteady(nowMs: number): boolean {
+        return (
+            this.latchClosedAtMs >= 0 &&
+            nowMs - this.latchClosedAtMs >= LATCH_STEADY_MS
         )
     }
 
@@ -158,6 +198,7 @@ export class Supervisor {
         this.buttons.update(inputs, nowMs)
         if (inputs.grip) this.gripReleasedAtMs = -1
         else if (this.gripReleasedAtMs < 0) this.gripReleasedAtMs = nowMs
+        this.latchOpenedNow = !inputs.latch && this.latchClosedAtMs >= 0
         if (!inputs.latch) this.latchClosedAtMs = -1
         else if (this.latchClosedAtMs < 0) this.latchClosedAtMs = nowMs
     }
@@ -188,7 +229,12 @@ export class Supervisor {
             if (this.conditionGone(name, w, reasons[names.indexOf(name)]))
                 this.faults.clear(name)
         }
-        if (!this.faults.has("imu")) this.openLoopUsedMs = 0
+        if (!this.faults.has("imu")) this.resetOpenLoopBudget()
+    }
+
+    resetOpenLoopBudget(): void {
+        this.openLoopUsedMs = 0
+        this.openLoopReservedMs = 0
     }
 
     /**
@@ -198,6 +244,7 @@ export class Supervisor {
     decide(w: World, monitorReasons: (string | null)[]): MotionRequest {
         const request = this.decideRequest(w, monitorReasons)
         this.movedLastTick = request.kind === "move"
+        if (request.kind !== "openLoop") this.openLoopDuty = 0
         return request
     }
 
@@ -211,13 +258,29 @@ export class Supervisor {
         const s = this.settings
         const grip = w.inputs.grip
         const atHome = this.atHome(w)
+        // At home as far as anyone can tell: the estimate says so, or (the angle unknown) the switch.
+        const homeKnown =
+            atHome || (!w.estTrusted && this.homeSwitchBelieved(w))
 
-        this.session.update(
-            w.dtMs,
-            w.estTrusted ? w.estDeg : 0,
-            atHome,
-            s.sessionLimitS
-        )
+        // A restart away from home ends the session that was running: the table goes home, and
+        // nothing goes deeper until it has been there. The controller cannot tell a restart from a
+        // first start, so every start away from home is treated so.
+        if (!this.decidedOnce) {
+            this.decidedOnce = true
+            if (!homeKnown && !this.homeSwitchBelieved(w))
+                this.session.endByRestart()
+        }
+
+        if (w.estTrusted) this.lastTrustedDeg = w.estDeg
+        // The session clock: not in service mode (the table is empty); with the angle unknown, the
+        // table counts as inverted if it was when the angle was last known.
+        if (this.serviceSinceMs < 0)
+            this.session.update(
+                w.dtMs,
+                this.lastTrustedDeg > 0,
+                homeKnown,
+                s.sessionLimitS
+            )
         if (w.estTrusted) {
             if (atHome) {
                 this.deepestSinceHomeDeg = w.estDeg
@@ -225,16 +288,38 @@ export class Supervisor {
             } else if (w.estDeg > this.deepestSinceHomeDeg)
                 this.deepestSinceHomeDeg = w.estDeg
         }
+        // A new imu fault starts a new open-loop budget only once the table has been home.
+        if (homeKnown && !this.faults.has("imu")) this.resetOpenLoopBudget()
 
         if (b.stop.pressed) this.tryClearFaults(w, monitorReasons)
+
+        // The latch opening away from home stops the table at once, every time: also while the
+        // latch fault of an earlier opening is still shown (an automatic return that the latch,
+        // closed steadily again, had allowed). The helper's UP is what an open latch still allows:
+        // a contact that bounces does not stop a helper bringing the user up.
+        if (
+            this.latchOpenedNow &&
+            !atHome &&
+            this.serviceSinceMs < 0 &&
+            !this.faults.raisedNow &&
+            this.faults.has("latch") &&
+            !b.upActive()
+        ) {
+            this.intent = INTENT_NONE
+            this.helperUpCut = false
+            this.state = "fault"
+            return motion("halt")
+        }
 
         // A fault raised this tick stops the motor in this tick, whatever else is going on.
         if (this.faults.raisedNow) {
             this.faults.raisedNow = false
             this.intent = INTENT_NONE
+            if (this.serviceSinceMs >= 0)
+                this.serviceEndedBy = this.faults.reasonList().join("; ")
             this.serviceSinceMs = -1
             this.helperUpCut = false
-            this.state = this.faults.anyExcept(["settings"])
+            this.state = this.faults.anyAlarm()
                 ? "fault"
                 : this.restingState(atHome)
             return motion("halt")
@@ -244,6 +329,7 @@ export class Supervisor {
         if (this.serviceEntryDue(w, atHome)) {
             this.serviceSinceMs = w.nowMs
             this.serviceExiting = false
+            this.serviceEndedBy = ""
             this.intent = INTENT_NONE
             this.state = "service"
             // The buttons that entered it do nothing more until released.
@@ -251,11 +337,20 @@ export class Supervisor {
             return motion("halt")
         }
 
-        const allowed = recoveryAllowed(this.faults, w.estDeg, s.homeDeg)
-        if (allowed === RECOVERY_NONE) return this.faultHold()
-        if (allowed === RECOVERY_OPEN_LOOP_UP) return this.openLoopUpTick(w)
-        if (allowed === RECOVERY_HELPER_UP) return this.helperUpTick(w)
-        return this.normalTick(w, atHome, allowed === RECOVERY_ALL, grip)
+        const allow = allowanceOf(
+            this.faults,
+            {
+                estDeg: w.estDeg,
+                homeDeg: s.homeDeg,
+                latchSteady: this.latchSteady(w.nowMs),
+                homeSwitchKnown: s.homeSwitchFitted,
+            },
+            this.allowance
+        )
+        if (allow.level === ALLOW_NOTHING) return this.faultHold()
+        if (allow.openLoop) return this.openLoopTick(w, allow, homeKnown)
+        if (allow.level === ALLOW_HELPER_UP) return this.helperUpTick(w, allow)
+        return this.normalTick(w, atHome, allow, grip)
     }
 
     faultHold(): MotionRequest {
@@ -264,26 +359,76 @@ export class Supervisor {
         return motion("off")
     }
 
-    /** imu fault: only UP held drives, open-loop toward home, until the home switch or 120 s. */
-    openLoopUpTick(w: World): MotionRequest {
+    /** An automatic return is due: the grip released past the grace period, or the session over. */
+    autoReturnDue(w: World): boolean {
+        if (w.nowMs < this.autoReturnHeldUntilMs) return false
+        if (this.session.expired) return true
+        return (
+            this.gripReleasedAtMs >= 0 &&
+            w.nowMs - this.gripReleasedAtMs >=
+                this.settings.deadmanGraceS * 1000
+        )
+    }
+
+    /**
+     * The angle is unknown (imu fault): the table moves only open-loop toward home, its duty ramped
+     * within the acceleration limit up to the allowance's cap. UP held drives it; with a known home
+     * switch the dead-man and session returns drive it on their own (gripping again or STOP stops
+     * them). It ends at the home switch (cut: the end of travel), at a known home, or after
+     * IMU_FAULT_UP_MAX_MS of driving (ramped down, as any move ends).
+     */
+    openLoopTick(
+        w: World,
+        allow: Allowance,
+        homeKnown: boolean
+    ): MotionRequest {
         this.intent = INTENT_NONE
         this.state = "fault"
         const b = this.buttons
-        const atHomeKnown = this.atHome(w)
-        if (
-            b.upActive() &&
-            !w.inputs.homeSwitch &&
-            !atHomeKnown &&
-            this.openLoopUsedMs < IMU_FAULT_UP_MAX_MS
-        ) {
-            this.openLoopUsedMs += w.dtMs
-            return openLoop(-IMU_FAULT_UP_DUTY)
+        const s = this.settings
+        if (b.stop.pressed) {
+            b.consumeHeld()
+            this.autoReturnHeldUntilMs = w.nowMs + s.deadmanGraceS * 1000
+            this.openLoopDuty = 0
+            return openLoop(0)
         }
-        return motion("off")
+        if (w.inputs.homeSwitch || homeKnown) {
+            this.openLoopDuty = 0
+            return openLoop(0)
+        }
+        let wanted = false
+        if (b.upActive()) wanted = true
+        else if (allow.level >= ALLOW_TOWARD_HOME && this.autoReturnDue(w)) {
+            // The dead-man return stops when the grip is held again; the session's runs on.
+            wanted = this.session.expired || !w.inputs.grip
+        }
+        // Ramp: the duty changes no faster than the acceleration limit allows on the fastest drive.
+        const stepDuty =
+            ((s.accelDps2 / OPEN_LOOP_FASTEST_DPS_PER_DUTY) * w.dtMs) / 1000
+        let duty = this.openLoopDuty
+        // The budget ends with the ramp down, inside it.
+        const rampDownMs = (-duty / stepDuty) * w.dtMs
+        if (this.openLoopUsedMs + rampDownMs >= IMU_FAULT_UP_MAX_MS)
+            wanted = false
+        const target = wanted ? -allow.openLoopDutyMax : 0
+        if (duty > target) duty = Math.max(target, duty - stepDuty)
+        else if (duty < target) duty = Math.min(target, duty + stepDuty)
+        this.openLoopDuty = duty
+        if (duty !== 0) {
+            this.openLoopUsedMs += w.dtMs
+            // What a restart would find: reserved ahead, so that a restart never gives back time.
+            const ahead = Math.min(
+                IMU_FAULT_UP_MAX_MS,
+                (Math.floor(this.openLoopUsedMs / OPEN_LOOP_RESERVE_MS) + 1) *
+                    OPEN_LOOP_RESERVE_MS
+            )
+            if (ahead > this.openLoopReservedMs) this.openLoopReservedMs = ahead
+        }
+        return openLoop(duty)
     }
 
     /** latch, overspeed, stall: only UP held, toward home at the helper's rate, the angle watched. */
-    helperUpTick(w: World): MotionRequest {
+    helperUpTick(w: World, allow: Allowance): MotionRequest {
         this.intent = INTENT_NONE
         this.state = "fault"
         const b = this.buttons
@@ -310,7 +455,7 @@ export class Supervisor {
         } else this.helperUpNoProgressSinceMs = -1
         return moveTo(
             this.settings.homeDeg,
-            Math.min(LATCH_HELPER_RATE_DPS, this.settings.returnRateDps)
+            Math.min(allow.rateCapDps, this.settings.returnRateDps)
         )
     }
 
@@ -319,17 +464,14 @@ export class Supervisor {
         // The settings notice does not keep a technician out: service mode is where settings are fixed.
         // The home switch witnesses "at home" too: a table whose stored home is wrong can still be
         // brought into service mode at its loading stop, to calibrate it.
-        const home = atHome || w.inputs.homeSwitch
+        const home = atHome || this.homeSwitchBelieved(w)
         const eligible =
             home &&
             !w.inputs.latch &&
             !this.faults.anyExcept(["settings"]) &&
             b.stop.held &&
             b.up.held
-        if (!eligible) {
-            this.serviceEntrySinceMs = -1
-            return false
-        }
+        if (!eligible) return false
         const since = Math.max(b.stop.heldSinceMs, b.up.heldSinceMs)
         return w.nowMs - since >= SERVICE_ENTRY_HOLD_MS
     }
@@ -375,15 +517,20 @@ export class Supervisor {
         return this.serviceSinceMs >= 0
     }
 
-    /** Normal operation; with `deeperAllowed` false (a toward-home fault) nothing goes deeper. */
+    /**
+     * Normal operation, and the faults that allow every move toward home (nothing deeper unless the
+     * allowance is ALLOW_ALL; every rate within its cap).
+     */
     normalTick(
         w: World,
         atHome: boolean,
-        noFault: boolean,
+        allow: Allowance,
         grip: boolean
     ): MotionRequest {
         const b = this.buttons
         const s = this.settings
+        const noFault = allow.level === ALLOW_ALL
+        const returnRateDps = Math.min(s.returnRateDps, allow.rateCapDps)
         const latchOk = w.inputs.latch && this.latchSettled(w.nowMs)
         const mayGoDeeper =
             noFault && grip && latchOk && !this.session.expired && w.estTrusted
@@ -397,13 +544,14 @@ export class Supervisor {
                 this.presetTargetDeg > w.setpointDeg) ||
             (w.setpointVelDps > 0 &&
                 w.setpointDeg >= s.homeDeg - AT_HOME_TOLERANCE_DEG)
-        if (b.stop.pressed) {
+        if (b.stop.pressed || b.upDownPressedTogether) {
+            // STOP, or UP and DOWN pressed together (medical beds stop every movement when two buttons
+            // are pressed at once): stop at once and hold, whatever is moving, automatic returns
+            // included; what is held is ignored until released; a return that is still due resumes
+            // after the grace period.
             this.intent = INTENT_NONE
             b.consumeHeld()
             this.autoReturnHeldUntilMs = w.nowMs + s.deadmanGraceS * 1000
-            request = motion("halt")
-        } else if (b.upDownPressedTogether) {
-            this.intent = INTENT_NONE
             request = motion("halt")
         } else if (goingDeeper && (!grip || !latchOk || !noFault)) {
             this.intent = INTENT_NONE
@@ -450,12 +598,9 @@ export class Supervisor {
         // Automatic returns.
         const autoReturnMayStart =
             !atHome &&
-            w.nowMs >= this.autoReturnHeldUntilMs &&
             this.intent !== INTENT_UP &&
-            w.estTrusted
-        const graceOver =
-            this.gripReleasedAtMs >= 0 &&
-            w.nowMs - this.gripReleasedAtMs >= s.deadmanGraceS * 1000
+            w.estTrusted &&
+            this.autoReturnDue(w)
         if (
             this.intent === INTENT_RETURN &&
             this.returnReason === "deadman" &&
@@ -466,13 +611,14 @@ export class Supervisor {
         }
         if (autoReturnMayStart && this.intent !== INTENT_RETURN) {
             if (this.session.expired) this.startReturn("session", w)
-            else if (graceOver && this.intent !== INTENT_PRESET)
+            else if (this.intent !== INTENT_PRESET && !grip)
                 this.startReturn("deadman", w)
         }
 
         if (this.intent === INTENT_RETURN) this.advanceReturn(w, atHome)
 
-        if (request === null) request = this.requestFor(w, before)
+        if (request === null)
+            request = this.requestFor(w, before, returnRateDps)
         this.state = this.activeState(w, atHome, grip)
         return request
     }
@@ -528,29 +674,29 @@ export class Supervisor {
             this.intent = INTENT_NONE
     }
 
-    requestFor(w: World, before: number): MotionRequest {
+    requestFor(w: World, before: number, returnRateDps: number): MotionRequest {
         const s = this.settings
         if (this.intent === INTENT_DOWN)
             return moveTo(w.effectiveMaxDeg, s.maxRateDps)
-        if (this.intent === INTENT_UP) return moveTo(s.homeDeg, s.returnRateDps)
+        if (this.intent === INTENT_UP) return moveTo(s.homeDeg, returnRateDps)
         if (this.intent === INTENT_PRESET) {
             const deeper = this.presetTargetDeg > w.setpointDeg
             return moveTo(
                 this.presetTargetDeg,
-                deeper ? s.maxRateDps : s.returnRateDps
+                deeper ? s.maxRateDps : returnRateDps
             )
         }
         if (this.intent === INTENT_RETURN) {
             if (this.returnPhase === PHASE_TO_HOME)
-                return moveTo(s.homeDeg, s.returnRateDps)
-            return moveTo(this.pauseAtDeg, s.returnRateDps)
+                return moveTo(s.homeDeg, returnRateDps)
+            return moveTo(this.pauseAtDeg, returnRateDps)
         }
         return before !== INTENT_NONE ? motion("stop") : motion("hold")
     }
 
     /** The state name while nothing is wrong enough to be in `fault`. */
     activeState(w: World, atHome: boolean, grip: boolean): StateName {
-        if (this.faults.anyExcept(["settings"])) return "fault"
+        if (this.faults.anyAlarm()) return "fault"
         if (this.intent === INTENT_RETURN) return "returning"
         if (!grip && !atHome && this.intent === INTENT_NONE) return "deadman"
         if (!w.setpointArrived || !w.driveSettled) return "moving"

@@ -2,7 +2,11 @@
 // Each number says why it is what it is. Contract numbers are in limits.ts.
 
 /** Boot collects this much IMU data (motor off) to start the estimate and the gyro bias. */
-export const BOOT_SETTLE_MS = 400
+export const BOOT_SETTLE_MS = 500
+/** ...and the first this much of it may see the table still coasting to rest from a drive cut by the
+ *  restart (a cut stops within DEADMAN_STOP_MS): the angle and the gyro's bias are averaged afresh
+ *  from the samples after it. A bias learned from a coasting table reads as motion once still. */
+export const BOOT_COAST_MS = 250
 
 /** Complementary filter: the accelerometer corrects the gyro-propagated angle with this time
  *  constant while the accelerometer is as quiet as a healthy MPU-6050 on a still bed. */
@@ -38,6 +42,15 @@ export const MOTOR_NOMINAL_DPS_PER_DUTY = 15
 export const MOTOR_NOMINAL_TIME_CONSTANT_S = 0.08
 /** Duty below which a gear motor does not turn; added to the feed-forward of a move. */
 export const MOTOR_DEADZONE_DUTY = 0.04
+/** ...in full from this wanted speed on, in proportion below it (no step at a reversal). */
+export const DEADZONE_FADE_DPS = 0.2
+/** Open-loop driving (the angle unknown) limits its rate by the duty alone: this is the fastest a
+ *  drive is taken to run per unit of duty above the deadzone — the nominal speed plus 20 % for a
+ *  load that helps, a high supply voltage or a motor at the fast end of its tolerance. */
+export const OPEN_LOOP_FASTEST_DPS_PER_DUTY = 18
+/** Open-loop driving under an imu fault is kept over restarts in steps of this much, reserved
+ *  before it is used: a restart can only ever find more used than was, never less. */
+export const OPEN_LOOP_RESERVE_MS = 2000
 /** Position feedback: speed asked per degree of error (2 rad/s of bandwidth, well inside the rate
  *  loop's, so moves do not overshoot), and at most this much speed on top of the plan. */
 export const POSITION_GAIN_PER_S = 2

@@ -23,16 +23,8 @@ export type FaultName =
     | "watchdog"
     | "settings"
 
-export const FAULT_NAMES: FaultName[] = [
-    "imu",
-    "latch",
-    "overtravel",
-    "overspeed",
-    "stall",
-    "direction",
-    "watchdog",
-    "settings",
-]
+/** The fault names in the order they are reported: the fault table's (faultTable.ts). */
+export { FAULT_NAMES } from "./faultTable"
 
 /**
  * One IMU reading in physical units, as the driver (or the simulator) delivers it.
@@ -102,4 +94,9 @@ export interface Outputs {
     calibration: string
     /** increases with every change of the settings */
     settingsRevision: number
+    /** the active faults a restart must not forget (fault-table bits); with openLoopReservedMs, a
+     *  change means the record kept over restarts (Controller.keptRecord()) must be stored again */
+    keptFaultBits: number
+    /** open-loop driving reserved under the current imu fault, as the kept record holds it */
+    openLoopReservedMs: number
 }

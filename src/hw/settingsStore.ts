@@ -21,7 +21,7 @@ import {
 const ROLE_NAME = "settings[int:0]"
 const POLL_MS = 10
 /**
- * The first-use acknowledgement (exercise-guidance.md), under a key of its own (at most 13
+ * The first-use acknowledgement (docs/exercise.md), under a key of its own (at most 13
  * characters), apart from the settings record: restoring the default settings does not forget it.
  */
 export const ACK_KEY = "ackWarnings"

@@ -183,6 +183,12 @@ export class InversionTableServer
     async set_gyroBiasDps(v: number) {
         await this.writeSetting("gyroBiasDps", v)
     }
+    homeSwitchFitted() {
+        return this.core.setting("homeSwitchFitted")
+    }
+    async set_homeSwitchFitted(v: boolean) {
+        await this.writeSetting("homeSwitchFitted", v)
+    }
 
     async calibrate(seq: number, step: number) {
         await this.runCommand(CMD_CALIBRATE, seq, step)

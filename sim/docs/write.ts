@@ -1,0 +1,26 @@
+// `npm run docs`: writes the generated pages of docs/ (today: faults.md, from the fault table).
+
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { renderFaultsDoc } from "./faultsDoc"
+
+const ROOT = path.resolve(
+    path.dirname(fileURLToPath(import.meta.url)),
+    "..",
+    ".."
+)
+
+export const GENERATED_DOCS: { file: string; render: () => string }[] = [
+    { file: path.join("docs", "faults.md"), render: renderFaultsDoc },
+]
+
+if (
+    process.argv[1] &&
+    fileURLToPath(import.meta.url) === path.resolve(process.argv[1])
+) {
+    for (const doc of GENERATED_DOCS) {
+        fs.writeFileSync(path.join(ROOT, doc.file), doc.render())
+        console.log("wrote " + doc.file)
+    }
+}
