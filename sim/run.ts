@@ -16,6 +16,9 @@ import { TableFlash } from "./engine/flash"
 import { Scenario } from "./scenario"
 import { TraceRow } from "./trace"
 
+/** The faults of a row without any: one list for all of them (rows never change their lists). */
+const NO_FAULTS: readonly string[] = Object.freeze([])
+
 /** Sees every controller step: what went in and what came out (for recording, e.g. conformance tests). */
 export type StepObserver = (inputs: Inputs, nowMs: number, out: Outputs) => void
 
@@ -65,7 +68,7 @@ export function runScenario(
             rateDps: table.rateDps,
             duty: out.duty,
             state: out.state,
-            faults: out.faults.slice(),
+            faults: out.faults.length === 0 ? NO_FAULTS : out.faults.slice(),
             latch: out.latch,
             deadman: out.grip,
         })

@@ -56,8 +56,8 @@ export interface TraceRow {
     /** motor command, -1..1, positive = deeper */
     duty: number
     state: StateName
-    /** active controller faults, in the controller's order */
-    faults: string[]
+    /** active controller faults, in the controller's order (a row's own list: never changed) */
+    faults: readonly string[]
     /** the latch and the grip as the controller saw them */
     latch: boolean
     deadman: boolean

@@ -5,10 +5,11 @@
 //      project (unit, scenario and property tests), and the on-device suite in the VM
 //      (test/device/run.mjs, in a project folder of its own: the firmware's build stays as it is);
 //   3. then the real-time tests, vitest's "vm" project (the firmware in the VM against the bus on
-//      127.0.0.1:8081, in real time), each file at once in a network namespace of its own
-//      (`unshare -rn`), so each has that port to itself, and in a session of its own (where the
-//      kernel shares the CPU out by session, each gets a session's share, as the VM itself does).
-//      Where namespaces are not available they run one after another, as `vitest run` does.
+//      127.0.0.1:8081, in real time), all at once, the two longest files in two parts each (see
+//      VM_PARTS), each in a network namespace of its own (`unshare -rn`), so each has that port to
+//      itself, and in a session of its own (where the kernel shares the CPU out by session, each
+//      gets a session's share, as the VM itself does). Where namespaces are not available the
+//      files run one after another, as `vitest run` does.
 //   The real-time tests run after the CPU-bound ones, not beside them: a tick that comes late is a
 //   fault in the firmware's eyes, so they get the machine to themselves, as far as this run goes.
 //
@@ -18,6 +19,7 @@
 
 import { spawn, spawnSync } from "node:child_process"
 import * as fs from "node:fs"
+import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -34,7 +36,24 @@ const VM_FILES = [
     "test/console.test.ts",
     "test/service-vm.test.ts",
 ]
+/**
+ * The longest of them run in two parts at once: the tests whose full names contain one of these,
+ * and all the others (a name filter and its complement: every test is in exactly one part, a new
+ * test in the second). Each part runs the file's own setup.
+ */
+const VM_PARTS = {
+    "test/firmware-loop.test.ts": [
+        "firmware-in-the-loop harness",
+        "conformance",
+        "grip released while going deeper",
+        "latch opened away from home",
+    ],
+    "test/console.test.ts": ["without a table"],
+}
+/** vitest's workers for the host tests: one per core (its default leaves one core free). */
+const HOST_WORKERS = Math.max(1, os.availableParallelism())
 
+fs.rmSync(LOGS, { recursive: true, force: true })
 fs.mkdirSync(LOGS, { recursive: true })
 
 /** Namespaces of our own: `unshare -rn` and `ip` work here. */
@@ -139,22 +158,42 @@ if (results[0].ok) {
                 "tsconfig.json",
                 "--noEmit",
             ]),
-            run("vitest-host", [NODE, VITEST, "run", "--project", "host"]),
+            run("vitest-host", [
+                NODE,
+                VITEST,
+                "run",
+                "--project",
+                "host",
+                `--maxWorkers=${HOST_WORKERS}`,
+            ]),
             run("device", [NODE, path.join("test", "device", "run.mjs")]),
         ]))
     )
-    const vmFile = file => [
-        "vm-" + path.basename(file, ".test.ts"),
-        [NODE, VITEST, "run", "--project", "vm", file],
-    ]
+    const vmSuites = []
+    for (const file of VM_FILES) {
+        const name = "vm-" + path.basename(file, ".test.ts")
+        const argv = [NODE, VITEST, "run", "--project", "vm", file]
+        const first = VM_PARTS[file]
+        if (first === undefined) {
+            vmSuites.push([name, argv])
+            continue
+        }
+        const names = first
+            .map(n => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+            .join("|")
+        vmSuites.push(
+            [name + "-1", [...argv, "--passWithNoTests", "-t", `(${names})`]],
+            [name + "-2", [...argv, "-t", `^(?!.*(${names}))`]]
+        )
+    }
     if (namespacesWork()) {
         console.log(
-            `${VM_FILES.length} real-time test files, each in a network namespace of its own`
+            `${vmSuites.length} real-time test suites, each in a network namespace of its own`
         )
         results.push(
             ...(await Promise.all(
-                VM_FILES.map(f =>
-                    run(...vmFile(f), { ns: true, session: true })
+                vmSuites.map(([name, argv]) =>
+                    run(name, argv, { ns: true, session: true })
                 )
             ))
         )
@@ -162,8 +201,17 @@ if (results[0].ok) {
         console.log(
             "no network namespaces here (unshare -rn): the real-time test files run one after another"
         )
-        for (const f of VM_FILES)
-            results.push(await run(...vmFile(f), { session: true }))
+        for (const file of VM_FILES)
+            results.push(
+                await run("vm-" + path.basename(file, ".test.ts"), [
+                    NODE,
+                    VITEST,
+                    "run",
+                    "--project",
+                    "vm",
+                    file,
+                ])
+            )
     }
 }
 
