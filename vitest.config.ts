@@ -1,16 +1,13 @@
 import { configDefaults, defineConfig } from "vitest/config"
+import { VM_TEST_FILES } from "./test/vm-files.mjs"
 
 /**
  * Test files that run the DeviceScript VM on the bus at ws://127.0.0.1:8081. Only one VM can use
- * that port at a time, and their scenarios run in real time: they run one file at a time, after
- * all the other files (so no other test competes for the port or for the CPU).
+ * that port at a time (per network namespace), and their scenarios run in real time: under
+ * `vitest run` they run one file at a time, after all the other files (so no other test competes
+ * for the port or for the CPU). `npm test` (test/run-all.mjs) runs each of them at once in a
+ * network namespace of its own, after the CPU-bound checks.
  */
-const VM_TEST_FILES = [
-    "test/firmware-loop.test.ts",
-    "test/service-vm.test.ts",
-    "test/console.test.ts",
-    "test/page-vm.test.ts",
-]
 
 /**
  * The runner's timeouts only stop a hung test: simulated time decides every result. A host test

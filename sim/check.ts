@@ -29,8 +29,8 @@ import {
     OPEN_LOOP_FASTEST_DPS_PER_DUTY,
 } from "../src/control/tuning"
 import { userMaxDeg } from "../src/control/settings"
+import { isPowerCycle, ScenarioEvents } from "./engine/events"
 import { HOME_ABOVE_STOP_DEG } from "./model/params"
-import { allReleased, applyLevels, tickTimeS } from "./run"
 import { InputName, Scenario } from "./scenario"
 import { TRACE_TICK_S, TraceRow } from "./trace"
 
@@ -92,26 +92,17 @@ export interface Timeline {
     powerCycles: number[]
 }
 
-/** Built with the runner's own tick times and event rule, so checker and runner cannot disagree. */
+/** Built with the runners' own clock and event rule (sim/engine/), so checker and runner cannot disagree. */
 export function timelineOf(s: Scenario, ticks: number): Timeline {
     const levels: Record<InputName, boolean>[] = []
     const injected: string[][] = []
     const powerCycles: number[] = []
-    const now = allReleased()
-    let active: string[] = []
-    let next = 0
+    const events = new ScenarioEvents(s)
     for (let k = 0; k < ticks; k++) {
-        const tS = tickTimeS(k)
-        while (next < s.events.length && s.events[next].t <= tS) {
-            const e = s.events[next++]
-            applyLevels(now, e)
-            if (e.fault === "clear") active = []
-            else if (e.fault === "power-cycle") powerCycles.push(k)
-            else if (e.fault !== null && active.indexOf(e.fault) < 0)
-                active = active.concat([e.fault])
-        }
-        levels.push({ ...now })
-        injected.push(active)
+        for (let e = events.take(k); e !== null; e = events.take(k))
+            if (isPowerCycle(e)) powerCycles.push(k)
+        levels.push({ ...events.levels })
+        injected.push(events.injected as string[])
     }
     return { levels, injected, powerCycles }
 }

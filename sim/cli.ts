@@ -15,7 +15,7 @@ import { FirmwareLoopError } from "./firmware/errors"
 import { runScenarioOnFirmware } from "./firmware/runner"
 import { runScenario } from "./run"
 import { parseScenario, Scenario, ScenarioError } from "./scenario"
-import { formatSummary, summarize } from "./summary"
+import { formatSummary, SummaryBuilder } from "./summary"
 import {
     openTraceFile,
     streamTraceWriter,
@@ -85,33 +85,42 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return runOnHost(scenario, args, io)
 }
 
-/** Where the rows go: the trace writer, and a list when something needs them all. */
+/**
+ * Where the rows go: the trace writer, the summary (when the trace goes to a file, so standard
+ * output is free for it), and a list only when the plot needs them all.
+ */
 interface RowSink {
     writer: TraceWriter
+    /** every row, for the plot; empty when no plot is asked for */
     rows: TraceRow[]
+    summary: SummaryBuilder | null
+    count: number
     add(row: TraceRow): void
 }
 
 function openRowSink(args: SimArgs, io: CliIo): RowSink {
     const writer = openWriter(args.tracePath, io)
-    // Rows are kept only when something needs them all; a trace to stdout alone streams.
-    const keepRows = args.plotPath !== null || args.tracePath !== null
-    const rows: TraceRow[] = []
-    return {
+    const keepRows = args.plotPath !== null
+    const sink: RowSink = {
         writer,
-        rows,
+        rows: [],
+        summary: args.tracePath !== null ? new SummaryBuilder() : null,
+        count: 0,
         add(row) {
             writer.write(row)
-            if (keepRows) rows.push(row)
+            sink.count++
+            if (sink.summary !== null) sink.summary.add(row)
+            if (keepRows) sink.rows.push(row)
         },
     }
+    return sink
 }
 
 function runOnHost(scenario: Scenario, args: SimArgs, io: CliIo): number {
     const sink = openRowSink(args, io)
     runScenario(scenario, row => sink.add(row))
     sink.writer.close()
-    finish(scenario, args, io, sink.rows, [])
+    finish(scenario, args, io, sink, [])
     return EXIT_OK
 }
 
@@ -138,7 +147,7 @@ async function runOnFirmware(
     }
     sink.writer.close()
     const cycles = report.boots.length - 1
-    finish(scenario, args, io, sink.rows, [
+    finish(scenario, args, io, sink, [
         "firmware: " +
             report.firmwareTicks +
             " ticks in " +
@@ -146,7 +155,12 @@ async function runOnFirmware(
             " s real time, " +
             cycles +
             " power cycle" +
-            (cycles === 1 ? "" : "s"),
+            (cycles === 1 ? "" : "s") +
+            "; firmware step max " +
+            report.maxFirmwareStepMs +
+            " ms, host late max " +
+            report.maxHostLateMs.toFixed(1) +
+            " ms",
     ])
     return EXIT_OK
 }
@@ -156,22 +170,22 @@ function finish(
     scenario: Scenario,
     args: SimArgs,
     io: CliIo,
-    rows: TraceRow[],
+    sink: RowSink,
     notes: string[]
 ): void {
     if (args.plotPath !== null)
         fs.writeFileSync(
             args.plotPath,
-            renderPlotSvg(rows, scenario.name, {
+            renderPlotSvg(sink.rows, scenario.name, {
                 events: scenario.events,
                 settings: scenario.settings,
             })
         )
-    if (args.tracePath !== null) {
-        io.out("trace: " + args.tracePath + " (" + rows.length + " rows)\n")
+    if (args.tracePath !== null && sink.summary !== null) {
+        io.out("trace: " + args.tracePath + " (" + sink.count + " rows)\n")
         if (args.plotPath !== null) io.out("plot:  " + args.plotPath + "\n")
         for (const note of notes) io.out(note + "\n")
-        io.out(formatSummary(summarize(rows)))
+        io.out(formatSummary(sink.summary.result()))
     }
 }
 

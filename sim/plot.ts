@@ -397,7 +397,7 @@ function faultSpans(
     xOf: (tS: number) => number,
     minSpanS: number
 ): string {
-    const union = (a: string[], b: string[]) =>
+    const union = (a: readonly string[], b: readonly string[]) =>
         a.concat(b.filter(name => a.indexOf(name) < 0))
     const spans = coalesce(
         spansOf(

@@ -23,58 +23,75 @@ export interface Summary {
     finalState: string | null
 }
 
-export function summarize(rows: readonly TraceRow[]): Summary {
-    const summary: Summary = {
-        durationS: rows.length * TRACE_TICK_S,
-        rows: rows.length,
-        deepestAngleDeg: null,
-        deepestAtS: null,
-        fastestRateDps: null,
-        fastestAtS: null,
-        invertedS: 0,
-        stateTimes: [],
-        faults: [],
-        finalAngleDeg: null,
-        finalState: null,
-    }
-    let invertedTicks = 0
-    const stateTicks: { state: string; ticks: number }[] = []
-    for (const row of rows) {
+/**
+ * The summary built row by row, as the rows are made: a run need not keep its rows (a two-hour
+ * trace has 360 000) to give its summary.
+ */
+export class SummaryBuilder {
+    private rows = 0
+    private deepestAngleDeg: number | null = null
+    private deepestAtS: number | null = null
+    private fastestRateDps: number | null = null
+    private fastestAtS: number | null = null
+    // Counted in ticks and multiplied once, so long runs do not gather rounding error.
+    private invertedTicks = 0
+    private readonly stateTicks: { state: string; ticks: number }[] = []
+    private readonly faults: { name: string; firstS: number }[] = []
+    private last: TraceRow | null = null
+
+    add(row: TraceRow): void {
+        this.rows++
         if (
-            summary.deepestAngleDeg === null ||
-            row.angleDeg > summary.deepestAngleDeg
+            this.deepestAngleDeg === null ||
+            row.angleDeg > this.deepestAngleDeg
         ) {
-            summary.deepestAngleDeg = row.angleDeg
-            summary.deepestAtS = row.tS
+            this.deepestAngleDeg = row.angleDeg
+            this.deepestAtS = row.tS
         }
         const speedDps = Math.abs(row.rateDps)
-        if (
-            summary.fastestRateDps === null ||
-            speedDps > summary.fastestRateDps
-        ) {
-            summary.fastestRateDps = speedDps
-            summary.fastestAtS = row.tS
+        if (this.fastestRateDps === null || speedDps > this.fastestRateDps) {
+            this.fastestRateDps = speedDps
+            this.fastestAtS = row.tS
         }
-        // Counted in ticks and multiplied once, so long runs do not gather rounding error.
-        if (row.angleDeg > 0) invertedTicks++
-        let entry = stateTicks.find(e => e.state === row.state)
-        if (!entry) stateTicks.push((entry = { state: row.state, ticks: 0 }))
+        if (row.angleDeg > 0) this.invertedTicks++
+        const stateTicks = this.stateTicks
+        let entry = null
+        for (let i = 0; i < stateTicks.length && entry === null; i++)
+            if (stateTicks[i].state === row.state) entry = stateTicks[i]
+        if (entry === null)
+            stateTicks.push((entry = { state: row.state, ticks: 0 }))
         entry.ticks++
         for (const name of row.faults) {
-            if (!summary.faults.some(f => f.name === name))
-                summary.faults.push({ name, firstS: row.tS })
+            if (!this.faults.some(f => f.name === name))
+                this.faults.push({ name, firstS: row.tS })
+        }
+        this.last = row
+    }
+
+    result(): Summary {
+        return {
+            durationS: this.rows * TRACE_TICK_S,
+            rows: this.rows,
+            deepestAngleDeg: this.deepestAngleDeg,
+            deepestAtS: this.deepestAtS,
+            fastestRateDps: this.fastestRateDps,
+            fastestAtS: this.fastestAtS,
+            invertedS: this.invertedTicks * TRACE_TICK_S,
+            stateTimes: this.stateTicks.map(e => ({
+                state: e.state,
+                s: e.ticks * TRACE_TICK_S,
+            })),
+            faults: this.faults.map(f => ({ ...f })),
+            finalAngleDeg: this.last === null ? null : this.last.angleDeg,
+            finalState: this.last === null ? null : this.last.state,
         }
     }
-    summary.invertedS = invertedTicks * TRACE_TICK_S
-    summary.stateTimes = stateTicks.map(e => ({
-        state: e.state,
-        s: e.ticks * TRACE_TICK_S,
-    }))
-    if (rows.length > 0) {
-        summary.finalAngleDeg = rows[rows.length - 1].angleDeg
-        summary.finalState = rows[rows.length - 1].state
-    }
-    return summary
+}
+
+export function summarize(rows: readonly TraceRow[]): Summary {
+    const builder = new SummaryBuilder()
+    for (const row of rows) builder.add(row)
+    return builder.result()
 }
 
 export function formatSummary(summary: Summary): string {

@@ -6,10 +6,17 @@
 
 import * as fs from "node:fs"
 import { FAULT_NAMES, StateName } from "../src/control/types"
+import { TICK_S, TICKS_PER_S } from "./engine/clock"
+import {
+    MAX_ROW_BYTES,
+    TraceNumberError,
+    writeTraceNumber,
+    writeTraceRow,
+} from "./traceText"
 
 /** The control loop runs at 50 Hz; the trace has one row per tick. */
-export const TRACE_TICKS_PER_S = 50
-export const TRACE_TICK_S = 1 / TRACE_TICKS_PER_S
+export const TRACE_TICKS_PER_S = TICKS_PER_S
+export const TRACE_TICK_S = TICK_S
 
 export const TRACE_COLUMNS = [
     "t_s",
@@ -49,42 +56,28 @@ export interface TraceRow {
     /** motor command, -1..1, positive = deeper */
     duty: number
     state: StateName
-    /** active controller faults, in the controller's order */
-    faults: string[]
+    /** active controller faults, in the controller's order (a row's own list: never changed) */
+    faults: readonly string[]
     /** the latch and the grip as the controller saw them */
     latch: boolean
     deadman: boolean
 }
 
-export class TraceNumberError extends Error {}
+export { TraceNumberError }
 
-/** A number as the trace writes it; throws TraceNumberError for NaN and infinities. */
+/** A scratch line for formatting one number or row as text. */
+const scratch = Buffer.alloc(MAX_ROW_BYTES)
+
+/** A number as the trace writes it (traceText.ts); throws TraceNumberError for NaN and infinities. */
 export function formatTraceNumber(x: number, column = "number"): string {
-    if (!Number.isFinite(x))
-        throw new TraceNumberError(
-            column + " is " + x + ": a trace number must be finite"
-        )
-    // toFixed switches to exponent notation from 1e21 on; a number that large is a whole number anyway.
-    if (Math.abs(x) >= 1e21) return BigInt(x).toString()
-    // toFixed rounds the exact binary value: 123.45675 is really 123.456749999..., so it gives 123.4567.
-    const text = x.toFixed(4).replace(/\.?0+$/, "")
-    return text === "-0" ? "0" : text
+    const end = writeTraceNumber(scratch, 0, x, column)
+    return scratch.toString("latin1", 0, end)
 }
 
+/** A row's line as the trace writes it, without its newline. */
 export function formatTraceRow(row: TraceRow): string {
-    const at = "at t=" + row.tS + ": "
-    return [
-        formatTraceNumber(row.tS, "t_s"),
-        formatTraceNumber(row.angleDeg, at + "angle_deg"),
-        formatTraceNumber(row.estDeg, at + "est_deg"),
-        formatTraceNumber(row.targetDeg, at + "target_deg"),
-        formatTraceNumber(row.rateDps, at + "rate_dps"),
-        formatTraceNumber(row.duty, at + "duty"),
-        row.state,
-        row.faults.join("|"),
-        row.latch ? "1" : "0",
-        row.deadman ? "1" : "0",
-    ].join(",")
+    const end = writeTraceRow(scratch, 0, row)
+    return scratch.toString("latin1", 0, end - 1)
 }
 
 /** A whole trace as text (header and rows, newline-terminated). */
@@ -105,16 +98,19 @@ export interface TraceWriter {
 const CHUNK_CHARS = 1 << 16
 
 class ChunkedTraceWriter implements TraceWriter {
-    private buffer = TRACE_HEADER + "\n"
+    private readonly chunk = Buffer.alloc(CHUNK_CHARS + MAX_ROW_BYTES)
+    private end = 0
 
     constructor(
         private readonly sink: (chunk: string) => void,
         private readonly done: () => void
-    ) {}
+    ) {
+        this.end = this.chunk.write(TRACE_HEADER + "\n", 0, "latin1")
+    }
 
     write(row: TraceRow): void {
-        this.buffer += formatTraceRow(row) + "\n"
-        if (this.buffer.length >= CHUNK_CHARS) this.flush()
+        this.end = writeTraceRow(this.chunk, this.end, row)
+        if (this.end >= CHUNK_CHARS) this.flush()
     }
 
     close(): void {
@@ -123,8 +119,8 @@ class ChunkedTraceWriter implements TraceWriter {
     }
 
     private flush(): void {
-        if (this.buffer.length > 0) this.sink(this.buffer)
-        this.buffer = ""
+        if (this.end > 0) this.sink(this.chunk.toString("latin1", 0, this.end))
+        this.end = 0
     }
 }
 

@@ -12,7 +12,6 @@ import { runSimCli } from "../sim/cli"
 import { parseTrace, TRACE_HEADER } from "../sim/trace"
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
-const TSX = path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs")
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sim-cli-test-"))
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
@@ -22,11 +21,16 @@ function file(name: string, content: string): string {
     return p
 }
 
+/** The command as `npm run sim` runs it (tsx sim/cli.ts), in one process: node --import tsx. */
 function sim(...args: string[]) {
-    const result = spawnSync(process.execPath, [TSX, "sim/cli.ts", ...args], {
-        cwd: ROOT,
-        encoding: "utf8",
-    })
+    const result = spawnSync(
+        process.execPath,
+        ["--import", "tsx", "sim/cli.ts", ...args],
+        {
+            cwd: ROOT,
+            encoding: "utf8",
+        }
+    )
     return { code: result.status, stdout: result.stdout, stderr: result.stderr }
 }
 

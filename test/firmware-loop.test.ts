@@ -44,6 +44,11 @@ import {
     FIRMWARE_ENV,
     REPO_ROOT,
 } from "../sim/firmware/paths"
+import {
+    describeLateness,
+    disturbed as lateBeyondLimits,
+    ON_TIME_ATTEMPTS,
+} from "./fixtures/realTime"
 import { isAlive, vmPidsOf } from "./fixtures/vmProcesses"
 import {
     parseReplayLine,
@@ -78,12 +83,6 @@ const TICK_S = TICK_MS / 1000
  */
 const BUS_TAIL_S = 0.05
 const FIL_LATENCY_S = (1 + DEBOUNCE_TICKS + 1) * TICK_S + BUS_TAIL_S
-/**
- * A run on a machine too busy to keep real time (the VM's loop or this one late by this much) is
- * repeated once: its trace would show the machine's stalls, not the firmware's behaviour.
- */
-const FIRMWARE_STEP_LIMIT_MS = 60
-const HOST_LATE_LIMIT_MS = 40
 /** The VM exits this soon after the process that started it is killed (watchdog: 250 ms polls). */
 const ORPHAN_EXIT_MS = 3000
 /** Another run of these tests on the same machine may hold the one VM port: wait a while for it. */
@@ -151,21 +150,23 @@ interface FilRun {
     ticks: [boolean, number, number][]
 }
 
+/** The machine too busy to keep real time in this run (fixtures/realTime.ts): its trace would show the machine's stalls. */
 function disturbed(r: FirmwareRunReport): boolean {
-    return (
-        r.maxFirmwareStepMs >= FIRMWARE_STEP_LIMIT_MS ||
-        r.maxHostLateMs >= HOST_LATE_LIMIT_MS
-    )
+    return lateBeyondLimits(lateness(r))
+}
+
+function lateness(r: FirmwareRunReport) {
+    return { firmwareStepMs: r.maxFirmwareStepMs, hostLateMs: r.maxHostLateMs }
 }
 
 function timing(r: FirmwareRunReport): string {
-    return `firmware step max ${r.maxFirmwareStepMs} ms, host late max ${r.maxHostLateMs.toFixed(1)} ms`
+    return describeLateness(lateness(r))
 }
 
-/** Runs the scenario against the firmware; once more if the machine could not keep real time. */
+/** Runs the scenario against the firmware; again (ON_TIME_ATTEMPTS runs in all) while the machine does not keep real time. */
 async function runFil(s: Scenario, signal: AbortSignal): Promise<FilRun> {
     let run: FilRun | null = null
-    for (let attempt = 0; attempt < 2; attempt++) {
+    for (let attempt = 0; attempt < ON_TIME_ATTEMPTS; attempt++) {
         const r: FilRun = {
             rows: [],
             report: null as unknown as FirmwareRunReport,
@@ -693,38 +694,61 @@ describe(
                 ],
             }
             fs.writeFileSync(file, JSON.stringify(json))
-            const tsx = path.join(
-                REPO_ROOT,
-                "node_modules",
-                "tsx",
-                "dist",
-                "cli.mjs"
-            )
-            const result = await new Promise<{
-                code: number | null
-                out: string
-                err: string
-            }>(resolve => {
-                const child = spawn(
-                    process.execPath,
-                    [tsx, "sim/cli.ts", file, "--firmware", "--trace", trace],
-                    {
-                        cwd: REPO_ROOT,
-                        env: { ...process.env, [FIRMWARE_ENV]: FIRMWARE.devs! },
-                        signal, // SIGTERM on a timeout: the command kills its VM on the way out
-                    }
+            const runCommand = () =>
+                new Promise<{
+                    code: number | null
+                    out: string
+                    err: string
+                }>(resolve => {
+                    // What `npm run sim` runs (tsx sim/cli.ts), in one process: node --import tsx.
+                    const child = spawn(
+                        process.execPath,
+                        [
+                            "--import",
+                            "tsx",
+                            "sim/cli.ts",
+                            file,
+                            "--firmware",
+                            "--trace",
+                            trace,
+                        ],
+                        {
+                            cwd: REPO_ROOT,
+                            env: {
+                                ...process.env,
+                                [FIRMWARE_ENV]: FIRMWARE.devs!,
+                            },
+                            signal, // SIGTERM on a timeout: the command kills its VM on the way out
+                        }
+                    )
+                    let out = ""
+                    let err = ""
+                    child.stdout.on("data", d => (out += d))
+                    child.stderr.on("data", d => (err += d))
+                    child.on("exit", code => resolve({ code, out, err }))
+                })
+            // The command reports how well the machine kept time: a disturbed run is run again.
+            const firmwareLine =
+                /\nfirmware: \d+ ticks in [\d.]+ s real time, 1 power cycle; firmware step max (\d+) ms, host late max ([\d.]+) ms\n/
+            let result = await runCommand()
+            for (let attempt = 1; attempt < ON_TIME_ATTEMPTS; attempt++) {
+                const m = firmwareLine.exec(result.out)
+                const late = m && {
+                    firmwareStepMs: Number(m[1]),
+                    hostLateMs: Number(m[2]),
+                }
+                if (result.code !== 0 || !late || !lateBeyondLimits(late)) break
+                console.warn(
+                    `firmware-loop.test: power cycle while inverted: the machine did not keep real time (${describeLateness(late)}); running it again`
                 )
-                let out = ""
-                let err = ""
-                child.stdout.on("data", d => (out += d))
-                child.stderr.on("data", d => (err += d))
-                child.on("exit", code => resolve({ code, out, err }))
-            })
+                result = await runCommand()
+            }
             expect(result.err).toBe("")
             expect(result.code).toBe(0)
             expect(result.out).toMatch(
-                /^trace: .*power-cycle\.csv \(350 rows\)\nfirmware: \d+ ticks in [\d.]+ s real time, 1 power cycle\n/
+                /^trace: .*power-cycle\.csv \(350 rows\)\n/
             )
+            expect(result.out).toMatch(firmwareLine)
             expect(vmPidsOf(process.pid)).toEqual([])
 
             // parseTrace enforces the trace format: every number finite, at most 4 decimals.

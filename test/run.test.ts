@@ -2,7 +2,8 @@
 // It runs the real controller against the real table model.
 
 import { describe, expect, it } from "vitest"
-import { runScenario, tickCount, tickTimeS } from "../sim/run"
+import { tickCount, tickTimeS } from "../sim/engine/clock"
+import { runScenario } from "../sim/run"
 import { parseScenario, Scenario } from "../sim/scenario"
 import { traceToCsv, TraceRow } from "../sim/trace"
 

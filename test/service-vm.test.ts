@@ -18,13 +18,16 @@ import {
     loadServiceSpecifications,
     REPORT_RECEIVE,
 } from "jacdac-ts"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect } from "vitest"
 import { SERVICE_ENTRY_HOLD_MS } from "../src/control/limits"
 import { defaultSettings } from "../src/control/settings"
 import * as P from "../src/service/protocol"
 import { liveChildCount } from "../sim/firmware/cleanup"
+import { LatenessLog } from "../sim/firmware/lateness"
 import { listRoles } from "../sim/firmware/roles"
 import { FirmwareSession } from "../sim/firmware/session"
+import { TickFeed } from "../sim/firmware/tickFeed"
+import { onTimeTester } from "./fixtures/realTime"
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const sleep = (ms: number) => new Promise<void>(r => setTimeout(r, ms))
@@ -50,6 +53,11 @@ const ROLES = [
 let session: FirmwareSession
 let srv: JDService
 let feed: NodeJS.Timeout | undefined
+/** The firmware's TICK lines (its loop's steps) and this file's IMU feed: did they keep time? */
+const ticks = new TickFeed()
+const lateness = new LatenessLog()
+/** Command sequence numbers: a test run again sends new ones (the table runs each number once). */
+let nextSeq = 4242
 const events: { code: number; value: unknown }[] = []
 const vmLines: string[] = []
 
@@ -95,7 +103,10 @@ beforeAll(async () => {
     })
     // The IMU of a still table at home (with a little noise: frozen readings are an imu fault).
     let seq = 0
+    let dueMs = performance.now() + 20
     feed = setInterval(() => {
+        lateness.hostLate(performance.now() - dueMs)
+        dueMs = performance.now() + 20
         seq++
         const a = -65 * D2R
         const n = () => (Math.random() - 0.5) * 0.002
@@ -111,6 +122,12 @@ beforeAll(async () => {
         })
     }, 20)
     await session.bootWithSettings(defaultSettings())
+    let lastNowMs = -1
+    ticks.onTick((tick, atMs) => {
+        if (lastNowMs >= 0) lateness.firmwareStep(tick.nowMs - lastNowMs, atMs)
+        lastNowMs = tick.nowMs
+    })
+    ticks.follow(session.vm!)
     const t0 = Date.now()
     while (
         !(srv = session.bus.services({
@@ -129,171 +146,234 @@ beforeAll(async () => {
     )
 }, 60_000)
 
+/** STOP taps on the pad until the table is idle at home without a fault (out of service mode too). */
+async function backToIdle(): Promise<void> {
+    const panel = session.devices.panel
+    for (let i = 0; i < 10; i++) {
+        if (
+            (await get(P.REG_FAULTS)) === 0 &&
+            (await get(P.REG_STATE)) === P.stateCode("idle")
+        )
+            return
+        panel.setButton("stop", true)
+        await sleep(150)
+        panel.setButton("stop", false)
+        await sleep(850)
+    }
+}
+
+/** The tests: judged only when the machine kept real time (fixtures/realTime.ts). */
+const onTime = onTimeTester({
+    lateSince: atMs => lateness.worstSince(atMs),
+    recover: backToIdle,
+})
+
 afterAll(async () => {
+    ticks.stop()
     if (feed) clearInterval(feed)
     if (session) await session.close()
     expect(liveChildCount(), "no VM left running").toBe(0)
 })
 
 describe("the InversionTable service in the VM", () => {
-    it("is served on the firmware's server device and adds no role", async () => {
-        expect(srv.device.deviceId).not.toBe(session.vmBusDevice!.deviceId)
-        const roles = (await listRoles(session.bus, session.vmBusDevice!)).map(
-            r => r.name
-        )
-        // The contract's roles, plus the settings store's role (bound to the VM's own settings service).
-        const extra = roles.filter(name => !ROLES.includes(name))
-        expect(extra).toHaveLength(1)
-        expect(extra[0]).toMatch(/^settings/)
-        for (const name of ROLES) expect(roles).toContain(name)
-    })
+    onTime(
+        "is served on the firmware's server device and adds no role",
+        async () => {
+            expect(srv.device.deviceId).not.toBe(session.vmBusDevice!.deviceId)
+            const roles = (
+                await listRoles(session.bus, session.vmBusDevice!)
+            ).map(r => r.name)
+            // The contract's roles, plus the settings store's role (bound to the VM's own settings service).
+            const extra = roles.filter(name => !ROLES.includes(name))
+            expect(extra).toHaveLength(1)
+            expect(extra[0]).toMatch(/^settings/)
+            for (const name of ROLES) expect(roles).toContain(name)
+        }
+    )
 
-    it("reads the table: idle at home, the default settings, exact negative fixed point", async () => {
-        await waitFor(P.REG_STATE, v => v === P.stateCode("idle"), 5000)
-        expect(
-            Math.abs(((await get(P.REG_ANGLE)) as number) - -65)
-        ).toBeLessThan(1)
-        expect(await get(P.settingRegister("homeDeg"))).toBe(-65) // not -64.999 (toWireFixed10)
-        expect(await get(P.settingRegister("maxRateDps"))).toBe(4)
-        expect(await get(P.settingRegister("progression"))).toBeTruthy()
-        expect(await get(P.REG_EFFECTIVE_MAX_ANGLE)).toBe(45)
-        expect(await get(P.REG_FAULTS)).toBe(0)
-        expect(await get(P.REG_LAST_ERROR)).toBe("")
-    })
+    onTime(
+        "reads the table: idle at home, the default settings, exact negative fixed point",
+        async () => {
+            await waitFor(P.REG_STATE, v => v === P.stateCode("idle"), 5000)
+            expect(
+                Math.abs(((await get(P.REG_ANGLE)) as number) - -65)
+            ).toBeLessThan(1)
+            expect(await get(P.settingRegister("homeDeg"))).toBe(-65) // not -64.999 (toWireFixed10)
+            expect(await get(P.settingRegister("maxRateDps"))).toBe(4)
+            expect(await get(P.settingRegister("progression"))).toBeTruthy()
+            expect(await get(P.REG_EFFECTIVE_MAX_ANGLE)).toBe(45)
+            expect(await get(P.REG_FAULTS)).toBe(0)
+            expect(await get(P.REG_LAST_ERROR)).toBe("")
+        }
+    )
 
-    it("refuses a setting write outside service mode: the value stays, last_error and an event say why", async () => {
-        await srv
-            .register(P.settingRegister("maxRateDps"))
-            .sendSetPackedAsync([3])
-        const error = await waitFor(P.REG_LAST_ERROR, v => v !== "", 2000)
-        expect(error).toMatch(/^maxRateDps: only in service mode/)
-        expect(await get(P.settingRegister("maxRateDps"))).toBe(4)
-        await sleep(100)
-        expect(
-            events.filter(e => e.code === P.EV_REFUSED).map(e => e.value)
-        ).toContain(error)
-    })
+    onTime(
+        "refuses a setting write outside service mode: the value stays, last_error and an event say why",
+        async () => {
+            await srv
+                .register(P.settingRegister("maxRateDps"))
+                .sendSetPackedAsync([3])
+            const error = await waitFor(P.REG_LAST_ERROR, v => v !== "", 2000)
+            expect(error).toMatch(/^maxRateDps: only in service mode/)
+            expect(await get(P.settingRegister("maxRateDps"))).toBe(4)
+            await sleep(100)
+            expect(
+                events.filter(e => e.code === P.EV_REFUSED).map(e => e.value)
+            ).toContain(error)
+        }
+    )
 
-    it("runs a command once per seq: sent twice, and sent with an ACK requested (five copies, no ACK)", async () => {
-        const before = (await get(P.REG_COMMANDS_RUN)) as number
-        await cmd(P.CMD_ACKNOWLEDGE_WARNINGS, jdpack("u32", [4242]))
-        await cmd(P.CMD_ACKNOWLEDGE_WARNINGS, jdpack("u32", [4242]))
-        await waitFor(P.REG_LAST_SEQ, v => v === 4242, 2000)
-        await sleep(200)
-        expect(await get(P.REG_COMMANDS_RUN)).toBe(before + 1)
-        expect(await get(P.REG_WARNINGS_ACKNOWLEDGED)).toBeTruthy()
-        // The trap: jacdac-ts retries a command whose ACK does not come, then rejects.
-        await expect(
-            cmd(P.CMD_CLEAR_FAULTS, jdpack("u32", [4243]), true)
-        ).rejects.toThrow(/no ACK/)
-        await sleep(200)
-        expect(await get(P.REG_COMMANDS_RUN)).toBe(before + 2)
-        expect(await get(P.REG_LAST_SEQ)).toBe(4243)
-    })
+    onTime(
+        "runs a command once per seq: sent twice, and sent with an ACK requested (five copies, no ACK)",
+        async () => {
+            const before = (await get(P.REG_COMMANDS_RUN)) as number
+            const ack = nextSeq++
+            const clear = nextSeq++
+            await cmd(P.CMD_ACKNOWLEDGE_WARNINGS, jdpack("u32", [ack]))
+            await cmd(P.CMD_ACKNOWLEDGE_WARNINGS, jdpack("u32", [ack]))
+            await waitFor(P.REG_LAST_SEQ, v => v === ack, 2000)
+            await sleep(200)
+            expect(await get(P.REG_COMMANDS_RUN)).toBe(before + 1)
+            expect(await get(P.REG_WARNINGS_ACKNOWLEDGED)).toBeTruthy()
+            // The trap: jacdac-ts retries a command whose ACK does not come, then rejects.
+            await expect(
+                cmd(P.CMD_CLEAR_FAULTS, jdpack("u32", [clear]), true)
+            ).rejects.toThrow(/no ACK/)
+            await sleep(200)
+            expect(await get(P.REG_COMMANDS_RUN)).toBe(before + 2)
+            expect(await get(P.REG_LAST_SEQ)).toBe(clear)
+        }
+    )
 
-    it("refuses a calibration outside service mode, with the command's seq; a short payload too, without crashing", async () => {
-        await cmd(P.CMD_CALIBRATE, jdpack("u32 u8", [4244, 3]))
-        expect(
+    onTime(
+        "refuses a calibration outside service mode, with the command's seq; a short payload too, without crashing",
+        async () => {
+            const calibrate = nextSeq++
+            await cmd(P.CMD_CALIBRATE, jdpack("u32 u8", [calibrate, 3]))
+            expect(
+                await waitFor(
+                    P.REG_LAST_ERROR,
+                    v => String(v).startsWith(`seq ${calibrate} `),
+                    2000
+                )
+            ).toMatch(
+                new RegExp(
+                    `^seq ${calibrate} calibrate home: only in service mode`
+                )
+            )
+            await cmd(P.CMD_SAVE, new Uint8Array([1]))
+            expect(
+                await waitFor(
+                    P.REG_LAST_ERROR,
+                    v => String(v).startsWith("save:"),
+                    2000
+                )
+            ).toBe("save: no seq (the payload is too short)")
+            expect(await get(P.REG_STATE)).toBe(P.stateCode("idle"))
+        }
+    )
+
+    onTime(
+        "streams telemetry at 10 Hz while streaming_samples lasts",
+        async () => {
+            const reports: number[][] = []
+            const off = srv
+                .register(P.REG_TELEMETRY)
+                .subscribe(REPORT_RECEIVE, () =>
+                    reports.push(srv.register(P.REG_TELEMETRY).unpackedValue)
+                )
+            const t0 = Date.now()
+            await srv.register(P.REG_STREAMING_SAMPLES).sendSetPackedAsync([10])
+            await sleep(1500)
+            off()
+            const ms = Date.now() - t0
+            expect(reports.length).toBeGreaterThanOrEqual(9)
+            expect(reports.length).toBeLessThanOrEqual(11) // counted down: it stopped by itself
+            const [angle, , , inverted, faults, state, flags] =
+                reports[reports.length - 1]
+            expect(Math.abs(angle - -65)).toBeLessThan(1)
+            expect([inverted, faults, state, flags]).toEqual([
+                0,
+                0,
+                P.stateCode("idle"),
+                0,
+            ])
+            console.info(`telemetry: ${reports.length} reports in ${ms} ms`)
+        }
+    )
+
+    onTime(
+        "in service mode (STOP and UP held 3 s on the pad): takes a write, saves it, calibrates home",
+        async () => {
+            const panel = session.devices.panel
+            panel.setButton("stop", true)
+            panel.setButton("up", true)
+            await sleep(SERVICE_ENTRY_HOLD_MS + 300)
+            panel.setButton("stop", false)
+            panel.setButton("up", false)
+            await waitFor(P.REG_STATE, v => v === P.stateCode("service"), 2000)
+            expect(
+                events.some(
+                    e =>
+                        e.code === P.EV_STATE_CHANGED &&
+                        e.value === P.stateCode("service")
+                )
+            ).toBe(true)
+
+            const revision = (await get(P.REG_SETTINGS_REVISION)) as number
+            // A change (a test run again finds its first run's 3.5 there).
+            const rate =
+                (await get(P.settingRegister("maxRateDps"))) === 3.5 ? 3 : 3.5
+            await srv
+                .register(P.settingRegister("maxRateDps"))
+                .sendSetPackedAsync([rate])
+            expect(
+                await waitFor(
+                    P.settingRegister("maxRateDps"),
+                    v => v === rate,
+                    2000
+                )
+            ).toBe(rate)
+            expect(await get(P.REG_SETTINGS_REVISION)).toBe(revision + 1)
+            await srv
+                .register(P.settingRegister("maxRateDps"))
+                .sendSetPackedAsync([9])
+            expect(
+                await waitFor(
+                    P.REG_LAST_ERROR,
+                    v => String(v).includes(" 9 "),
+                    2000
+                )
+            ).toBe("maxRateDps: 9 is out of range 1..8 deg/s")
+            expect(await get(P.settingRegister("maxRateDps"))).toBe(rate)
+
+            const save = nextSeq++
+            await cmd(P.CMD_SAVE, jdpack("u32", [save]))
+            expect(await waitFor(P.REG_LAST_SEQ, v => v === save, 2000)).toBe(
+                save
+            )
+            await sleep(300)
+            expect(String(await get(P.REG_LAST_ERROR))).not.toMatch(
+                new RegExp(`^seq ${save} `)
+            )
+
+            await cmd(P.CMD_CALIBRATE, jdpack("u32 u8", [nextSeq++, 3]))
+            expect(
+                await waitFor(
+                    P.REG_CALIBRATION,
+                    v => String(v).startsWith("home: done"),
+                    3000
+                )
+            ).toMatch(/^home: done: home angle -6[456](\.\d)? deg$/)
+
+            panel.setButton("stop", true)
+            await sleep(150)
+            panel.setButton("stop", false)
             await waitFor(
-                P.REG_LAST_ERROR,
-                v => String(v).startsWith("seq 4244 "),
-                2000
-            )
-        ).toMatch(/^seq 4244 calibrate home: only in service mode/)
-        await cmd(P.CMD_SAVE, new Uint8Array([1]))
-        expect(
-            await waitFor(
-                P.REG_LAST_ERROR,
-                v => String(v).startsWith("save:"),
-                2000
-            )
-        ).toBe("save: no seq (the payload is too short)")
-        expect(await get(P.REG_STATE)).toBe(P.stateCode("idle"))
-    })
-
-    it("streams telemetry at 10 Hz while streaming_samples lasts", async () => {
-        const reports: number[][] = []
-        const off = srv
-            .register(P.REG_TELEMETRY)
-            .subscribe(REPORT_RECEIVE, () =>
-                reports.push(srv.register(P.REG_TELEMETRY).unpackedValue)
-            )
-        const t0 = Date.now()
-        await srv.register(P.REG_STREAMING_SAMPLES).sendSetPackedAsync([10])
-        await sleep(1500)
-        off()
-        const ms = Date.now() - t0
-        expect(reports.length).toBeGreaterThanOrEqual(9)
-        expect(reports.length).toBeLessThanOrEqual(11) // counted down: it stopped by itself
-        const [angle, , , inverted, faults, state, flags] =
-            reports[reports.length - 1]
-        expect(Math.abs(angle - -65)).toBeLessThan(1)
-        expect([inverted, faults, state, flags]).toEqual([
-            0,
-            0,
-            P.stateCode("idle"),
-            0,
-        ])
-        console.info(`telemetry: ${reports.length} reports in ${ms} ms`)
-    })
-
-    it("in service mode (STOP and UP held 3 s on the pad): takes a write, saves it, calibrates home", async () => {
-        const panel = session.devices.panel
-        panel.setButton("stop", true)
-        panel.setButton("up", true)
-        await sleep(SERVICE_ENTRY_HOLD_MS + 300)
-        panel.setButton("stop", false)
-        panel.setButton("up", false)
-        await waitFor(P.REG_STATE, v => v === P.stateCode("service"), 2000)
-        expect(
-            events.some(
-                e =>
-                    e.code === P.EV_STATE_CHANGED &&
-                    e.value === P.stateCode("service")
-            )
-        ).toBe(true)
-
-        const revision = (await get(P.REG_SETTINGS_REVISION)) as number
-        await srv
-            .register(P.settingRegister("maxRateDps"))
-            .sendSetPackedAsync([3.5])
-        expect(
-            await waitFor(P.settingRegister("maxRateDps"), v => v === 3.5, 2000)
-        ).toBe(3.5)
-        expect(await get(P.REG_SETTINGS_REVISION)).toBe(revision + 1)
-        await srv
-            .register(P.settingRegister("maxRateDps"))
-            .sendSetPackedAsync([9])
-        expect(
-            await waitFor(
-                P.REG_LAST_ERROR,
-                v => String(v).includes(" 9 "),
-                2000
-            )
-        ).toBe("maxRateDps: 9 is out of range 1..8 deg/s")
-        expect(await get(P.settingRegister("maxRateDps"))).toBe(3.5)
-
-        await cmd(P.CMD_SAVE, jdpack("u32", [4245]))
-        expect(await waitFor(P.REG_LAST_SEQ, v => v === 4245, 2000)).toBe(4245)
-        await sleep(300)
-        expect(String(await get(P.REG_LAST_ERROR))).not.toMatch(/^seq 4245 /)
-
-        await cmd(P.CMD_CALIBRATE, jdpack("u32 u8", [4246, 3]))
-        expect(
-            await waitFor(
-                P.REG_CALIBRATION,
-                v => String(v).startsWith("home: done"),
+                P.REG_STATE,
+                v => v === P.stateCode("idle") || v === P.stateCode("holding"),
                 3000
             )
-        ).toMatch(/^home: done: home angle -6[456](\.\d)? deg$/)
-
-        panel.setButton("stop", true)
-        await sleep(150)
-        panel.setButton("stop", false)
-        await waitFor(
-            P.REG_STATE,
-            v => v === P.stateCode("idle") || v === P.stateCode("holding"),
-            3000
-        )
-    })
+        }
+    )
 })

@@ -70,6 +70,55 @@ describe("numbers", () => {
         expect(formatTraceNumber(-0.00004999)).toBe("0")
     })
 
+    it("are exactly toFixed(4) with trailing zeros stripped, however they are computed", () => {
+        // The definition, as the trace has always written numbers; the writer takes a faster way.
+        const definition = (x: number) => {
+            if (Math.abs(x) >= 1e21) return BigInt(x).toString()
+            const text = x.toFixed(4).replace(/\.?0+$/, "")
+            return text === "-0" ? "0" : text
+        }
+        const same = (x: number): void => {
+            expect(formatTraceNumber(x), String(x)).toBe(definition(x))
+        }
+        // Near every kind of rounding boundary: halves of the 4th decimal, a shade either side.
+        fc.assert(
+            fc.property(
+                fc.integer({ min: -2e9, max: 2e9 }),
+                fc.constantFrom(0, 0.5, 0.4999999, 0.5000001, 1e-7, -1e-7),
+                (n, d) => same((n + d) / 10000)
+            ),
+            { numRuns: 5000 }
+        )
+        fc.assert(
+            fc.property(fc.double({ min: -1e6, max: 1e6, noNaN: true }), same),
+            { numRuns: 5000 }
+        )
+        fc.assert(
+            fc.property(
+                fc.double({ noNaN: true, noDefaultInfinity: true }),
+                same
+            ),
+            { numRuns: 2000 }
+        )
+        for (const x of [
+            0.00005,
+            -0.00005,
+            0.00015,
+            1.00005,
+            99999.99995,
+            100000,
+            -100000,
+            99999.999949,
+            1e-300,
+            -1e-300,
+            5e-324,
+            7200,
+            0.02 * 3,
+            1 / 3,
+        ])
+            same(x)
+    })
+
     it("must be finite: NaN and infinities are bugs and stop the run", () => {
         expect(() => formatTraceNumber(NaN)).toThrow(TraceNumberError)
         expect(() => formatTraceNumber(Infinity)).toThrow(TraceNumberError)

@@ -5,29 +5,39 @@
 //
 // The firmware harness (sim/firmware/) runs scripted scenarios for a fixed time; this is the same
 // machinery with an open end, built on its exported pieces (read-only):
-//   - every 20 ms of real time the model is advanced with the motor duty the firmware really applied
-//     in that stretch (the motor's change log), its IMU sample pushed to the bus, the latch level
-//     (through the model's contact) pushed when it changes;
+//   - the model is built by the scenario engine (sim/engine/engine.ts), and the flash the firmware
+//     first boots with holds the given settings (sim/engine/flash.ts);
+//   - the real-time plant loop (sim/firmware/plant.ts): every 20 ms of real time the model is
+//     advanced with the motor duty the firmware really applied in that stretch, its IMU sample
+//     pushed to the bus, the latch level (through the model's contact) pushed when it changes; time
+//     runs on through a power cycle (the motor is cut, the table stands); a loop more than a second
+//     behind (the machine stalled) lets the model stand still over the gap;
 //   - buttons, grip and latch are levels the owner sets (setInput / hold);
 //   - starts at home, latch open, nothing pressed: the state in which service mode can be entered.
 // Always close() it (or use withLiveSim): that kills the VM and frees the port.
 
-import { HOME_ABOVE_STOP_DEG } from "../model/params"
+import { USER_MASS_DEFAULT_KG } from "../model/params"
 import { SimTable } from "../model/table"
-import { SERVICE_ENTRY_HOLD_MS } from "../../src/control/limits"
+import { SERVICE_ENTRY_HOLD_MS, TICK_MS } from "../../src/control/limits"
 import { defaultSettings, Settings } from "../../src/control/settings"
 import { StateName } from "../../src/control/types"
+import { buildModelTable } from "../engine/engine"
+import { TableFlash } from "../engine/flash"
 import { FirmwareLoopError } from "../firmware/errors"
+import { Lateness, LatenessLog } from "../firmware/lateness"
 import { ButtonRole } from "../firmware/panel"
+import { RealTimePlant } from "../firmware/plant"
 import { FirmwareSession } from "../firmware/session"
+import { DEFAULT_SEED } from "../scenario"
 import { TickFeed } from "../firmware/tickFeed"
 import { TickLine } from "../firmware/tickLine"
 import { LineListener } from "../firmware/vm"
 
-export const SIM_TICK_MS = 20
+export const SIM_TICK_MS = TICK_MS
 /** From the roles bound to the firmware's first TICK line. */
 export const FIRST_TICK_TIMEOUT_MS = 8000
-const REBIND_EVERY_MS = 100
+/** The plant loop this far behind (50 ticks: 1 s), the model stands still over the gap. */
+const REGRID_AFTER_TICKS = 50
 /** behaviour.md: service mode is entered by holding STOP and UP together for 3 s; a margin for the bus. */
 export const SERVICE_HOLD_MS = SERVICE_ENTRY_HOLD_MS + 400
 
@@ -65,24 +75,43 @@ export class LiveSimTable {
         LIVE_INPUTS.map(n => [n, false])
     )
     private readonly feed = new TickFeed()
-    private timer: NodeJS.Timeout | null = null
-    private originMs = 0
-    private k = 0
+    private readonly plant: RealTimePlant
+    private readonly flash: TableFlash
+    private readonly lateness = new LatenessLog()
+    /** the firmware's clock at its latest TICK line (its steps go to the lateness log) */
+    private lastTickNowMs = -1
+    private loop: Promise<void> | null = null
     private closed = false
     /** a failure of the loop (reported by checkAlive) */
     private failure: string | null = null
 
     private constructor(
         readonly session: FirmwareSession,
-        private readonly settings: Settings,
+        settings: Settings,
         options: LiveSimOptions
     ) {
-        this.model = new SimTable({
+        this.model = buildModelTable({
             startAngleDeg: options.startAngleDeg ?? settings.homeDeg,
-            userMassKg: options.userMassKg ?? 80,
+            userMassKg: options.userMassKg ?? USER_MASS_DEFAULT_KG,
             imuNoise: options.imuNoise ?? 1,
-            seed: options.seed ?? 1,
-            homeStopDeg: settings.homeDeg - HOME_ABOVE_STOP_DEG,
+            seed: options.seed ?? DEFAULT_SEED,
+            homeDeg: settings.homeDeg,
+            // The model has the switch the settings say the table has.
+            homeSwitch: settings.homeSwitchFitted,
+        })
+        this.flash = new TableFlash({ settings, kept: null })
+        this.plant = new RealTimePlant(this.model, session.devices, {
+            regridAfterTicks: REGRID_AFTER_TICKS,
+            onWake: lateMs => this.lateness.hostLate(lateMs),
+        })
+        this.feed.onTick((tick, atMs) => {
+            // A restarted firmware's clock starts again: no step across a power cycle.
+            if (this.lastTickNowMs >= 0 && tick.nowMs > this.lastTickNowMs)
+                this.lateness.firmwareStep(
+                    tick.nowMs - this.lastTickNowMs,
+                    atMs
+                )
+            this.lastTickNowMs = tick.nowMs
         })
     }
 
@@ -95,8 +124,7 @@ export class LiveSimTable {
         })
         const sim = new LiveSimTable(session, settings, options)
         try {
-            sim.originMs = performance.now()
-            sim.schedule()
+            sim.startLoop()
             await sim.boot(true)
             // The controller reports `boot` for its first 400 ms: a table "at home" is idle.
             if (sim.latest!.state === "boot")
@@ -126,6 +154,14 @@ export class LiveSimTable {
         if (vm !== null && !vm.isRunning)
             return "the VM stopped: " + vm.recentOutput()
         return null
+    }
+
+    /**
+     * How far behind real time the firmware's loop and this table's loop fell since `atMs`
+     * (performance.now() time): on a busy machine a late tick is a fault in the firmware's eyes.
+     */
+    lateSince(atMs: number): Lateness {
+        return this.lateness.worstSince(atMs)
     }
 
     get running(): boolean {
@@ -233,6 +269,7 @@ export class LiveSimTable {
     /** The power cut (the VM killed, the motor cut); the table model keeps standing where it is. */
     async powerOff(): Promise<void> {
         this.feed.stop()
+        this.lastTickNowMs = -1
         await this.session.powerOff()
     }
 
@@ -244,8 +281,8 @@ export class LiveSimTable {
     async close(): Promise<void> {
         if (this.closed) return
         this.closed = true
-        if (this.timer) clearTimeout(this.timer)
-        this.timer = null
+        this.plant.stop()
+        await this.loop
         this.feed.stop()
         await this.session.close()
     }
@@ -258,31 +295,11 @@ export class LiveSimTable {
 
     /** Boots the firmware and waits for its first TICK line, binding roles it creates meanwhile. */
     private async boot(first: boolean): Promise<void> {
-        if (first) await this.session.bootWithSettings(this.settings)
+        if (first) await this.session.bootWithFlash(this.flash)
         else await this.session.boot()
-        this.feed.follow(this.session.vm!)
         for (const n of LIVE_INPUTS)
             if (n !== "latch") this.pushButton(n, this.levels.get(n)!)
-        const deadline = performance.now() + FIRST_TICK_TIMEOUT_MS
-        let rebindAt = performance.now() + REBIND_EVERY_MS
-        while (this.feed.latest === null) {
-            if (this.feed.failure !== null)
-                throw new FirmwareLoopError(this.feed.failure)
-            const vm = this.session.vm
-            if (!vm || !vm.isRunning)
-                throw new FirmwareLoopError(
-                    `the VM stopped while booting: ${vm ? vm.recentOutput() : "no VM"}`
-                )
-            if (performance.now() > deadline)
-                throw new FirmwareLoopError(
-                    `the firmware printed no TICK line within ${FIRST_TICK_TIMEOUT_MS} ms of starting: ${vm.recentOutput()}`
-                )
-            if (performance.now() >= rebindAt) {
-                await this.session.rebind()
-                rebindAt = performance.now() + REBIND_EVERY_MS
-            }
-            await sleep(SIM_TICK_MS)
-        }
+        await this.session.waitForFirstTick(this.feed, FIRST_TICK_TIMEOUT_MS)
     }
 
     private pushButton(
@@ -293,68 +310,16 @@ export class LiveSimTable {
         this.session.devices.panel.setButton(role, level)
     }
 
-    private schedule(): void {
-        if (this.closed) return
-        const due = this.originMs + (this.k + 1) * SIM_TICK_MS
-        this.timer = setTimeout(
-            () => this.onTimer(),
-            Math.max(0, due - performance.now())
-        )
-    }
-
-    /** Runs every tick that is due (a late wake-up catches up; far behind, it starts a fresh grid). */
-    private onTimer(): void {
-        if (this.closed) return
-        try {
-            const now = performance.now()
-            if (
-                now - (this.originMs + this.k * SIM_TICK_MS) >
-                50 * SIM_TICK_MS
-            ) {
-                // Far behind (the machine stalled): the model stands still over the gap.
-                this.originMs = now - this.k * SIM_TICK_MS - SIM_TICK_MS
-                this.session.devices.motor.takeSegments(
-                    -Infinity,
-                    this.originMs + this.k * SIM_TICK_MS
-                )
-            }
-            while (
-                this.originMs + (this.k + 1) * SIM_TICK_MS <=
-                performance.now()
-            ) {
-                this.advance()
-                this.k++
-                this.sense()
-            }
-        } catch (e) {
-            this.failure ??= (e as Error).message
-        }
-        this.schedule()
-    }
-
-    /** The model over tick k .. k+1 with the duties the motor had in that real-time stretch. */
-    private advance(): void {
-        const from = this.originMs + this.k * SIM_TICK_MS
-        const motor = this.session.devices.motor
-        const segments = motor.takeSegments(from, from + SIM_TICK_MS)
-        let doneUs = 0
-        let atMs = 0
-        const tickUs = SIM_TICK_MS * 1000
-        for (const seg of segments) {
-            atMs += seg.ms
-            const endUs = Math.min(tickUs, Math.round(atMs * 1000))
-            if (endUs > doneUs)
-                this.model.advance((endUs - doneUs) / 1e6, seg.duty)
-            doneUs = Math.max(doneUs, endUs)
-        }
-        if (doneUs < tickUs)
-            this.model.advance((tickUs - doneUs) / 1e6, motor.duty)
-    }
-
-    private sense(): void {
-        const devices = this.session.devices
-        devices.imu.offer(this.model.readImu())
-        devices.panel.setLatch(this.model.readLatch(this.levels.get("latch")!))
+    /** The plant loop, from now until close(); a failure in it is kept for `problem`. */
+    private startLoop(): void {
+        this.loop = this.plant
+            .run(
+                () => !this.closed,
+                () => this.levels.get("latch")!
+            )
+            .catch(e => {
+                this.failure ??= (e as Error).message
+            })
     }
 }
 

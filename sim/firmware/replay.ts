@@ -113,8 +113,11 @@ function settingsLiteral(settings: Settings): string {
     )
 }
 
-/** The DeviceScript source of the replay program, to be compiled in `srcDir`. */
-export function replayProgramSource(
+/**
+ * The head of a program that replays recorded steps in the VM: the imports, the recorded inputs
+ * (DATA), the settings, and inputsAt(k) / at(k, 0) (the inputs and nowMs of step k).
+ */
+function replayPrelude(
     steps: RecordedStep[],
     settings: Settings,
     srcDir: string
@@ -160,7 +163,18 @@ function inputsAt(k: number): Inputs {
 ${flagReads}
     }
 }
+`
+}
 
+/** The DeviceScript source of the replay program, to be compiled in `srcDir`. */
+export function replayProgramSource(
+    steps: RecordedStep[],
+    settings: Settings,
+    srcDir: string
+): string {
+    return (
+        replayPrelude(steps, settings, srcDir) +
+        `
 async function replay(print: boolean): Promise<number> {
     const c = new Controller(SETTINGS, null)
     const out = Buffer.alloc(24)
@@ -187,6 +201,71 @@ async function main() {
 }
 main.start()
 `
+    )
+}
+
+/**
+ * A program that times the controller in the VM over recorded steps. The VM's clock (ds.millis)
+ * has 1 ms steps and moves only at an await, so steps are timed in windows of `windowTicks`
+ * consecutive ticks, each step followed by an await as in the firmware's loop; every pass replays
+ * all steps with a fresh controller. Each pass is run twice: with the steps ("WS" lines) and
+ * without them ("WO": the loop, the decoding of the inputs and the awaits alone), so the
+ * controller's own time is the difference. Prints one line per pass, then REPLAY_DONE.
+ */
+export function tickTimingProgramSource(
+    steps: RecordedStep[],
+    settings: Settings,
+    srcDir: string,
+    passes: number,
+    windowTicks: number
+): string {
+    return (
+        replayPrelude(steps, settings, srcDir) +
+        `
+const W = ${windowTicks}
+
+async function pass(withStep: boolean): Promise<string> {
+    const c = new Controller(SETTINGS, null)
+    let line = withStep ? "WS" : "WO"
+    await ds.sleep(0)
+    let t0 = ds.millis()
+    for (let k = 0; k < TICKS; k++) {
+        const inputs = inputsAt(k)
+        if (withStep) c.step(inputs, at(k, 0))
+        await ds.sleep(0)
+        if ((k + 1) % W === 0) {
+            const t1 = ds.millis()
+            line += " " + (t1 - t0)
+            t0 = t1
+        }
+    }
+    return line
+}
+
+async function main() {
+    for (let p = 0; p < ${passes}; p++) {
+        console.log(await pass(true))
+        console.log(await pass(false))
+    }
+    console.log("${REPLAY_DONE}")
+}
+main.start()
+`
+    )
+}
+
+/** A pass's window times from a "WS" (with the steps) or "WO" (without) line; null for other lines. */
+export function parseWindowLine(
+    line: string
+): { withSteps: boolean; windowsMs: number[] } | null {
+    const m = /^(WS|WO)((?: \d+(?:\.\d+)?)+)$/.exec(
+        (programText(line) ?? line).trim()
+    )
+    if (!m) return null
+    return {
+        withSteps: m[1] === "WS",
+        windowsMs: m[2].trim().split(" ").map(Number),
+    }
 }
 
 export interface ReplayedStep extends StepOutputs {

@@ -1,18 +1,17 @@
-// Runs a scenario against the compiled firmware in the DeviceScript VM, with the same model table as
-// the host runner (run.ts), and gives the same trace rows.
+// Runs a scenario against the compiled firmware in the DeviceScript VM, with the same scenario
+// engine as the host runner (sim/engine/: the model table, the flash, the events, the clock), and
+// gives the same trace rows.
 //
-// The VM runs in real time, so this loop does too: tick k is due k x 20 ms after the start. Each
-// tick the model is advanced over the last 20 ms with the motor duty the firmware really applied in
-// that stretch (piecewise, as the motor's speed register changed), the scenario's events for the
-// tick are applied, the model's IMU sample and latch are read (once each, in the host runner's
-// order, so the model's randomness is the same) and pushed to the bus, and the row of the previous
-// tick is completed with the firmware's latest TICK line. The model's time is pinned to the 20 ms
-// grid, so rows sit at k/50 s as on the host; a host that wakes late catches up at once.
+// The VM runs in real time, so this loop does too (plant.ts, the real-time plant loop: tick k is
+// due k x 20 ms after the start; the model is advanced with the duty the firmware really applied,
+// its IMU sample and latch pushed to the bus). At each tick the scenario's events for the tick are
+// applied and the row of the previous tick is completed with the firmware's latest TICK line. The
+// model's time is pinned to the 20 ms grid, so rows sit at k/50 s as on the host.
 //
-// Before the start, the scenario's settings are stored in the VM's flash, where the firmware reads
-// them (a firmware that has no settings role cannot: a scenario with other than the default settings
-// is then refused in one line). A power cycle kills the VM and boots the firmware again with the
-// same flash (stored settings survive); the table keeps its angle, the motor is cut. Scenario time
+// Before the start, the table's flash (the scenario's settings) is written into the VM's flash,
+// where the firmware reads it (a firmware that has no settings role cannot: a scenario with other
+// than the default settings is then refused in one line). A power cycle kills the VM and boots the
+// firmware again with the same flash; the table keeps its angle, the motor is cut. Scenario time
 // stands still while the firmware is down, as on the host, where a restart takes no time.
 //
 // The trace: t_s, the model's true angle and rate, and from the firmware's TICK line the estimate,
@@ -25,19 +24,14 @@ import {
     SettingKey,
     settingKeys,
 } from "../../src/control/settings"
-import { SimTable } from "../model/table"
-import {
-    allReleased,
-    applyLevels,
-    createSimTable,
-    Levels,
-    tickCount,
-    tickTimeS,
-} from "../run"
+import { tickTimeS } from "../engine/clock"
+import { ScenarioEngine } from "../engine/engine"
+import { isPowerCycle } from "../engine/events"
 import { InputName, Scenario } from "../scenario"
-import { TRACE_TICK_S, TraceRow } from "../trace"
+import { TraceRow } from "../trace"
 import { FirmwareLoopError } from "./errors"
 import { ButtonRole } from "./panel"
+import { RealTimePlant } from "./plant"
 import { RoleBinding } from "./roles"
 import {
     BootInfo,
@@ -48,13 +42,10 @@ import {
 import { TickFeed } from "./tickFeed"
 import { TickLine } from "./tickLine"
 
-const TICK_MS = 1000 * TRACE_TICK_S
 /** From the roles bound to the firmware's first TICK line (its loop may wait for the first IMU sample). */
 export const FIRST_TICK_TIMEOUT_MS = 5000
 /** The firmware ticks every 20 ms: this long without a TICK line means it has stopped. */
 export const TICK_SILENCE_MS = 1000
-/** While waiting for the first TICK line, roles created late (on first use) are bound this often. */
-const REBIND_EVERY_MS = 100
 
 /** The scenario's inputs that are buttons on the bus, and the role of each. */
 const BUTTON_INPUTS: [InputName, ButtonRole][] = [
@@ -98,9 +89,6 @@ export interface FirmwareRunReport {
     wallMs: number
 }
 
-const sleep = (ms: number) =>
-    new Promise<void>(r => setTimeout(r, Math.max(0, ms)))
-
 /** Runs the scenario against the firmware; rows go to onRow as they complete. */
 export async function runScenarioOnFirmware(
     s: Scenario,
@@ -125,15 +113,12 @@ function nonDefaultSettings(s: Scenario): SettingKey[] {
 }
 
 class FirmwareRun {
-    private readonly table: SimTable
-    private readonly levels: Levels = allReleased()
+    private readonly engine: ScenarioEngine
+    private readonly plant: RealTimePlant
     private readonly feed = new TickFeed()
     private readonly boots: BootInfo[] = []
     /** the firmware's roles, as last bound */
     private roles: RoleBinding[] = []
-    /** real time (performance.now()) of model time 0; moves on while the firmware is down */
-    private originMs = 0
-    private maxLateMs = 0
     /** the model's state at the tick whose row awaits the firmware's answer */
     private pending: { k: number; angleDeg: number; rateDps: number } | null =
         null
@@ -146,7 +131,13 @@ class FirmwareRun {
         private readonly probe: FirmwareProbe,
         private readonly signal?: AbortSignal
     ) {
-        this.table = createSimTable(s)
+        this.engine = new ScenarioEngine(s)
+        this.plant = new RealTimePlant(this.engine.table, session.devices, {
+            onLatch: closed =>
+                this.probe.onInput?.("latch", closed, performance.now()),
+            // The model's home switch follows the table's angle (pushed only when it changes).
+            onSensed: () => this.pushButtons(),
+        })
         if (probe.onTick) this.feed.onTick(probe.onTick)
         if (probe.onDuty) session.devices.motor.onChange(probe.onDuty)
     }
@@ -156,34 +147,10 @@ class FirmwareRun {
         try {
             await this.boot(true)
             this.refuseIgnoredSettings()
-            this.originMs = performance.now()
-            const ticks = tickCount(this.s.durationS)
-            let nextEvent = 0
-            for (let k = 0; k <= ticks; k++) {
-                await this.waitUntilDue(k)
-                if (k > 0) this.advanceModel(k)
-                this.completePendingRow()
-                if (k === ticks) break
-                const tS = tickTimeS(k)
-                while (
-                    nextEvent < this.s.events.length &&
-                    this.s.events[nextEvent].t <= tS
-                ) {
-                    const event = this.s.events[nextEvent++]
-                    applyLevels(this.levels, event)
-                    this.pushButtons()
-                    if (event.fault === "power-cycle") await this.powerCycle()
-                    else if (event.fault === "clear") this.table.clearFaults()
-                    else if (event.fault !== null)
-                        this.table.injectFault(event.fault)
-                }
-                this.sense()
-                this.pending = {
-                    k,
-                    angleDeg: this.table.angleDeg,
-                    rateDps: this.table.rateDps,
-                }
-            }
+            await this.plant.run(
+                k => this.tick(k),
+                () => this.engine.levels.latch
+            )
         } finally {
             this.feed.stop()
         }
@@ -193,9 +160,45 @@ class FirmwareRun {
             badFrames: this.session.badFrames,
             firmwareTicks: this.feed.count,
             maxFirmwareStepMs: this.feed.maxStepMs,
-            maxHostLateMs: this.maxLateMs,
+            maxHostLateMs: this.plant.maxLateMs,
             wallMs: performance.now() - t0,
         }
+    }
+
+    /**
+     * Tick k (the model has reached it): the previous row completed, the scenario's events for the
+     * tick applied (a power cycle with the scenario's clock stopped), the model's state noted for
+     * this tick's row. After the last tick only the row is completed.
+     */
+    private tick(k: number): boolean | Promise<boolean> {
+        this.checkFirmware()
+        this.completePendingRow()
+        if (k === this.engine.ticks) return false
+        for (let e = this.engine.nextEvent(k); e !== null;) {
+            this.pushButtons()
+            if (isPowerCycle(e)) return this.powerCycleThenTick(k)
+            e = this.engine.nextEvent(k)
+        }
+        this.notePending(k)
+        return true
+    }
+
+    /** A power cycle at tick k, then the rest of the tick's events. */
+    private async powerCycleThenTick(k: number): Promise<boolean> {
+        await this.plant.standStill(() => this.powerCycle())
+        for (let e = this.engine.nextEvent(k); e !== null;) {
+            this.pushButtons()
+            if (isPowerCycle(e))
+                await this.plant.standStill(() => this.powerCycle())
+            e = this.engine.nextEvent(k)
+        }
+        this.notePending(k)
+        return true
+    }
+
+    private notePending(k: number): void {
+        const table = this.engine.table
+        this.pending = { k, angleDeg: table.angleDeg, rateDps: table.rateDps }
     }
 
     /**
@@ -205,32 +208,26 @@ class FirmwareRun {
      */
     private async boot(first: boolean): Promise<void> {
         const info = first
-            ? await this.session.bootWithSettings(this.s.settings)
+            ? await this.session.bootWithFlash(this.engine.flash)
             : await this.session.boot()
         this.boots.push(info)
         this.roles = info.binding.roles
-        this.feed.follow(this.session.vm!)
         this.pushButtons()
-        const sample = this.table.readImu()
+        const table = this.engine.table
+        const sample = table.readImu()
         // (A sensor that has stopped, or fails its reads, sends nothing now either.)
-        const sensing = !this.table
+        const sensing = !table
             .activeFaults()
             .some(f => f === "imu-stale" || f === "imu-i2c")
-        const deadline = performance.now() + FIRST_TICK_TIMEOUT_MS
-        let rebindAt = performance.now() + REBIND_EVERY_MS
-        while (this.feed.latest === null) {
-            this.checkFirmware()
-            if (performance.now() > deadline)
-                throw new FirmwareLoopError(
-                    `the firmware printed no TICK line within ${FIRST_TICK_TIMEOUT_MS} ms of starting: ${this.session.vm!.recentOutput()}`
-                )
-            if (sensing) this.session.devices.imu.repeat(sample)
-            if (performance.now() >= rebindAt) {
-                this.roles = (await this.session.rebind()).roles
-                rebindAt = performance.now() + REBIND_EVERY_MS
+        const rebound = await this.session.waitForFirstTick(
+            this.feed,
+            FIRST_TICK_TIMEOUT_MS,
+            () => {
+                this.checkFirmware()
+                if (sensing) this.session.devices.imu.repeat(sample)
             }
-            await sleep(TICK_MS)
-        }
+        )
+        if (rebound !== null) this.roles = rebound.roles
     }
 
     private refuseIgnoredSettings(): void {
@@ -243,18 +240,8 @@ class FirmwareRun {
     }
 
     private async powerCycle(): Promise<void> {
-        const downAt = performance.now()
         await this.session.powerOff()
         await this.boot(false)
-        // Scenario time stands still while the firmware is down.
-        this.originMs += performance.now() - downAt
-    }
-
-    private async waitUntilDue(k: number): Promise<void> {
-        const due = this.originMs + k * TICK_MS
-        await sleep(due - performance.now())
-        this.maxLateMs = Math.max(this.maxLateMs, performance.now() - due)
-        this.checkFirmware()
     }
 
     private checkFirmware(): void {
@@ -278,31 +265,6 @@ class FirmwareRun {
             )
     }
 
-    /** Advances the model over tick k-1 .. k with the duties the motor had in that real-time stretch. */
-    private advanceModel(k: number): void {
-        const from = this.originMs + (k - 1) * TICK_MS
-        const segments = this.session.devices.motor.takeSegments(
-            from,
-            from + TICK_MS
-        )
-        // In whole microseconds (the model's own unit) that add up to exactly one tick, so the
-        // model's IMU sample instants stay on the tick grid.
-        let doneUs = 0
-        let atMs = 0
-        for (const seg of segments) {
-            atMs += seg.ms
-            const endUs = Math.min(TICK_MS * 1000, Math.round(atMs * 1000))
-            if (endUs > doneUs)
-                this.table.advance((endUs - doneUs) / 1e6, seg.duty)
-            doneUs = Math.max(doneUs, endUs)
-        }
-        if (doneUs < TICK_MS * 1000)
-            this.table.advance(
-                (TICK_MS * 1000 - doneUs) / 1e6,
-                this.session.devices.motor.duty
-            )
-    }
-
     private completePendingRow(): void {
         const p = this.pending
         if (p === null) return
@@ -323,25 +285,14 @@ class FirmwareRun {
         })
     }
 
-    /** Reads the model's IMU and latch (once each, as the host runner does) and pushes them. */
-    private sense(): void {
-        const devices = this.session.devices
-        const imu = this.table.readImu()
-        const latch = this.table.readLatch(this.levels.latch)
-        devices.imu.offer(imu)
-        if (devices.panel.setLatch(latch))
-            this.probe.onInput?.("latch", latch, performance.now())
-        // The model's home switch follows the table's angle (pushed only when it changes).
-        this.pushButtons()
-    }
-
     private pushButtons(): void {
+        const levels = this.engine.levels
         for (const [input, role] of BUTTON_INPUTS) {
             // The model's own home switch (if the table has one) closes at its loading stop.
             const level =
                 input === "homeSwitch"
-                    ? this.levels.homeSwitch || this.table.homeSwitchPressed
-                    : this.levels[input]
+                    ? levels.homeSwitch || this.engine.table.homeSwitchPressed
+                    : levels[input]
             if (this.session.devices.panel.setButton(role, level))
                 this.probe.onInput?.(input, level, performance.now())
         }

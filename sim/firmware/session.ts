@@ -2,10 +2,11 @@
 // the firmware running in the VM with its roles bound. The VM's working directory (its flash: the
 // stored settings) is the session's own temporary folder, fresh for every session.
 //
-//   first boot    `devs run --wait` (a VM without a program), the settings record written into
-//                 its flash, the firmware deployed over Jacdac: one VM start (~2 s)
+//   first boot    `devs run --wait` (a VM without a program), the table's flash records (the
+//                 stored settings) written into its flash, the firmware deployed over Jacdac: one
+//                 VM start (~2 s)
 //   power cycle   the VM killed and `devs run FIRMWARE.devs` started in the same folder: the
-//                 stored settings survive, as they do on the table
+//                 flash survives, as it does on the table
 //
 // Always use it through withFirmwareSession (or call close() in a finally): that is what kills the
 // VM and frees the port on every way out; cleanup.ts and the parent watchdog cover the rest.
@@ -21,13 +22,20 @@ import { TableDevices } from "./devices"
 import { FirmwareLoopError } from "./errors"
 import { firmwareDevsPath } from "./paths"
 import { bindRolesByName, BindResult, waitForVmDevice } from "./roles"
-import { writeStoredSettings } from "./storedSettings"
+import { TableFlash } from "../engine/flash"
+import { writeFlashRecords } from "./storedSettings"
+import { TickFeed } from "./tickFeed"
 import {
     FirmwareVm,
     LineListener,
     PROGRAM_LINE_PREFIX,
     VM_READY_TIMEOUT_MS,
 } from "./vm"
+
+/** While waiting for the first TICK line, roles created late (on first use) are bound this often. */
+const REBIND_EVERY_MS = 100
+/** ... and the feed is looked at this often (the firmware's tick period). */
+const FIRST_TICK_POLL_MS = 20
 
 export interface SessionOptions {
     /** the compiled firmware; default $SIM_FIRMWARE_DEVS, else .devicescript/bin/bytecode.devs (npm run build:firmware) */
@@ -100,15 +108,15 @@ export class FirmwareSession {
     }
 
     /**
-     * First boot: stores `settings` in the (fresh) flash, then starts the firmware and binds its
-     * roles. Throws a FirmwareLoopError if anything of it fails.
+     * First boot: writes the table's flash records into the (fresh) flash, then starts the firmware
+     * and binds its roles. Throws a FirmwareLoopError if anything of it fails.
      */
-    async bootWithSettings(settings: Settings): Promise<BootInfo> {
+    async bootWithFlash(flash: TableFlash): Promise<BootInfo> {
         const t0 = performance.now()
         const { vm, deviceId } = await this.spawn(null)
         await vm.ready
         const device = await waitForVmDevice(this.bus, deviceId)
-        await writeStoredSettings(device, this.workDir, settings)
+        await writeFlashRecords(device, this.workDir, flash)
         const started = vm.waitForLine(
             l => l.startsWith(PROGRAM_LINE_PREFIX + "start:"),
             "firmware start after deploying",
@@ -118,6 +126,48 @@ export class FirmwareSession {
         await deployProgram(device, this.devsFile)
         await started
         return this.bind(device, t0)
+    }
+
+    /** First boot with a flash that holds these settings (and nothing else). */
+    bootWithSettings(settings: Settings): Promise<BootInfo> {
+        return this.bootWithFlash(new TableFlash({ settings, kept: null }))
+    }
+
+    /**
+     * Follows the VM's console into `feed` and waits for the firmware's first TICK line (its loop
+     * may wait for the IMU first), binding roles it creates meanwhile (on first use) every
+     * REBIND_EVERY_MS. `whileWaiting` runs every tick period meanwhile (and may throw to give up).
+     */
+    async waitForFirstTick(
+        feed: TickFeed,
+        timeoutMs: number,
+        whileWaiting: () => void = () => {}
+    ): Promise<BindResult | null> {
+        const vm = this.vmNow
+        if (vm === null)
+            throw new FirmwareLoopError("the firmware is not running")
+        feed.follow(vm)
+        const deadline = performance.now() + timeoutMs
+        let rebindAt = performance.now() + REBIND_EVERY_MS
+        let rebound: BindResult | null = null
+        while (feed.latest === null) {
+            whileWaiting()
+            if (feed.failure !== null) throw new FirmwareLoopError(feed.failure)
+            if (!vm.isRunning)
+                throw new FirmwareLoopError(
+                    `the VM stopped while booting: ${vm.recentOutput()}`
+                )
+            if (performance.now() > deadline)
+                throw new FirmwareLoopError(
+                    `the firmware printed no TICK line within ${timeoutMs} ms of starting: ${vm.recentOutput()}`
+                )
+            if (performance.now() >= rebindAt) {
+                rebound = await this.rebind()
+                rebindAt = performance.now() + REBIND_EVERY_MS
+            }
+            await new Promise(r => setTimeout(r, FIRST_TICK_POLL_MS))
+        }
+        return rebound
     }
 
     /** Starts the firmware again with the same flash (after powerOff: a power cycle) and binds its roles. */

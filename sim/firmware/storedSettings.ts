@@ -1,13 +1,13 @@
-// The scenario's settings, put into the VM's flash before the firmware starts: the table's stored
-// settings, as the firmware reads them at boot.
+// The table's flash (sim/engine/flash.ts: the stored settings, and whatever else must survive a
+// power cycle), put into the VM's flash before the firmware starts, as the firmware reads it at boot.
 //
 // How: the VM is started without a program (`devs run --wait`) in the session's working directory
-// and serves its own Jacdac settings service; the harness writes the settings record there (Set key
+// and serves its own Jacdac settings service; the harness writes each record there (Set key
 // value), reads it back and checks the flash file on disk, then deploys the firmware (deploy.ts).
-// The deploy rewrites the program, not the settings, and every power cycle keeps them too.
+// The deploy rewrites the program, not the records, and every power cycle keeps them too.
 //
-// The key and the record are the firmware's own (src/hw/settingsCodec.ts: format version, checksum,
-// JSON, as the bytes of that text), imported, so the two cannot drift apart.
+// Keys and bytes are the firmware's own (for the settings, src/hw/settingsCodec.ts: format version,
+// checksum, JSON, as the bytes of that text), imported, so the two cannot drift apart.
 //
 // Trap (DeviceScript 2.16.4's WASM VM): the settings flash is 8 KB, values are placed from its top
 // down, and the file it is saved to (.devicescript/flash/sim.bin) is one byte short (8191 bytes):
@@ -28,7 +28,14 @@ import {
     SRV_SETTINGS,
 } from "jacdac-ts"
 import { Settings } from "../../src/control/settings"
+import { encodeKept, KEPT_KEY } from "../../src/hw/keptCodec"
 import { encodeSettings, SETTINGS_KEY } from "../../src/hw/settingsCodec"
+import {
+    FLASH_RECORD_NAMES,
+    FlashRecordName,
+    FlashRecords,
+    TableFlash,
+} from "../engine/flash"
 import { FirmwareLoopError } from "./errors"
 
 const READBACK_TIMEOUT_MS = 1000
@@ -44,6 +51,46 @@ export const FLASH_FILE = path.join(".devicescript", "flash", "sim.bin")
 /** The bytes stored for these settings: the firmware's settings record. */
 export function encodeStoredSettings(settings: Settings): Uint8Array {
     return new TextEncoder().encode(encodeSettings(settings))
+}
+
+export interface VmFlashEntry {
+    /** the firmware's key (at most 13 characters) */
+    key: string
+    value: Uint8Array
+}
+
+/**
+ * Each record of the table's flash as the firmware keeps it in its flash: key and bytes (null for
+ * a record that is not stored: the firmware then finds none).
+ */
+const VM_ENTRY: {
+    [K in FlashRecordName]: (record: FlashRecords[K]) => VmFlashEntry | null
+} = {
+    settings: settings => ({
+        key: SETTINGS_KEY,
+        value: encodeStoredSettings(settings),
+    }),
+    kept: kept =>
+        kept === null
+            ? null
+            : {
+                  key: KEPT_KEY,
+                  value: new TextEncoder().encode(encodeKept(kept)),
+              },
+}
+
+/** What the firmware finds in its flash for this table's flash, record by record. */
+export function vmFlashEntries(flash: TableFlash): VmFlashEntry[] {
+    const entries: VmFlashEntry[] = []
+    for (const name of FLASH_RECORD_NAMES) {
+        const entry = (
+            VM_ENTRY[name] as (
+                r: FlashRecords[typeof name]
+            ) => VmFlashEntry | null
+        )(flash.read(name))
+        if (entry !== null) entries.push(entry)
+    }
+    return entries
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -97,37 +144,43 @@ async function writeSetting(
 }
 
 /**
- * Writes `settings` into the flash of `device`, a running VM without a program whose working
- * directory is `workDir`, and checks that the record reached its flash file whole. Throws a
+ * Writes every record of `flash` into the flash of `device`, a running VM without a program whose
+ * working directory is `workDir`, and checks that each reached its flash file whole. Throws a
  * FirmwareLoopError otherwise.
  */
-export async function writeStoredSettings(
+export async function writeFlashRecords(
     device: JDDevice,
     workDir: string,
-    settings: Settings
+    flash: TableFlash
 ): Promise<void> {
-    const record = encodeStoredSettings(settings)
+    const entries = vmFlashEntries(flash)
     const service = device.services({ serviceClass: SRV_SETTINGS })[0]
     if (!service)
         throw new FirmwareLoopError(
-            "the VM offers no settings service: cannot store the scenario's settings"
+            "the VM offers no settings service: cannot store the table's flash records"
         )
     await writeSetting(service, PAD_KEY, PAD_VALUE)
-    await writeSetting(service, SETTINGS_KEY, record)
+    for (const entry of entries)
+        await writeSetting(service, entry.key, entry.value)
     // What the next VM start loads is the file (written on every flash write): check it, whole.
     const file = path.join(workDir, FLASH_FILE)
     const deadline = performance.now() + FLASH_FILE_WAIT_MS
     for (;;) {
-        let flash: Buffer | null = null
+        let flashFile: Buffer | null = null
         try {
-            flash = fs.readFileSync(file)
+            flashFile = fs.readFileSync(file)
         } catch {
             // not written yet
         }
-        if (flash !== null && flash.indexOf(Buffer.from(record)) >= 0) return
+        const missing = entries.filter(
+            e =>
+                flashFile === null ||
+                flashFile.indexOf(Buffer.from(e.value)) < 0
+        )
+        if (missing.length === 0) return
         if (performance.now() > deadline)
             throw new FirmwareLoopError(
-                `the VM's flash file ${file} did not get the settings record whole`
+                `the VM's flash file ${file} did not get the record${missing.length > 1 ? "s" : ""} ${missing.map(e => e.key).join(", ")} whole`
             )
         await new Promise(r => setTimeout(r, 20))
     }

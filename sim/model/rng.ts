@@ -8,8 +8,9 @@ const WEYL_STEP = 0x9e3779b9
 
 export class Rng {
     private state: number
-    /** Box-Muller makes normals in pairs; the second one waits here */
-    private spareGaussian: number | null = null
+    /** Box-Muller makes normals in pairs; the second one waits here (kept a number: no boxing) */
+    private spareGaussian = 0
+    private hasSpare = false
 
     constructor(seed: number) {
         // Any number is accepted: non-integers are truncated, non-finite seeds fall back to 0.
@@ -34,15 +35,15 @@ export class Rng {
 
     /** Standard normal N(0, 1), by the Box-Muller transform. */
     gaussian(): number {
-        if (this.spareGaussian !== null) {
-            const g = this.spareGaussian
-            this.spareGaussian = null
-            return g
+        if (this.hasSpare) {
+            this.hasSpare = false
+            return this.spareGaussian
         }
         // 1 - next() lies in (0, 1], so the logarithm is finite.
         const radius = Math.sqrt(-2 * Math.log(1 - this.next()))
         const phaseRad = 2 * Math.PI * this.next()
         this.spareGaussian = radius * Math.sin(phaseRad)
+        this.hasSpare = true
         return radius * Math.cos(phaseRad)
     }
 

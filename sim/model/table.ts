@@ -3,9 +3,9 @@
 // runner advances each control tick and what the controller's inputs are read from.
 
 import type { ImuSample } from "../../src/control/types"
-import { stepDrive, type DriveState } from "./drive"
+import { stepDrive, steadyRateDps, type DriveState } from "./drive"
 import { FaultSet, type SimFaultName } from "./faults"
-import { SimImu, type ImuTruth } from "./imu"
+import { SimImu } from "./imu"
 import { LatchChatter } from "./latch"
 import {
     DEFAULT_START_ANGLE_DEG,
@@ -99,7 +99,11 @@ export class SimTable {
             clampFinite(opts?.seed, -Number.MAX_VALUE, Number.MAX_VALUE, 1)
         )
         // Separate streams per subsystem: a fault in one does not reshuffle the randomness of another.
-        this.imu = new SimImu(root.fork(), imuNoise, this.truth(0))
+        this.imu = new SimImu(root.fork(), imuNoise, {
+            angleDeg: this.drive.angleDeg,
+            rateDps: this.drive.rateDps,
+            accelDps2: 0,
+        })
         this.latch = new LatchChatter(root.fork())
         this.rateAtLastImuDps = 0
     }
@@ -142,6 +146,27 @@ export class SimTable {
         const jammed = this.faults.has("motor-stall")
         const endUs =
             this.nowUs + Math.round(Math.min(dtS, MAX_ADVANCE_S) * US_PER_S)
+        const drive = this.drive
+        if (
+            jammed ||
+            (drive.rateDps === 0 &&
+                steadyRateDps(drive.angleDeg, this.massKg, u) === 0)
+        ) {
+            // Still for the whole stretch: a jammed drive, or a locked worm that this duty cannot
+            // break loose. The physics steps would all leave angle and rate as they are, so only
+            // the sensor's sample clock and the latch's bounce run, in stretches up to each sample.
+            if (jammed) drive.rateDps = 0
+            while (this.nowUs < endUs) {
+                const stepUs = Math.min(
+                    endUs - this.nowUs,
+                    this.nextImuUs - this.nowUs
+                )
+                this.latch.advance(stepUs)
+                this.nowUs += stepUs
+                if (this.nowUs >= this.nextImuUs) this.sampleImu()
+            }
+            return
+        }
         while (this.nowUs < endUs) {
             // Never step across an IMU sample instant: the sample sees the state at exactly that time.
             const stepUs = Math.min(
@@ -149,25 +174,24 @@ export class SimTable {
                 endUs - this.nowUs,
                 this.nextImuUs - this.nowUs
             )
-            if (jammed) {
-                this.drive.rateDps = 0
-            } else {
-                stepDrive(this.drive, u, this.massKg, stepUs / US_PER_S)
-            }
+            stepDrive(drive, u, this.massKg, stepUs / US_PER_S)
             this.latch.advance(stepUs)
             this.nowUs += stepUs
-            if (this.nowUs >= this.nextImuUs) {
-                this.imu.sample(
-                    this.truth(
-                        (this.drive.rateDps - this.rateAtLastImuDps) /
-                            IMU_SAMPLE_PERIOD_S
-                    ),
-                    this.faults
-                )
-                this.rateAtLastImuDps = this.drive.rateDps
-                this.nextImuUs += IMU_PERIOD_US
-            }
+            if (this.nowUs >= this.nextImuUs) this.sampleImu()
         }
+    }
+
+    /** The IMU's sample instant: it sees the bed's state now, and its average acceleration since the last. */
+    private sampleImu(): void {
+        const rateDps = this.drive.rateDps
+        this.imu.sample(
+            this.drive.angleDeg,
+            rateDps,
+            (rateDps - this.rateAtLastImuDps) / IMU_SAMPLE_PERIOD_S,
+            this.faults
+        )
+        this.rateAtLastImuDps = rateDps
+        this.nextImuUs += IMU_PERIOD_US
     }
 
     /** The latest IMU sample, as the driver reads it now (the sensor makes a new one every 20 ms). */
@@ -202,13 +226,5 @@ export class SimTable {
     /** The injected faults now active, in SIM_FAULT_NAMES order. */
     activeFaults(): SimFaultName[] {
         return this.faults.list()
-    }
-
-    private truth(accelDps2: number): ImuTruth {
-        return {
-            angleDeg: this.drive.angleDeg,
-            rateDps: this.drive.rateDps,
-            accelDps2,
-        }
     }
 }

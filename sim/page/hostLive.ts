@@ -22,6 +22,7 @@ import {
 import { Inputs, Outputs, StateName } from "../../src/control/types"
 import { HOME_ABOVE_STOP_DEG } from "../model/params"
 import { SimTable } from "../model/table"
+import { TableFlash } from "../engine/flash"
 import { KeptFlash } from "../run"
 import { LIVE_INPUTS, LiveInput } from "../console/liveSim"
 import { TickLine } from "../firmware/tickLine"
@@ -54,7 +55,12 @@ export class HostLiveTable {
     /** the flash: what a restarted controller reads */
     storedSettings: Settings
     warningsAcknowledged = true
-    private readonly kept = new KeptFlash()
+    /** the table's flash for the kept record (the settings are storedSettings) */
+    private readonly flash = new TableFlash({
+        settings: defaultSettings(),
+        kept: null,
+    })
+    private readonly kept = new KeptFlash(this.flash)
     private ctl: Controller | null
     private out: Outputs | null = null
     private tick: TickLine | null = null
@@ -238,7 +244,7 @@ export class HostLiveTable {
         this.ctl = new Controller(
             copySettings(this.storedSettings),
             null,
-            this.kept.record
+            this.flash.read("kept")
         )
         this.bootK = this.k
         this.savedRevision = 0

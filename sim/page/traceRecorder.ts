@@ -9,7 +9,7 @@ export const MAX_TRACE_ROWS = 7200 * TRACE_TICKS_PER_S
 
 export class TraceRecorder {
     private rows: TraceRow[] = []
-    private lastFaults: string[] = []
+    private lastFaults: readonly string[] = []
     private readonly listeners = new Set<(mark: Omit<Mark, "tMs">) => void>()
 
     add(row: TraceRow): void {

@@ -1,0 +1,1 @@
+export declare const VM_TEST_FILES: string[]
