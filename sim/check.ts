@@ -11,6 +11,7 @@ import {
     DEADMAN_STOP_MS,
     DEADMAN_STOP_TRAVEL_DEG,
     HARD_MAX_ACCEL_DPS2,
+    HARD_MAX_ANGLE_DEG,
     HARD_MAX_RATE_DPS,
     IMU_FAULT_UP_DUTY,
     IMU_FAULT_UP_MAX_MS,
@@ -22,6 +23,7 @@ import {
     OVERTRAVEL_HOME_MARGIN_DEG,
     RETURN_PAUSE_FROM_DEG,
     RETURN_PAUSE_MS,
+    SERVICE_MAX_DEG,
 } from "../src/control/limits"
 import {
     CORRECTION_ACCEL_DPS2,
@@ -29,6 +31,12 @@ import {
     OPEN_LOOP_FASTEST_DPS_PER_DUTY,
 } from "../src/control/tuning"
 import { userMaxDeg } from "../src/control/settings"
+import {
+    PROGRESS_MAX_COUNTED,
+    programCapDeg,
+    sessionLimitFor,
+} from "../src/control/program"
+import { checkRhythm } from "./checkRhythm"
 import { isPowerCycle, ScenarioEvents } from "./engine/events"
 import { HOME_ABOVE_STOP_DEG } from "./model/params"
 import { InputName, Scenario } from "./scenario"
@@ -131,6 +139,11 @@ interface Facts {
     latchClosedS: number[]
     /** a power cycle happened at tick k */
     restartAt: boolean[]
+    /** the deepest angle the exercise program could allow at tick k: the scenario's progress, one
+     *  more counted session per return home at most, every setting's limit */
+    capBound: number[]
+    /** the most sessions that can have counted by tick k */
+    countedBound: number[]
     stopTicks: number
 }
 
@@ -163,6 +176,30 @@ function factsOf(s: Scenario, rows: TraceRow[]): Facts {
     }
     const restartAt = new Array<boolean>(n).fill(false)
     for (const k of tl.powerCycles) if (k < n) restartAt[k] = true
+    const capBound: number[] = []
+    const countedBound: number[] = []
+    const homeDeg = s.settings.homeDeg
+    const userMax = userMaxDeg(s.settings)
+    let arrivals = 0
+    let away = false
+    for (let k = 0; k < n; k++) {
+        const near =
+            Math.abs(rows[k].angleDeg - homeDeg) <=
+            AT_HOME_TOLERANCE_DEG + ANGLE_TOLERANCE_DEG
+        if (near && away) arrivals++
+        away = !near
+        const counted = Math.min(
+            PROGRESS_MAX_COUNTED,
+            s.progress.countedSessions + arrivals
+        )
+        const program = !s.progress.warningsAcknowledged
+            ? 0
+            : s.settings.progression
+              ? programCapDeg(counted)
+              : HARD_MAX_ANGLE_DEG
+        capBound.push(Math.min(userMax, program))
+        countedBound.push(counted)
+    }
     return {
         s,
         rows,
@@ -174,6 +211,8 @@ function factsOf(s: Scenario, rows: TraceRow[]): Facts {
         imuSince,
         latchClosedS,
         restartAt,
+        capBound,
+        countedBound,
         stopTicks,
     }
 }
@@ -192,6 +231,7 @@ export function checkTrace(s: Scenario, rows: TraceRow[]): Violation[] {
     const f = factsOf(s, rows)
     checkNumbers(f, add)
     checkLimits(f, add)
+    checkProgram(f, add)
     checkRates(f, add)
     checkOpenLoopRamp(f, add)
     checkDeeperWithoutGrip(f, add)
@@ -202,6 +242,7 @@ export function checkTrace(s: Scenario, rows: TraceRow[]): Violation[] {
     checkRestart(f, add)
     checkSession(f, add)
     checkHomeAgain(f, add)
+    checkRhythm(rows, f.tl, f.restartAt, s.settings.accelDps2, add)
     return out
 }
 
@@ -220,19 +261,26 @@ function checkNumbers(f: Facts, add: Add): void {
  * which way the table turns: that double fault is exempt (the README says so).
  */
 function checkLimits(f: Facts, add: Add): void {
-    const { s, rows, home, effMax } = f
+    const { s, rows, home } = f
     const start = s.table.startAngleDeg
     const everDrive = f.driveSince[rows.length - 1]
     const everImu = f.imuSince[rows.length - 1]
     if (everDrive && everImu) return
-    const deepestAllowed = Math.max(effMax, start) + OVERTRAVEL_DEEP_MARGIN_DEG
     const shallowestAllowed = Math.min(home, start) - OVERTRAVEL_HOME_MARGIN_DEG
     rows.forEach((r, k) => {
+        // The deepest angle the controller said was allowed (cap_deg), never above what the
+        // program could allow (checkProgram); in service mode the empty table's own ceiling.
+        const cap =
+            r.state === "service"
+                ? SERVICE_MAX_DEG
+                : Math.min(r.capDeg, f.capBound[k])
+        // A table that starts beyond them may not go further.
+        const deepestAllowed = Math.max(cap, start) + OVERTRAVEL_DEEP_MARGIN_DEG
         if (r.angleDeg > deepestAllowed + EPS)
             add(
                 "deepest",
                 k,
-                `angle ${r.angleDeg.toFixed(3)} beyond ${deepestAllowed.toFixed(3)}`
+                `angle ${r.angleDeg.toFixed(3)} beyond ${deepestAllowed.toFixed(3)} (the deepest angle ${cap} + ${OVERTRAVEL_DEEP_MARGIN_DEG})`
             )
         if (r.angleDeg < shallowestAllowed - EPS)
             add(
@@ -241,13 +289,47 @@ function checkLimits(f: Facts, add: Add): void {
                 `angle ${r.angleDeg.toFixed(3)} below ${shallowestAllowed.toFixed(3)}`
             )
         // A target beyond the limit can only be where the table was stopped; never driven toward.
-        if (r.targetDeg > effMax + EPS && r.duty > 0)
+        if (r.targetDeg > cap + EPS && r.duty > 0 && r.state !== "service")
             add(
                 "target",
                 k,
-                `driving deeper toward ${r.targetDeg.toFixed(3)}, beyond the deepest angle ${effMax}`
+                `driving deeper toward ${r.targetDeg.toFixed(3)}, beyond the deepest angle ${cap}`
             )
     })
+}
+
+/**
+ * The exercise program, judged from outside: the cap the controller reports never exceeds what the
+ * scenario's progress could have reached by then (one more counted session per return home at
+ * most), is 0 while the warnings are not acknowledged (nothing in a scenario can acknowledge them:
+ * only the console or the page can), and never changes while the table is away from home (it is
+ * fixed when the session starts).
+ */
+function checkProgram(f: Facts, add: Add): void {
+    const { rows } = f
+    for (let k = 0; k < rows.length; k++) {
+        const r = rows[k]
+        if (r.state === "service") continue
+        if (r.capDeg > f.capBound[k] + EPS)
+            add(
+                "program-cap",
+                k,
+                `cap ${r.capDeg} above the ${f.capBound[k]} the progress could allow`
+            )
+        if (
+            k > 0 &&
+            r.capDeg !== rows[k - 1].capDeg &&
+            rows[k - 1].state !== "service" &&
+            !atHome(f, k) &&
+            !atHome(f, k - 1) &&
+            !f.restartAt[k]
+        )
+            add(
+                "program-cap",
+                k,
+                `cap changed from ${rows[k - 1].capDeg} to ${r.capDeg} away from home`
+            )
+    }
 }
 
 /**
@@ -427,15 +509,17 @@ function checkFaultStopsMotor(f: Facts, add: Add): void {
 
 /**
  * A healthy table raises no fault of its own: with nothing injected, the only faults are those the
- * person's inputs or the start cause (the latch opened away from home, a start beyond the limits, the
- * settings notice). A stall, direction, overspeed or imu fault there is a false alarm, and a false
+ * person's inputs or the start cause (the latch opened away from home, a start beyond the limits or
+ * the exercise program's cap, the settings notice). A stall, direction, overspeed or imu fault there is a false alarm, and a false
  * alarm can strand a user as surely as a real one.
  */
 function checkHealthyTableRaisesNothing(f: Facts, add: Add): void {
     const { s, rows, tl, home, effMax } = f
     const start = s.table.startAngleDeg
+    // The deepest angle at the start: the settings' and the program's cap as the first row shows it.
+    const startMax = rows.length > 0 ? Math.min(effMax, rows[0].capDeg) : effMax
     const startBeyond =
-        start > effMax + OVERTRAVEL_DEEP_MARGIN_DEG ||
+        start > startMax + OVERTRAVEL_DEEP_MARGIN_DEG ||
         start < home - OVERTRAVEL_HOME_MARGIN_DEG
     let latchEverOpen = false
     let injected = false
@@ -605,7 +689,11 @@ function checkRestart(f: Facts, add: Add): void {
 function checkSession(f: Facts, add: Add): void {
     const { s, rows } = f
     const st = s.settings
-    const limitMs = st.sessionLimitS * 1000
+    // The session's time limit: the setting, or the exercise program's shorter one (as long as the
+    // most sessions that can have counted allow: the longest it can be).
+    let limitMs =
+        sessionLimitFor(st.sessionLimitS, f.countedBound[0], st.progression) *
+        1000
     let invertedMs = 0
     let endK = -1
     // The deepest since the table was last home: whether the return pauses near flat.
@@ -614,6 +702,12 @@ function checkSession(f: Facts, add: Add): void {
         if (atHome(f, k)) {
             invertedMs = 0
             deepest = -Infinity
+            limitMs =
+                sessionLimitFor(
+                    st.sessionLimitS,
+                    f.countedBound[k],
+                    st.progression
+                ) * 1000
             if (endK >= 0) endK = -1
             continue
         }
@@ -728,13 +822,19 @@ function countPresses(f: Facts, from: number, to: number): number {
  * How long a return home from `deepestDeg` may take: travel, ramps, the pause near flat, margins.
  * `openLoop`: with the angle unknown the drive runs open-loop (no pause: the angle is not known).
  */
-function returnTimeS(f: Facts, deepestDeg: number, openLoop: boolean): number {
+function returnTimeS(
+    f: Facts,
+    deepestDeg: number,
+    openLoop: boolean,
+    tripDeepestDeg = deepestDeg
+): number {
     const st = f.s.settings
     const rate = openLoop ? OPEN_LOOP_SLOWEST_DPS : st.returnRateDps
     const travelS = Math.max(0, deepestDeg - f.home) / rate
     const rampsS = ((2 * st.returnRateDps) / st.accelDps2) * 2
+    // The pause near flat is owed by the trip: deeper than 30 at any time since the table was home.
     const pauseS =
-        !openLoop && deepestDeg > RETURN_PAUSE_FROM_DEG
+        !openLoop && tripDeepestDeg > RETURN_PAUSE_FROM_DEG
             ? RETURN_PAUSE_MS / 1000
             : 0
     return travelS + rampsS + pauseS + 3
@@ -792,10 +892,13 @@ function checkHomeAgain(f: Facts, add: Add): void {
     let deepest = rows[k0].angleDeg
     for (let k = k0; k < kEnd; k++)
         deepest = Math.max(deepest, rows[k].angleDeg)
+    let tripDeepest = deepest
+    for (let k = k0 - 1; k >= 0 && !atHome(f, k); k--)
+        tripDeepest = Math.max(tripDeepest, rows[k].angleDeg)
     const latchWaitS = LATCH_STEADY_MS / 1000
     const neededS =
         st.deadmanGraceS * (1 + cyclesAfter) +
-        returnTimeS(f, deepest, openLoop) +
+        returnTimeS(f, deepest, openLoop, tripDeepest) +
         latchWaitS +
         cyclesAfter
     const dueS = rows[k0].tS + neededS

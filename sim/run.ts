@@ -13,7 +13,8 @@ import { TICK_S, tickNowMs, tickTimeS } from "./engine/clock"
 import { ScenarioEngine } from "./engine/engine"
 import { isPowerCycle } from "./engine/events"
 import { TableFlash } from "./engine/flash"
-import { Scenario } from "./scenario"
+import { ProgramFlash, programStartFrom } from "./engine/program"
+import { Scenario, ScenarioProgress } from "./scenario"
 import { TraceRow } from "./trace"
 
 /** The faults of a row without any: one list for all of them (rows never change their lists). */
@@ -22,9 +23,21 @@ const NO_FAULTS: readonly string[] = Object.freeze([])
 /** Sees every controller step: what went in and what came out (for recording, e.g. conformance tests). */
 export type StepObserver = (inputs: Inputs, nowMs: number, out: Outputs) => void
 
-/** A controller started on what the table's flash holds (the settings, the kept record), as at power-on. */
-function startController(flash: TableFlash): Controller {
-    return new Controller(flash.read("settings"), null, flash.read("kept"))
+/**
+ * A controller started on what the table's flash holds (the settings, the kept record, the exercise
+ * program's records), as at power-on. `first`: the scenario's own start, where the table's clock is
+ * as the scenario's progress says (a restart starts it over).
+ */
+export function startController(
+    flash: TableFlash,
+    first: ScenarioProgress | null
+): Controller {
+    return new Controller(
+        flash.read("settings"),
+        null,
+        flash.read("kept"),
+        programStartFrom(flash, first)
+    )
 }
 
 export function runScenario(
@@ -36,11 +49,15 @@ export function runScenario(
     const table = engine.table
     const levels = engine.levels
     const kept = new KeptFlash(engine.flash)
-    let controller = startController(engine.flash)
+    const program = new ProgramFlash(engine.flash)
+    let controller = startController(engine.flash, s.progress)
 
     for (let k = 0; k < engine.ticks; k++) {
         for (let e = engine.nextEvent(k); e !== null; e = engine.nextEvent(k))
-            if (isPowerCycle(e)) controller = startController(engine.flash)
+            if (isPowerCycle(e)) {
+                controller = startController(engine.flash, null)
+                program.restarted()
+            }
 
         // The order matters for determinism: the model draws noise and bounce once per tick each.
         const imu = table.readImu()
@@ -59,6 +76,7 @@ export function runScenario(
         const nowMs = tickNowMs(k)
         const out = controller.step(inputs, nowMs)
         kept.follow(controller, out)
+        program.follow(controller, out)
         if (observeStep) observeStep(inputs, nowMs, out)
         onRow({
             tS: tickTimeS(k),
@@ -71,6 +89,9 @@ export function runScenario(
             faults: out.faults.length === 0 ? NO_FAULTS : out.faults.slice(),
             latch: out.latch,
             deadman: out.grip,
+            capDeg: out.effectiveMaxDeg,
+            sessionS: out.sessionInvertedS,
+            sound: out.sound,
         })
         table.advance(TICK_S, out.duty)
     }

@@ -7,6 +7,12 @@
 
 import { SIM_FAULT_NAMES, SimFaultName } from "./model/faults"
 import {
+    COUNTED_PER_DAY,
+    DAY_MS,
+    PROGRESS_MAX_COUNTED,
+    REST_AFTER_COUNTED_MS,
+} from "../src/control/program"
+import {
     checkSetting,
     defaultSettings,
     Settings,
@@ -77,6 +83,28 @@ export interface Scenario {
     settings: Settings
     /** in file order, which is time order */
     events: ScenarioEvent[]
+    /** the table's progress in the exercise program at the start (docs/exercise.md) */
+    progress: ScenarioProgress
+}
+
+/** The scenario's `progress` object, with its defaults filled in. */
+export interface ScenarioProgress {
+    countedSessions: number
+    warningsAcknowledged: boolean
+    /** seconds since the last counted session ended, as if the table had been running since;
+     *  null: no counted session yet */
+    sinceLastCountedS: number | null
+    countedInLast24h: number
+}
+
+/** A scenario without `progress`: a new table whose warnings have been acknowledged. */
+export function defaultScenarioProgress(): ScenarioProgress {
+    return {
+        countedSessions: 0,
+        warningsAcknowledged: true,
+        sinceLastCountedS: null,
+        countedInLast24h: 0,
+    }
 }
 
 export const MAX_DURATION_S = 7200
@@ -94,7 +122,21 @@ const TABLE_RANGES: {
 const DEFAULT_USER_MASS_KG = 80
 const DEFAULT_IMU_NOISE = 1
 
-const TOP_KEYS = ["name", "durationS", "seed", "table", "settings", "events"]
+const TOP_KEYS = [
+    "name",
+    "durationS",
+    "seed",
+    "table",
+    "settings",
+    "progress",
+    "events",
+]
+const PROGRESS_KEYS = [
+    "countedSessions",
+    "warningsAcknowledged",
+    "sinceLastCountedS",
+    "countedInLast24h",
+]
 const TABLE_NUMBER_KEYS = Object.keys(TABLE_RANGES) as TableNumberKey[]
 const TABLE_KEYS: string[] = [...TABLE_NUMBER_KEYS, "homeSwitch"]
 const EVENT_KEYS = ["t", "set", "fault"]
@@ -171,7 +213,10 @@ class Validator {
             this.fail("events", "missing (required; [] for none)")
         const events = this.events(top.events, durationS)
 
-        return { name, durationS, seed, table, settings, events }
+        const progress = has(top, "progress")
+            ? this.progress(top.progress)
+            : defaultScenarioProgress()
+        return { name, durationS, seed, table, settings, events, progress }
     }
 
     private seed(value: JsonValue): number {
@@ -255,6 +300,100 @@ class Validator {
                 obj[key]
         }
         return settings
+    }
+
+    private progress(value: JsonValue): ScenarioProgress {
+        const obj = this.object(value, "progress")
+        this.onlyKeys(obj, "progress", PROGRESS_KEYS)
+        const p = defaultScenarioProgress()
+        if (has(obj, "countedSessions")) {
+            const n = this.number(
+                obj,
+                "countedSessions",
+                "progress.countedSessions"
+            )
+            if (!(Number.isInteger(n) && n >= 0 && n <= PROGRESS_MAX_COUNTED))
+                this.fail(
+                    "progress.countedSessions",
+                    n + " is not a whole number in 0.." + PROGRESS_MAX_COUNTED
+                )
+            p.countedSessions = n
+        }
+        if (has(obj, "warningsAcknowledged")) {
+            const v = obj.warningsAcknowledged
+            if (typeof v !== "boolean")
+                this.fail(
+                    "progress.warningsAcknowledged",
+                    "expected true or false, got " + describe(v)
+                )
+            p.warningsAcknowledged = v
+        }
+        if (has(obj, "sinceLastCountedS")) {
+            const x = this.number(
+                obj,
+                "sinceLastCountedS",
+                "progress.sinceLastCountedS"
+            )
+            if (!(x >= 0))
+                this.fail("progress.sinceLastCountedS", x + " is negative")
+            p.sinceLastCountedS = x
+        }
+        if (has(obj, "countedInLast24h")) {
+            const n = this.number(
+                obj,
+                "countedInLast24h",
+                "progress.countedInLast24h"
+            )
+            if (!(Number.isInteger(n) && n >= 0 && n <= COUNTED_PER_DAY))
+                this.fail(
+                    "progress.countedInLast24h",
+                    n + " is not a whole number in 0.." + COUNTED_PER_DAY
+                )
+            p.countedInLast24h = n
+        }
+        // What cannot have happened is refused, naming the field that makes it impossible.
+        const dayS = DAY_MS / 1000
+        const restS = REST_AFTER_COUNTED_MS / 1000
+        if (p.countedSessions > 0 && !p.warningsAcknowledged)
+            this.fail(
+                "progress.warningsAcknowledged",
+                "false, but sessions have counted (counting needs the warnings acknowledged)"
+            )
+        if (p.sinceLastCountedS !== null && p.countedSessions === 0)
+            this.fail(
+                "progress.sinceLastCountedS",
+                "given, but no session has counted (countedSessions 0)"
+            )
+        if (p.countedInLast24h > p.countedSessions)
+            this.fail(
+                "progress.countedInLast24h",
+                p.countedInLast24h +
+                    " is more than countedSessions " +
+                    p.countedSessions
+            )
+        const since = p.sinceLastCountedS
+        if (p.countedInLast24h > 0 && (since === null || since >= dayS))
+            this.fail(
+                "progress.countedInLast24h",
+                p.countedInLast24h +
+                    " counted in the last 24 h, but the last one ended " +
+                    (since === null ? "never" : since + " s ago")
+            )
+        if (since !== null && since < dayS && p.countedInLast24h === 0)
+            this.fail(
+                "progress.countedInLast24h",
+                "0, but the last counted session ended " +
+                    since +
+                    " s ago (within 24 h)"
+            )
+        if (p.countedInLast24h === 2 && since !== null && since + restS >= dayS)
+            this.fail(
+                "progress.countedInLast24h",
+                "2 in the last 24 h, but the last one ended " +
+                    since +
+                    " s ago: the one before it, at least 4 h earlier, is more than 24 h ago"
+            )
+        return p
     }
 
     private events(value: JsonValue, durationS: number): ScenarioEvent[] {

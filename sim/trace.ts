@@ -5,7 +5,8 @@
 // loudly at that tick rather than leave an empty or "NaN" cell for someone to puzzle over later.
 
 import * as fs from "node:fs"
-import { FAULT_NAMES, StateName } from "../src/control/types"
+import { SOUND_NAMES } from "../src/control/exercise"
+import { FAULT_NAMES, STATE_NAMES, StateName } from "../src/control/types"
 import { TICK_S, TICKS_PER_S } from "./engine/clock"
 import {
     MAX_ROW_BYTES,
@@ -29,19 +30,11 @@ export const TRACE_COLUMNS = [
     "faults",
     "latch",
     "deadman",
+    "cap_deg",
+    "session_s",
+    "sound",
 ] as const
 export const TRACE_HEADER = TRACE_COLUMNS.join(",")
-
-const STATE_NAMES: readonly StateName[] = [
-    "boot",
-    "idle",
-    "moving",
-    "holding",
-    "deadman",
-    "returning",
-    "fault",
-    "service",
-]
 
 export interface TraceRow {
     tS: number
@@ -61,6 +54,12 @@ export interface TraceRow {
     /** the latch and the grip as the controller saw them */
     latch: boolean
     deadman: boolean
+    /** the effective deepest angle at that tick, every limit included (the exercise program's cap) */
+    capDeg: number
+    /** time inverted in the current session, as the controller counts it */
+    sessionS: number
+    /** what the buzzer sounds now: "" or a name of SOUND_NAMES */
+    sound: string
 }
 
 export { TraceNumberError }
@@ -140,6 +139,12 @@ export function streamTraceWriter(write: (chunk: string) => void): TraceWriter {
 
 export class TraceParseError extends Error {}
 
+function soundCell(cell: string, fail: (problem: string) => never): string {
+    if (cell !== "" && SOUND_NAMES.indexOf(cell) < 0)
+        fail("sound: " + JSON.stringify(cell) + " is not a sound")
+    return cell
+}
+
 /** Parses trace text strictly (for tests and tools); throws TraceParseError naming the line. */
 export function parseTrace(csv: string): TraceRow[] {
     const lines = csv.split("\n")
@@ -201,5 +206,8 @@ function parseRow(line: string, lineNumber: number): TraceRow {
         faults,
         latch: flag(8),
         deadman: flag(9),
+        capDeg: num(10),
+        sessionS: num(11),
+        sound: soundCell(cells[12], fail),
     }
 }

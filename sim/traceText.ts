@@ -141,6 +141,12 @@ export function writeTraceRow(
     buf[pos++] = row.latch ? ZERO + 1 : ZERO
     buf[pos++] = COMMA
     buf[pos++] = row.deadman ? ZERO + 1 : ZERO
+    buf[pos++] = COMMA
+    pos = writeTraceNumber(buf, pos, row.capDeg, "cap_deg", row)
+    buf[pos++] = COMMA
+    pos = writeTraceNumber(buf, pos, row.sessionS, "session_s", row)
+    buf[pos++] = COMMA
+    pos = writeAscii(buf, pos, row.sound)
     buf[pos++] = NEWLINE
     return pos
 }

@@ -26,6 +26,8 @@ import { Outputs } from "./control/types"
 import { SettingsStore } from "./hw/settingsStore"
 import { KEPT_KEY, decodeKept, encodeKept } from "./hw/keptCodec"
 import { KeptRecord } from "./control/keptRecord"
+import { ProgramStart, newTableStart, startAfter } from "./control/exercise"
+import { ProgramStore } from "./hw/programStore"
 import { TableServiceCore } from "./service/core"
 import { startTableServer } from "./service/server"
 import { TableIo, boardTableIo, simTableIo } from "./hw/tableIo"
@@ -58,7 +60,7 @@ function hasFault(out: Outputs, name: string): boolean {
 
 /** Set by the service when the settings should be stored; the saver fiber does it (never the loop). */
 let saveWanted = false
-/** Set by the service when the first-use acknowledgement should be stored (the saver fiber). */
+/** Set by the service when the first-use warnings were acknowledged: the loop tells the controller. */
 let ackWanted = false
 
 /**
@@ -84,6 +86,9 @@ console.log("FW start t=" + ds.millis() + " simulator=" + (SIMULATOR ? 1 : 0))
 
 // 2. Settings.
 const store = new SettingsStore(SETTINGS_TIMEOUT_MS)
+const programStore = new ProgramStore(store)
+/** What the exercise program starts from (read with the settings). */
+let programStart: ProgramStart = newTableStart()
 let settings: Settings = defaultSettings()
 let settingsError: string | null = null
 let settingsLoaded = false
@@ -107,14 +112,20 @@ async function loadSettings() {
                     ? decoded.error
                     : settingsError + "; " + decoded.error
     }
-    // The first-use acknowledgement, unless the storage did not answer at all (no second wait).
-    if (store.stored !== null)
-        service.warningsAcknowledged = (await store.loadAcknowledged()) === true
+    // The exercise program: the progress (the first-use acknowledgement in it), this start's number,
+    // the session records (an interrupted session's ended as a restart).
+    programStart = await programStore.load()
+    service.warningsAcknowledged =
+        programStart.progress !== null &&
+        programStart.progress.warningsAcknowledged
     settingsLoaded = true
 }
 
 /** Set by the loop when the record kept over restarts changed: the saver stores it first of all. */
 let keptWanted = false
+/** Set by the loop when the exercise program's progress or session record changed (the saver). */
+let progressWanted = false
+let recordWanted = false
 
 async function saveKept() {
     keptWanted = false
@@ -144,17 +155,23 @@ async function settingsSaver() {
             if (error !== null)
                 service.report("save: settings not stored: " + error)
         }
-        if (ackWanted) {
-            ackWanted = false
-            const error = await store.saveAcknowledged(true)
-            console.log(
-                error === null
-                    ? "warnings acknowledgement stored"
-                    : "warnings acknowledgement not stored: " + error
+        if (progressWanted) {
+            progressWanted = false
+            const error = await programStore.saveProgress(
+                controller.program.progress
             )
             if (error !== null) {
-                service.warningsAcknowledged = false
-                service.report("acknowledge_warnings: not stored: " + error)
+                progressWanted = true
+                console.log("progress not stored: " + error)
+            }
+        }
+        if (recordWanted) {
+            recordWanted = false
+            const r = controller.program.record
+            const error = r === null ? null : await programStore.saveSession(r)
+            if (error !== null) {
+                recordWanted = true
+                console.log("session record not stored: " + error)
             }
         }
         await ds.sleep(KEPT_POLL_MS)
@@ -185,9 +202,11 @@ console.log(
 )
 
 // 4. The control loop.
-let controller = new Controller(settings, settingsError, kept)
+let controller = new Controller(settings, settingsError, kept, programStart)
 /** The kept record's figures last seen in the outputs: a change is stored (saveKept). */
 let keptBits = -1
+let progressRevision = 0
+let recordRevision = 0
 let keptOpenLoopMs = -1
 service.ctl = controller
 io.annunciator.start()
@@ -230,10 +249,13 @@ while (true) {
         controller = new Controller(
             copySettings(controller.settings),
             storeAfterAck ? settingsError : null,
-            decodeKept(keptStored).record
+            decodeKept(keptStored).record,
+            startAfter(controller.program)
         )
         service.ctl = controller
         settingsRevision = 0
+        progressRevision = 0
+        recordRevision = 0
     }
     await io.motor.apply(out !== null ? out.duty : 0)
 
@@ -246,6 +268,21 @@ while (true) {
             keptOpenLoopMs = out.openLoopReservedMs
             keptWanted = true
         }
+        if (out.progressRevision !== progressRevision) {
+            progressRevision = out.progressRevision
+            progressWanted = true
+        }
+        if (out.recordRevision !== recordRevision) {
+            recordRevision = out.recordRevision
+            recordWanted = true
+        }
+        // An acknowledgement taken since the last tick reaches the controller before the service
+        // shows the controller's own record of it (the register never reads false after the command).
+        if (ackWanted) {
+            ackWanted = false
+            controller.acknowledgeWarnings()
+        }
+        service.warningsAcknowledged = controller.warningsAcknowledged()
         console.log(tickLine(nowMs, out))
         const faultsNow = faultsField(out.faults)
         if (faultsNow !== faultsShown) {

@@ -71,11 +71,15 @@ describe("ButtonPad: edges", () => {
         }
     })
 
-    it("presetTapped on the press of PRESET only", () => {
+    it("presetTapped on the release of a short PRESET press only", () => {
         const { pad, t } = startedPad()
         pad.update(inputs({ preset: true }), t)
-        expect(pad.presetTapped()).toBe(true)
+        expect(pad.presetTapped()).toBe(false)
         pad.update(inputs({ preset: true }), t + TICK_MS)
+        expect(pad.presetTapped()).toBe(false)
+        pad.update(inputs({}), t + 2 * TICK_MS)
+        expect(pad.presetTapped()).toBe(true)
+        pad.update(inputs({}), t + 3 * TICK_MS)
         expect(pad.presetTapped()).toBe(false)
     })
 
@@ -162,18 +166,20 @@ describe("ButtonPad: stuck DOWN or PRESET (held more than 60 s)", () => {
         expect(pad.downActive()).toBe(true)
     })
 
-    it("PRESET held over 60 s is stuck; released, it taps again", () => {
+    it("PRESET held over 60 s is stuck: its release taps nothing; pressed again, it taps", () => {
         const { pad } = startedPad()
         const t0 = 1000
         pad.update(inputs({ preset: true }), t0)
-        expect(pad.presetTapped()).toBe(true)
         pad.update(inputs({ preset: true }), t0 + STUCK_BUTTON_MS)
         expect(pad.presetStuck()).toBe(false)
         pad.update(inputs({ preset: true }), t0 + STUCK_BUTTON_MS + TICK_MS)
         expect(pad.presetStuck()).toBe(true)
         pad.update(inputs({}), t0 + STUCK_BUTTON_MS + 2 * TICK_MS)
         expect(pad.presetStuck()).toBe(false)
+        expect(pad.presetTapped()).toBe(false)
+        expect(pad.rhythmAsked()).toBe(false)
         pad.update(inputs({ preset: true }), t0 + STUCK_BUTTON_MS + 3 * TICK_MS)
+        pad.update(inputs({}), t0 + STUCK_BUTTON_MS + 4 * TICK_MS)
         expect(pad.presetTapped()).toBe(true)
     })
 
@@ -212,7 +218,9 @@ describe("ButtonPad: buttons held when the controller starts", () => {
         expect(pad.presetTapped()).toBe(false)
         expect(pad.presetStuck()).toBe(true)
         pad.update(inputs({}), 40)
+        expect(pad.presetTapped()).toBe(false)
         pad.update(inputs({ preset: true }), 60)
+        pad.update(inputs({}), 80)
         expect(pad.presetTapped()).toBe(true)
     })
 

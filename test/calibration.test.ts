@@ -8,6 +8,7 @@ import {
     LEVEL_MEASURE_MS,
 } from "../src/control/calibration"
 import { Controller } from "../src/control/controller"
+import { acknowledgedTableStart } from "../src/control/exercise"
 import { SERVICE_ENTRY_HOLD_MS, TICK_MS } from "../src/control/limits"
 import { defaultSettings } from "../src/control/settings"
 import { Inputs, Outputs } from "../src/control/types"
@@ -44,7 +45,12 @@ class Rig {
             reversed?: boolean
         } = {}
     ) {
-        this.c = new Controller(defaultSettings(), null)
+        this.c = new Controller(
+            defaultSettings(),
+            null,
+            null,
+            acknowledgedTableStart()
+        )
         this.angle = opts.angle ?? -65
         this.mountTiltDeg = opts.mountTiltDeg ?? 0
         this.gyroBiasDps = opts.gyroBiasDps ?? 0

@@ -24,7 +24,9 @@ import { parseScenario } from "../sim/scenario"
 describe("TICK lines", () => {
     it("parses the contract's line, with or without the VM's prefix", () => {
         expect(
-            parseTickLine("WASM> TICK 1520 -64.99313 45 0.3066406 moving - 1 1")
+            parseTickLine(
+                "WASM> TICK 1520 -64.99313 45 0.3066406 moving - 1 1 15 0 -"
+            )
         ).toEqual({
             nowMs: 1520,
             estDeg: -64.99313,
@@ -34,35 +36,46 @@ describe("TICK lines", () => {
             faults: [],
             latch: true,
             grip: true,
+            capDeg: 15,
+            sessionS: 0,
+            sound: "",
         })
         expect(
-            parseTickLine("TICK 20 10 10 0 fault imu|latch 0 1")
+            parseTickLine(
+                "TICK 20 10 10 0 fault imu|latch 0 1 45 3.5 alarm-imu"
+            )
         ).toMatchObject({
             state: "fault",
             faults: ["imu", "latch"],
             latch: false,
             grip: true,
+            sessionS: 3.5,
+            sound: "alarm-imu",
         })
     })
 
     it("ignores other lines and refuses a broken TICK line, saying what is wrong", () => {
         expect(parseTickLine("WASM> FW ready t=162 imuSamples=5")).toBeNull()
         expect(parseTickLine("self-deployed x.devs")).toBeNull()
+        const ok = " 45 0 -"
         expect(() => parseTickLine("WASM> TICK 20 10 10 0 moving -")).toThrow(
-            /expected 9 fields, found 7/
+            /expected 12 fields, found 7/
         )
-        expect(() => parseTickLine("TICK 20 NaN 10 0 moving - 1 1")).toThrow(
-            /estDeg is NaN/
-        )
-        expect(() => parseTickLine("TICK 20 1 10 0 flying - 1 1")).toThrow(
+        expect(() =>
+            parseTickLine("TICK 20 NaN 10 0 moving - 1 1" + ok)
+        ).toThrow(/estDeg is NaN/)
+        expect(() => parseTickLine("TICK 20 1 10 0 flying - 1 1" + ok)).toThrow(
             /unknown state flying/
         )
         expect(() =>
-            parseTickLine("TICK 20 1 10 0 fault gremlins 1 1")
+            parseTickLine("TICK 20 1 10 0 fault gremlins 1 1" + ok)
         ).toThrow(/unknown fault gremlins/)
-        expect(() => parseTickLine("TICK 20 1 10 0 idle - yes 1")).toThrow(
-            /latch is yes/
+        expect(() => parseTickLine("TICK 20 1 10 0 idle - yes 1" + ok)).toThrow(
+            /field 7 is yes/
         )
+        expect(() =>
+            parseTickLine("TICK 20 1 10 0 idle - 1 1 45 0 kazoo")
+        ).toThrow(/unknown sound kazoo/)
     })
 
     it("tells a dead program (unhandled exception, panic) from an error the firmware handled", () => {
@@ -162,7 +175,7 @@ describe("the replay program", () => {
         "replay"
     )
 
-    it("records the host's steps, and embeds them as doubles in hex literals of at most 600 ticks", () => {
+    it("records the host's steps, and embeds them in hex literals of at most 600 ticks (56 bytes a tick: the IMU's doubles exact)", () => {
         const steps = recordHostSteps(s, 70)
         expect(steps).toHaveLength(70)
         expect(steps[3].nowMs).toBe(60)
@@ -173,9 +186,16 @@ describe("the replay program", () => {
         )
         expect(src).toMatch(/^const TICKS = 70$/m)
         expect(src.match(/hex`[0-9a-f]*`/g)!.map(h => h.length - 5)).toEqual([
-            70 * 72 * 2,
+            70 * 56 * 2,
         ])
         expect(src).toContain(`import { Controller } from "`)
+        // What does not fit the tick's integers is refused, never rounded.
+        const odd = steps.map((st, k) =>
+            k === 5 ? { ...st, nowMs: st.nowMs + 0.5 } : st
+        )
+        expect(() =>
+            replayProgramSource(odd, defaultSettings(), "/tmp/somewhere/src")
+        ).toThrow(/nowMs 100.5 is not a whole u32/)
     })
 
     it("reads the VM's outputs back exactly (hex of doubles) and its timing line", () => {

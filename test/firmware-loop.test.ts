@@ -335,7 +335,7 @@ describe.sequential(
     () => {
         // Covers boot, idle, moving, the dead-man grace and return, holding, PRESET, STOP, UP, a noisy
         // then a stale sensor (imu fault) and UP open-loop. 20 s = 1000 ticks: the recorded inputs fill
-        // 72 KB of the program; the VM refuses to deploy a program much above 128 KB ("deploy error").
+        // 56 KB of the program; the VM aborts a program much above 110 KB.
         const s = scenario("conformance", {
             durationS: 20,
             seed: 11,
@@ -688,6 +688,8 @@ describe(
                 durationS: 7,
                 seed: 25,
                 table: { startAngleDeg: 20 },
+                // The program off: a new table's 15-degree cap would make 20 degrees an overtravel.
+                settings: { progression: false },
                 events: [
                     { t: 0, set: { latch: true, deadman: true } },
                     { t: 1, set: { deadman: false }, fault: "power-cycle" },

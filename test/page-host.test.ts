@@ -11,6 +11,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { FIRST_CAP_DEG } from "../src/control/program"
 import { WebSocket } from "ws"
 import { defaultSettings } from "../src/control/settings"
 import { HOLD_LEASE_MS } from "../sim/page/holds"
@@ -143,7 +144,8 @@ describe("the page against the host table", () => {
             ])
         )
         expect(marks).toContainEqual(["mark home", HOME_DEG])
-        expect(marks).toContainEqual(["mark cap", 45])
+        // A new table on the exercise program: the first session's cap.
+        expect(marks).toContainEqual(["mark cap", FIRST_CAP_DEG])
         expect(marks).toContainEqual(["mark limit", 90])
     })
 

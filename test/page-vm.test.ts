@@ -128,8 +128,34 @@ describe("the page against the firmware in the VM", () => {
             s => atHome(s) && s.capDeg !== null && s.sessionLimitS !== null,
             "idle at home"
         )
-        expect(s.capDeg).toBe(45)
+        // A new table: flat until the first-use warnings are acknowledged (here, in the console pane).
+        expect(s.capDeg).toBe(0)
+        expect(s.warningsAcknowledged).toBe(false)
         expect(s.sessionLimitS).toBe(300)
+        await page.fill("#consoleLine", "ack")
+        await page.press("#consoleLine", "Enter")
+        await page.waitForFunction(
+            () =>
+                document.getElementById("consolePrompt")!.textContent ===
+                "answer>"
+        )
+        expect(await page.textContent("#consoleOut")).toMatch(
+            /heart disease, high blood pressure or glaucoma/
+        )
+        await page.fill("#consoleLine", "yes")
+        await page.press("#consoleLine", "Enter")
+        await page.waitForFunction(
+            () => document.getElementById("consoleOut")!.dataset.done === "1"
+        )
+        expect(await page.getAttribute("#consoleOut", "data-last-code")).toBe(
+            "0"
+        )
+        const acked = await until(
+            s => s.warningsAcknowledged === true && s.capDeg === 15,
+            "the acknowledgement and the first cap"
+        )
+        expect(acked.capDeg).toBe(15)
+        await page.locator("#consoleLine").blur()
         await page.click("#latch")
         await until(
             s => s.latch === true,
@@ -174,7 +200,7 @@ describe("the page against the firmware in the VM", () => {
         await page.fill("#consoleLine", "faults")
         await page.press("#consoleLine", "Enter")
         await page.waitForFunction(
-            () => document.getElementById("consoleOut")!.dataset.done === "1"
+            () => document.getElementById("consoleOut")!.dataset.done === "2"
         )
         expect(await page.textContent("#consoleOut")).toMatch(
             /imu: .*\n?\s*the table says: /

@@ -85,6 +85,9 @@ function session(): TraceRow[] {
             faults,
             latch: true,
             deadman: true,
+            capDeg: 45,
+            sessionS: 0,
+            sound: "",
         })
     }
     return rows
@@ -177,6 +180,9 @@ describe("long traces", () => {
             faults: k % 1000 < 3 ? ["overspeed"] : [],
             latch: true,
             deadman: true,
+            capDeg: 45,
+            sessionS: 0,
+            sound: "",
         })
     }
 

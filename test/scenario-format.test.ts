@@ -228,7 +228,7 @@ describe("the top level", () => {
 
     it("refuses unknown keys", () => {
         expect(errorOf(text({ duration: 5 }))).toBe(
-            "bad.json: duration: unknown key (expected one of name, durationS, seed, table, settings, events)"
+            "bad.json: duration: unknown key (expected one of name, durationS, seed, table, settings, progress, events)"
         )
         expect(
             errorOf('{ "durationS": 10, "events": [], "__proto__": {} }')

@@ -1482,14 +1482,10 @@ const SPECIFIC: { [file: string]: Checks } = {
     "stuck-preset-button.json": {
         "PRESET held over 60 s: the table stops going deeper until a fresh tap":
             r => {
-                const tPress = first(
-                    setTimes(r, "preset", true),
-                    "PRESET press"
-                )
-                const tRelease = first(
-                    setTimes(r, "preset", false),
-                    "PRESET release"
-                )
+                // A tap starts the move (PRESET acts when released); PRESET is then pressed again and
+                // held beyond the stuck limit while the move goes on.
+                const tPress = setTimes(r, "preset", true)[1]
+                const tRelease = setTimes(r, "preset", false)[1]
                 expect(tRelease - tPress).toBeGreaterThan(
                     STUCK_BUTTON_MS / 1000
                 )
@@ -1498,7 +1494,7 @@ const SPECIFIC: { [file: string]: Checks } = {
                     r.rows[kStuck].rateDps,
                     "still going deeper when PRESET became stuck"
                 ).toBeGreaterThan(0)
-                const kTap = tickAt(setTimes(r, "preset", true)[1])
+                const kTap = tickAt(setTimes(r, "preset", false)[2])
                 const rest = expectRampedStop(
                     r,
                     kStuck,
@@ -1508,7 +1504,7 @@ const SPECIFIC: { [file: string]: Checks } = {
                 expectHolds(r, rest, kTap)
             },
         "a fresh tap goes on to the preset": r => {
-            const kTap = tickAt(setTimes(r, "preset", true)[1])
+            const kTap = tickAt(setTimes(r, "preset", false)[2])
             const stoppedAt = r.rows[kTap].angleDeg
             const next = PRESETS_DEG.filter(
                 p => p > stoppedAt && p <= r.effMax
@@ -1618,7 +1614,8 @@ const SPECIFIC: { [file: string]: Checks } = {
         "STOP during a preset move: stop at once and hold until the next command, which resumes":
             r => {
                 const kStop = tickAt(first(setTimes(r, "stop", true), "STOP"))
-                const kNext = tickAt(setTimes(r, "preset", true)[1])
+                // A PRESET tap acts when it is released.
+                const kNext = tickAt(setTimes(r, "preset", false)[1])
                 expect(
                     r.rows[kStop].rateDps,
                     "moving when STOP was pressed"

@@ -5,6 +5,7 @@
 // on a wire (README: "What has been shown").
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { FIRST_CAP_DEG } from "../src/control/program"
 import { WebSocket } from "ws"
 import { ConsoleIo } from "../sim/console/console"
 import { EXIT_NO_TABLE, EXIT_OK } from "../sim/console/exitCodes"
@@ -149,7 +150,8 @@ describe("the page over a serial port", () => {
             expect(s.estDeg).toBeCloseTo(-65, 0)
             expect(s.angleDeg).toBeNull()
             expect(s.duty).toBeNull()
-            expect(s.capDeg).toBe(45)
+            // A new table on the exercise program: the first session's cap.
+            expect(s.capDeg).toBe(FIRST_CAP_DEG)
             const ws = new WebSocket(server.url.replace("http", "ws") + "ws")
             const messages: {
                 type: string

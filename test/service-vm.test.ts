@@ -201,7 +201,8 @@ describe("the InversionTable service in the VM", () => {
             expect(await get(P.settingRegister("homeDeg"))).toBe(-65) // not -64.999 (toWireFixed10)
             expect(await get(P.settingRegister("maxRateDps"))).toBe(4)
             expect(await get(P.settingRegister("progression"))).toBeTruthy()
-            expect(await get(P.REG_EFFECTIVE_MAX_ANGLE)).toBe(45)
+            // A new table: flat until the first-use warnings are acknowledged.
+            expect(await get(P.REG_EFFECTIVE_MAX_ANGLE)).toBe(0)
             expect(await get(P.REG_FAULTS)).toBe(0)
             expect(await get(P.REG_LAST_ERROR)).toBe("")
         }

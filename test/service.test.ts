@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 import { CALIBRATION_STEPS } from "../src/control/calibration"
 import { Controller } from "../src/control/controller"
+import { acknowledgedTableStart } from "../src/control/exercise"
 import { SERVICE_ENTRY_HOLD_MS, TICK_MS } from "../src/control/limits"
 import { SETTINGS_SCHEMA, defaultSettings } from "../src/control/settings"
 import { FAULT_NAMES, Inputs, Outputs } from "../src/control/types"
@@ -28,7 +29,7 @@ const D2R = Math.PI / 180
 
 /** The controller on a still table at home; the pad's levels can be set. */
 class Rig {
-    c = new Controller(defaultSettings(), null)
+    c = new Controller(defaultSettings(), null, null, acknowledgedTableStart())
     t = 0
     seq = 0
     levels = {

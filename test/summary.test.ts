@@ -18,6 +18,9 @@ function rows(
         faults,
         latch: true,
         deadman: true,
+        capDeg: 45,
+        sessionS: 0,
+        sound: "",
     }))
 }
 

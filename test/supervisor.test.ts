@@ -8,6 +8,11 @@
 import { describe, expect, it } from "vitest"
 import { Controller } from "../src/control/controller"
 import {
+    ProgramStart,
+    acknowledgedTableStart,
+    newTableStart,
+} from "../src/control/exercise"
+import {
     AT_HOME_TOLERANCE_DEG,
     IMU_FAULT_UP_DUTY,
     IMU_FAULT_UP_MAX_MS,
@@ -97,10 +102,22 @@ class Rig {
             startDeg?: number
             t0?: number
             levels?: Partial<Levels>
+            program?: ProgramStart
         } = {}
     ) {
-        const s = { ...defaultSettings(), ...(opts.settings ?? {}) }
-        this.c = new Controller(s, opts.settingsError ?? null)
+        // The exercise program is off unless a row turns it on: the rows test other rules. A row
+        // may give the program's start (default: a new table whose warnings are acknowledged).
+        const s = {
+            ...defaultSettings(),
+            progression: false,
+            ...(opts.settings ?? {}),
+        }
+        this.c = new Controller(
+            s,
+            opts.settingsError ?? null,
+            null,
+            opts.program ?? acknowledgedTableStart()
+        )
         this.t = opts.t0 ?? 1000
         this.angle = opts.startDeg ?? s.homeDeg
         this.levels = {
@@ -230,14 +247,14 @@ interface Step {
 interface Row {
     name: string
     gyroScale?: number
-    /** a known bug: the row is expected to fail (it.fails); the text says which */
-    bug?: string
     settings?: Partial<Settings>
     settingsError?: string
     startDeg?: number
     /** after the boot, drive there from home with grip, latch and DOWN (then `levels` again): a
      *  controller that started away from home would take it as a restart and end the session */
     reachDeg?: number
+    /** the exercise program's start (default: a new table whose warnings are acknowledged) */
+    program?: ProgramStart
     levels?: Partial<Levels>
     /** boot first (600 ms, inputs as `levels`); default true */
     boot?: boolean
@@ -308,6 +325,7 @@ function runRow(row: Row): Rig {
         settingsError: row.settingsError,
         startDeg: row.startDeg,
         levels: row.levels,
+        program: row.program,
     })
     if (row.gyroScale !== undefined) r.gyroScale = row.gyroScale
     if (row.boot !== false) for (let i = 0; i < 600 / TICK_MS; i++) r.tick()
@@ -372,6 +390,16 @@ const tap = (name: Level, expect?: Expect, note?: string): Step => ({
     first: expect,
     note: note ?? name + " tap",
 })
+/** PRESET acts when released: pressed for a tick, then released (the expectation is the release's). */
+const presetTap = (expect?: Expect, note?: string): Step[] => [
+    { set: { preset: true }, forMs: TICK_MS, note: "PRESET pressed" },
+    {
+        set: { preset: false },
+        forMs: TICK_MS,
+        first: expect,
+        note: note ?? "PRESET tap (released)",
+    },
+]
 const release = (name: Level): Step => ({
     set: { [name]: false },
     forMs: TICK_MS,
@@ -721,8 +749,7 @@ const ROWS: Row[] = [
         name: "PRESET from home selects 0, then 15, then 30, moving to each while the grip is held",
         levels: READY,
         steps: [
-            tap(
-                "preset",
+            ...presetTap(
                 { targetDeg: 0, state: "moving", duty: "+" },
                 "PRESET: 0 (flat)"
             ),
@@ -737,8 +764,7 @@ const ROWS: Row[] = [
                 every: { state: "holding", duty: 0 },
                 last: { nearDeg: 0 },
             },
-            tap(
-                "preset",
+            ...presetTap(
                 { targetDeg: 15, state: "moving", duty: "+" },
                 "PRESET: 15"
             ),
@@ -749,7 +775,7 @@ const ROWS: Row[] = [
                 last: { state: "holding" },
             },
             { forMs: 500, every: { state: "holding" }, last: { nearDeg: 15 } },
-            tap("preset", { targetDeg: 30, duty: "+" }, "PRESET: 30"),
+            ...presetTap({ targetDeg: 30, duty: "+" }, "PRESET: 30"),
             {
                 set: { preset: false },
                 while: { state: "moving" },
@@ -762,22 +788,22 @@ const ROWS: Row[] = [
         name: "PRESET taps while moving step on from the target; after the deepest allowed (45) comes 0",
         levels: READY,
         steps: [
-            tap("preset", { targetDeg: 0 }),
+            ...presetTap({ targetDeg: 0 }),
             release("preset"),
-            tap("preset", { targetDeg: 15 }),
+            ...presetTap({ targetDeg: 15 }),
             release("preset"),
-            tap("preset", { targetDeg: 30 }),
+            ...presetTap({ targetDeg: 30 }),
             release("preset"),
-            tap("preset", { targetDeg: 45 }),
+            ...presetTap({ targetDeg: 45 }),
             release("preset"),
-            tap("preset", { targetDeg: 0 }),
+            ...presetTap({ targetDeg: 0 }),
         ],
     },
     {
         name: "PRESET without the grip does nothing",
         levels: { latch: true },
         steps: [
-            tap("preset", { duty: 0 }),
+            ...presetTap({ duty: 0 }),
             {
                 set: { preset: false },
                 forMs: 2000,
@@ -809,7 +835,7 @@ const ROWS: Row[] = [
             { set: { down: false }, forMs: TICK_MS },
             tap("home", { duty: 0 }),
             { set: { home: false }, forMs: 2000, every: { duty: 0 } },
-            tap("preset", { duty: 0 }),
+            ...presetTap({ duty: 0 }),
             {
                 set: { preset: false, grip: false },
                 forMs: 6000,
@@ -878,7 +904,7 @@ const ROWS: Row[] = [
                 forMs: 2000,
                 every: { duty: 0, faults: ["settings"] },
             },
-            tap("preset", { duty: 0 }),
+            ...presetTap({ duty: 0 }),
             { set: { preset: false, down: false }, forMs: 100 },
             tap("stop", { faults: [] }, "STOP acknowledges"),
             { set: { stop: false }, forMs: 100 },
@@ -1313,12 +1339,13 @@ const MORE_ROWS: Row[] = [
         settings: { maxRateDps: 1 },
         levels: READY,
         steps: [
+            ...presetTap({ targetDeg: 0, duty: "+" }),
             {
                 set: { preset: true },
-                forMs: TICK_MS,
-                first: { targetDeg: 0, duty: "+" },
+                forMs: STUCK_BUTTON_MS,
+                every: { duty: "+" },
+                note: "PRESET pressed again and held: the move goes on",
             },
-            { forMs: STUCK_BUTTON_MS, every: { duty: "+" } },
             {
                 while: { state: "moving" },
                 maxMs: 3000,
@@ -1517,7 +1544,7 @@ const MORE_ROWS: Row[] = [
         name: "grip released while a PRESET move goes deeper: duty 0 that tick",
         levels: READY,
         steps: [
-            tap("preset", { targetDeg: 0, duty: "+" }),
+            ...presetTap({ targetDeg: 0, duty: "+" }),
             { set: { preset: false }, forMs: 3000, last: { duty: "+" } },
             {
                 set: { grip: false },
@@ -1540,13 +1567,13 @@ const MORE_ROWS: Row[] = [
             },
             { forMs: 2000, every: { duty: 0, faults: [] } },
             { set: { down: false }, forMs: TICK_MS },
-            tap("preset", { targetDeg: 0 }),
+            ...presetTap({ targetDeg: 0 }),
             release("preset"),
-            tap("preset", { targetDeg: 15 }),
+            ...presetTap({ targetDeg: 15 }),
             release("preset"),
-            tap("preset", { targetDeg: 30 }),
+            ...presetTap({ targetDeg: 30 }),
             release("preset"),
-            tap("preset", { targetDeg: 0 }),
+            ...presetTap({ targetDeg: 0 }),
         ],
     },
     {
@@ -1648,18 +1675,63 @@ const MORE_ROWS: Row[] = [
         ],
     },
     {
-        name: "progression on (the default) for a first session: the effective deepest angle is 15",
-        // behaviour.md: effective deepest = min(90, maxAngleDeg, what the progression program allows);
-        // docs/exercise.md: "first session capped at 15". Controller.effectiveMaxDeg() ignores
-        // `progression` (userMaxDeg only): DOWN takes a first-time user to 45.
-        bug: "progression program not implemented",
+        name: "progression on (the default) for a first session: the effective deepest angle is 15, and DOWN stops there",
+        settings: { progression: true },
         levels: READY,
         steps: [
             {
                 forMs: TICK_MS,
                 first: { state: "idle" },
-                after: r =>
-                    expect(r.out.effectiveMaxDeg).toBeLessThanOrEqual(15),
+                after: r => expect(r.out.effectiveMaxDeg).toBe(15),
+            },
+            {
+                set: { down: true },
+                while: { state: "moving" },
+                maxMs: 30000,
+                after: r => {
+                    expect(r.maxAngleDeg).toBeLessThanOrEqual(15 + 0.5)
+                    expect(r.maxAngleDeg).toBeGreaterThan(14)
+                },
+            },
+        ],
+    },
+    {
+        name: "first use: until the warnings are acknowledged the table does not tilt past flat, whatever the progress",
+        settings: { progression: false },
+        program: newTableStart(),
+        levels: READY,
+        steps: [
+            {
+                forMs: TICK_MS,
+                after: r => expect(r.out.effectiveMaxDeg).toBe(0),
+            },
+            {
+                set: { down: true },
+                while: { state: "moving" },
+                maxMs: 30000,
+                after: r => expect(r.maxAngleDeg).toBeLessThanOrEqual(0.5),
+            },
+            { set: { down: false }, forMs: 1000 },
+            {
+                forMs: TICK_MS,
+                after: r => {
+                    // Acknowledged (the console or the page): the next session may tilt.
+                    r.c.acknowledgeWarnings()
+                },
+            },
+            {
+                set: { up: true },
+                while: { nearDeg: 0 },
+                maxMs: 30000,
+            },
+            {
+                until: { state: "idle" },
+                maxMs: 30000,
+            },
+            { set: { up: false }, forMs: 200 },
+            {
+                forMs: TICK_MS,
+                after: r => expect(r.out.effectiveMaxDeg).toBe(45),
             },
         ],
     },
@@ -1719,16 +1791,8 @@ for (const trig of IMU_TRIGGERS) {
 
 describe("Controller: state transitions (table-driven, time passed in)", () => {
     for (const row of ROWS) {
-        if (row.bug) {
-            // A reported bug: this row fails today. When it starts passing, it.fails turns red: then
-            // drop the `bug` field.
-            it.fails("BUG: " + row.name + " [" + row.bug + "]", () => {
-                runRow(row)
-            })
-        } else {
-            it(row.name, () => {
-                runRow(row)
-            })
-        }
+        it(row.name, () => {
+            runRow(row)
+        })
     }
 })

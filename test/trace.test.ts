@@ -4,6 +4,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import fc from "fast-check"
+import { SOUND_NAMES } from "../src/control/exercise"
 import { describe, expect, it } from "vitest"
 import { FAULT_NAMES, StateName } from "../src/control/types"
 import {
@@ -42,6 +43,9 @@ function row(patch: Partial<TraceRow> = {}): TraceRow {
         faults: [],
         latch: true,
         deadman: false,
+        capDeg: 45,
+        sessionS: 0,
+        sound: "",
         ...patch,
     }
 }
@@ -145,9 +149,11 @@ describe("numbers", () => {
 describe("rows", () => {
     it("follow the header's column order, with faults joined by | and 1/0 flags", () => {
         expect(TRACE_HEADER).toBe(
-            "t_s,angle_deg,est_deg,target_deg,rate_dps,duty,state,faults,latch,deadman"
+            "t_s,angle_deg,est_deg,target_deg,rate_dps,duty,state,faults,latch,deadman,cap_deg,session_s,sound"
         )
-        expect(formatTraceRow(row())).toBe("0,-65,-64.9877,-65,0,0,idle,,1,0")
+        expect(formatTraceRow(row())).toBe(
+            "0,-65,-64.9877,-65,0,0,idle,,1,0,45,0,"
+        )
         expect(
             formatTraceRow(
                 row({
@@ -160,7 +166,7 @@ describe("rows", () => {
                     deadman: true,
                 })
             )
-        ).toBe("70.02,12.3,-64.9877,-65,0,-0.25,fault,imu|latch,0,1")
+        ).toBe("70.02,12.3,-64.9877,-65,0,-0.25,fault,imu|latch,0,1,45,0,")
     })
 })
 
@@ -176,6 +182,9 @@ describe("round trip", () => {
         faults: fc.subarray(FAULT_NAMES),
         latch: fc.boolean(),
         deadman: fc.boolean(),
+        capDeg: fc.integer({ min: 0, max: 90 }),
+        sessionS: fc.integer({ min: 0, max: 90000 }).map(k => k / 100),
+        sound: fc.constantFrom("", ...SOUND_NAMES),
     })
 
     it("parses what it writes, to 4 decimals", () => {
@@ -263,31 +272,34 @@ describe("the parser", () => {
     it("refuses what the writer never writes, naming the line", () => {
         expect(() => parseTrace("t,angle\n")).toThrow(TraceParseError)
         expect(bad("0,-65,-65,-65,0,0,idle,,1")).toThrow(
-            "line 2: expected 10 cells, found 9"
+            "line 2: expected 13 cells, found 9"
         )
-        expect(bad("0,NaN,-65,-65,0,0,idle,,1,0")).toThrow(
+        expect(bad("0,NaN,-65,-65,0,0,idle,,1,0,45,0,")).toThrow(
             'line 2: angle_deg: "NaN" is not a trace number'
         )
-        expect(bad("0,,-65,-65,0,0,idle,,1,0")).toThrow(
+        expect(bad("0,,-65,-65,0,0,idle,,1,0,45,0,")).toThrow(
             'angle_deg: "" is not a trace number'
         )
-        expect(bad("0,-0,-65,-65,0,0,idle,,1,0")).toThrow(
+        expect(bad("0,-0,-65,-65,0,0,idle,,1,0,45,0,")).toThrow(
             'angle_deg: "-0" is not a trace number'
         )
-        expect(bad("0,1.23456,-65,-65,0,0,idle,,1,0")).toThrow(
+        expect(bad("0,1.23456,-65,-65,0,0,idle,,1,0,45,0,")).toThrow(
             "is not a trace number"
         )
-        expect(bad("0,1.50,-65,-65,0,0,idle,,1,0")).toThrow(
+        expect(bad("0,1.50,-65,-65,0,0,idle,,1,0,45,0,")).toThrow(
             "is not a trace number"
         )
-        expect(bad("0,-65,-65,-65,0,0,sleeping,,1,0")).toThrow(
+        expect(bad("0,-65,-65,-65,0,0,sleeping,,1,0,45,0,")).toThrow(
             'state: "sleeping" is not a state'
         )
-        expect(bad("0,-65,-65,-65,0,0,fault,imu|fire,1,0")).toThrow(
+        expect(bad("0,-65,-65,-65,0,0,fault,imu|fire,1,0,45,0,")).toThrow(
             'faults: "fire" is not a fault'
         )
-        expect(bad("0,-65,-65,-65,0,0,idle,,true,0")).toThrow(
+        expect(bad("0,-65,-65,-65,0,0,idle,,true,0,45,0,")).toThrow(
             'latch: expected 0 or 1, found "true"'
+        )
+        expect(bad("0,-65,-65,-65,0,0,idle,,1,0,45,0,kazoo")).toThrow(
+            'sound: "kazoo" is not a sound'
         )
     })
 })

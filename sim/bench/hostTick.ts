@@ -4,6 +4,7 @@
 // delays some); median and p95 over the ticks.
 
 import { Controller } from "../../src/control/controller"
+import { acknowledgedTableStart } from "../../src/control/exercise"
 import { recordHostSteps } from "../firmware/replay"
 import { tickSession } from "./scenarios"
 import { median, quantile } from "./stats"
@@ -16,7 +17,12 @@ export function hostTickUs(): { median: number; p95: number; ticks: number } {
     const steps = recordHostSteps(s)
     const times: number[][] = steps.map(() => [])
     for (let pass = 0; pass < WARM_UP_PASSES + PASSES; pass++) {
-        const c = new Controller(s.settings, null)
+        const c = new Controller(
+            s.settings,
+            null,
+            null,
+            acknowledgedTableStart()
+        )
         for (let k = 0; k < steps.length; k++) {
             const t0 = performance.now()
             c.step(steps[k].inputs, steps[k].nowMs)

@@ -107,7 +107,7 @@ export function formatStatus(s: StatusSnapshot): string {
         ],
         [
             "deepest angle",
-            `${num(s.effectiveMaxDeg, 1)} deg (effective: the least of 90, maxAngleDeg and the progression)`,
+            `${num(s.effectiveMaxDeg, 1)} deg (the least of 90, maxAngleDeg and the program's cap; 0 until the warnings are acknowledged)`,
         ],
         [
             "calibration",

@@ -43,7 +43,15 @@ export class ScenarioEngine {
             seed: scenario.seed,
             homeDeg: scenario.settings.homeDeg,
         })
-        this.flash = new TableFlash({ settings: scenario.settings, kept: null })
+        // The scenario's progress is what the table has stored (a new table: none, unless given).
+        this.flash = new TableFlash({
+            settings: scenario.settings,
+            kept: null,
+            progress: {
+                countedSessions: scenario.progress.countedSessions,
+                warningsAcknowledged: scenario.progress.warningsAcknowledged,
+            },
+        })
         this.events = new ScenarioEvents(scenario)
         this.ticks = tickCount(scenario.durationS)
     }

@@ -9,6 +9,8 @@
 // rule; the type then asks for its encoding in the VM's flash too.
 
 import { KeptRecord } from "../../src/control/keptRecord"
+import { Progress } from "../../src/control/program"
+import { SessionRecord } from "../../src/control/sessions"
 import { copySettings, Settings } from "../../src/control/settings"
 
 export interface FlashRecords {
@@ -16,6 +18,31 @@ export interface FlashRecords {
     settings: Settings
     /** what a restart must not forget (keptRecord.ts); null: nothing stored yet */
     kept: KeptRecord | null
+    /** the exercise program's progress (program.ts); null: none stored (a new table) */
+    progress: Progress | null
+    /** how many times the table has started */
+    boots: number
+    /** the session records' ring (sessions.ts): SESSION_SLOTS slots, null where none is stored */
+    sessions: (SessionRecord | null)[]
+}
+
+/** A new table's flash with these settings (and, optionally, more records already stored). */
+export function newFlashRecords(
+    settings: Settings,
+    more: Partial<FlashRecords> = {}
+): FlashRecords {
+    return {
+        settings,
+        kept: null,
+        progress: null,
+        boots: 0,
+        sessions: [],
+        ...more,
+    }
+}
+
+function copySessions(r: (SessionRecord | null)[]): (SessionRecord | null)[] {
+    return r.map(x => (x === null ? null : { ...x }))
 }
 
 function copyKept(r: KeptRecord | null): KeptRecord | null {
@@ -36,16 +63,35 @@ const COPY: {
 } = {
     settings: copySettings,
     kept: copyKept,
+    progress: p => (p === null ? null : { ...p }),
+    boots: n => n,
+    sessions: copySessions,
 }
 
 export const FLASH_RECORD_NAMES = Object.keys(COPY) as FlashRecordName[]
 
 export class TableFlash {
     private readonly records: FlashRecords
+    /** the writes each record has had since the flash was made (the firmware writes one record,
+     *  or one session slot, at a time) */
+    readonly writes: Record<FlashRecordName, number>
 
-    constructor(records: FlashRecords) {
+    constructor(
+        records: Pick<FlashRecords, "settings" | "kept"> & Partial<FlashRecords>
+    ) {
         this.records = {} as FlashRecords
-        for (const name of FLASH_RECORD_NAMES) this.store(name, records[name])
+        const all = newFlashRecords(records.settings, records)
+        for (const name of FLASH_RECORD_NAMES) this.store(name, all[name])
+        this.writes = {} as Record<FlashRecordName, number>
+        for (const name of FLASH_RECORD_NAMES) this.writes[name] = 0
+    }
+
+    /** Stores one session record in its slot (the slot of its number), as the firmware does. */
+    writeSession(slot: number, record: SessionRecord): void {
+        while (this.records.sessions.length <= slot)
+            this.records.sessions.push(null)
+        this.records.sessions[slot] = { ...record }
+        this.writes.sessions++
     }
 
     /** A copy of a record, as a controller reads it at start. */
@@ -56,6 +102,7 @@ export class TableFlash {
     /** Stores a copy of a record, as the firmware saves one: it survives every later power cycle. */
     write<K extends FlashRecordName>(name: K, record: FlashRecords[K]): void {
         this.store(name, record)
+        this.writes[name]++
     }
 
     private store<K extends FlashRecordName>(

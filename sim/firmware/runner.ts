@@ -282,6 +282,9 @@ class FirmwareRun {
             faults: tick.faults.slice(),
             latch: tick.latch,
             deadman: tick.grip,
+            capDeg: tick.capDeg,
+            sessionS: tick.sessionS,
+            sound: tick.sound,
         })
     }
 

@@ -29,6 +29,12 @@ import {
 } from "jacdac-ts"
 import { Settings } from "../../src/control/settings"
 import { encodeKept, KEPT_KEY } from "../../src/hw/keptCodec"
+import {
+    BOOTS_KEY,
+    encodeProgress,
+    PROGRESS_KEY,
+} from "../../src/hw/progressCodec"
+import { encodeSessionRecord, sessionKey } from "../../src/hw/sessionCodec"
 import { encodeSettings, SETTINGS_KEY } from "../../src/hw/settingsCodec"
 import {
     FLASH_RECORD_NAMES,
@@ -59,36 +65,42 @@ export interface VmFlashEntry {
     value: Uint8Array
 }
 
+const text = (key: string, value: string): VmFlashEntry => ({
+    key,
+    value: new TextEncoder().encode(value),
+})
+
 /**
- * Each record of the table's flash as the firmware keeps it in its flash: key and bytes (null for
+ * Each record of the table's flash as the firmware keeps it in its flash: keys and bytes (none for
  * a record that is not stored: the firmware then finds none).
  */
 const VM_ENTRY: {
-    [K in FlashRecordName]: (record: FlashRecords[K]) => VmFlashEntry | null
+    [K in FlashRecordName]: (record: FlashRecords[K]) => VmFlashEntry[]
 } = {
-    settings: settings => ({
-        key: SETTINGS_KEY,
-        value: encodeStoredSettings(settings),
-    }),
-    kept: kept =>
-        kept === null
-            ? null
-            : {
-                  key: KEPT_KEY,
-                  value: new TextEncoder().encode(encodeKept(kept)),
-              },
+    settings: settings => [
+        { key: SETTINGS_KEY, value: encodeStoredSettings(settings) },
+    ],
+    kept: kept => (kept === null ? [] : [text(KEPT_KEY, encodeKept(kept))]),
+    progress: p => (p === null ? [] : [text(PROGRESS_KEY, encodeProgress(p))]),
+    boots: n => (n === 0 ? [] : [text(BOOTS_KEY, String(n))]),
+    sessions: slots => {
+        const out: VmFlashEntry[] = []
+        slots.forEach((r, slot) => {
+            if (r !== null)
+                out.push(text(sessionKey(slot), encodeSessionRecord(r)))
+        })
+        return out
+    },
 }
 
 /** What the firmware finds in its flash for this table's flash, record by record. */
 export function vmFlashEntries(flash: TableFlash): VmFlashEntry[] {
     const entries: VmFlashEntry[] = []
     for (const name of FLASH_RECORD_NAMES) {
-        const entry = (
-            VM_ENTRY[name] as (
-                r: FlashRecords[typeof name]
-            ) => VmFlashEntry | null
+        const more = (
+            VM_ENTRY[name] as (r: FlashRecords[typeof name]) => VmFlashEntry[]
         )(flash.read(name))
-        if (entry !== null) entries.push(entry)
+        entries.push(...more)
     }
     return entries
 }

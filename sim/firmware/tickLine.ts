@@ -1,31 +1,10 @@
-// The firmware's per-tick report on its console (the contract between firmware and harness):
-//   TICK <nowMs> <estDeg> <targetDeg> <duty> <state> <faults joined with | or -> <latch 0/1> <grip 0/1>
-// The VM prefixes every printed line with "WASM> ".
+// The firmware's per-tick report on its console, as the VM prints it: every program line comes with
+// the prefix "WASM> ". The line itself is src/hw/tickLine.ts's (writer and parser in one module).
 
-import { FAULT_NAMES, FaultName, StateName } from "../../src/control/types"
+import { parseTickText, TickLine } from "../../src/hw/tickLine"
 import { PROGRAM_LINE_PREFIX } from "./vm"
 
-const STATES: readonly string[] = [
-    "boot",
-    "idle",
-    "moving",
-    "holding",
-    "deadman",
-    "returning",
-    "fault",
-    "service",
-]
-
-export interface TickLine {
-    nowMs: number
-    estDeg: number
-    targetDeg: number
-    duty: number
-    state: StateName
-    faults: FaultName[]
-    latch: boolean
-    grip: boolean
-}
+export type { TickLine } from "../../src/hw/tickLine"
 
 /** The program's text of a VM output line, or null when the line is the CLI's own. */
 export function programText(line: string): string | null {
@@ -35,43 +14,11 @@ export function programText(line: string): string | null {
 }
 
 /**
- * Parses a TICK line (with or without the VM's prefix). Returns null for any other line; throws an
- * Error saying what is wrong for a line that starts with TICK but breaks the format.
+ * Parses a TICK line (with or without the VM's prefix): the firmware's own parser
+ * (src/hw/tickLine.ts). Null for any other line; throws for a TICK line that breaks the format.
  */
 export function parseTickLine(line: string): TickLine | null {
-    const text = programText(line) ?? line
-    if (!text.startsWith("TICK ")) return null
-    const cells = text.trim().split(/\s+/)
-    const fail = (what: string): never => {
-        throw new Error(`bad TICK line (${what}): ${text}`)
-    }
-    if (cells.length !== 9) fail(`expected 9 fields, found ${cells.length}`)
-    const num = (i: number, name: string): number => {
-        const x = Number(cells[i])
-        if (cells[i] === "" || !Number.isFinite(x))
-            fail(`${name} is ${cells[i]}`)
-        return x
-    }
-    const flag = (i: number, name: string): boolean => {
-        if (cells[i] !== "0" && cells[i] !== "1")
-            fail(`${name} is ${cells[i]}, expected 0 or 1`)
-        return cells[i] === "1"
-    }
-    const state = cells[5]
-    if (STATES.indexOf(state) < 0) fail(`unknown state ${state}`)
-    const faults = cells[6] === "-" ? [] : cells[6].split("|")
-    for (const f of faults)
-        if ((FAULT_NAMES as string[]).indexOf(f) < 0) fail(`unknown fault ${f}`)
-    return {
-        nowMs: num(1, "nowMs"),
-        estDeg: num(2, "estDeg"),
-        targetDeg: num(3, "targetDeg"),
-        duty: num(4, "duty"),
-        state: state as StateName,
-        faults: faults as FaultName[],
-        latch: flag(7, "latch"),
-        grip: flag(8, "grip"),
-    }
+    return parseTickText(programText(line) ?? line)
 }
 
 /**

@@ -23,6 +23,7 @@ import { Inputs, Outputs, StateName } from "../../src/control/types"
 import { HOME_ABOVE_STOP_DEG } from "../model/params"
 import { SimTable } from "../model/table"
 import { TableFlash } from "../engine/flash"
+import { programStartFrom } from "../engine/program"
 import { KeptFlash } from "../run"
 import { LIVE_INPUTS, LiveInput } from "../console/liveSim"
 import { TickLine } from "../firmware/tickLine"
@@ -92,7 +93,7 @@ export class HostLiveTable {
             homeStopDeg: this.storedSettings.homeDeg - HOME_ABOVE_STOP_DEG,
             homeSwitch: options.homeSwitch ?? false,
         })
-        this.ctl = new Controller(copySettings(this.storedSettings), null)
+        this.ctl = this.startController()
     }
 
     /** Starts the loop; resolves once the controller has left `boot` (it reports boot for 400 ms). */
@@ -239,13 +240,24 @@ export class HostLiveTable {
         this.setDuty(0, performance.now())
     }
 
-    async powerOn(): Promise<void> {
-        if (this.ctl !== null) return
-        this.ctl = new Controller(
+    /** A controller on what the flash holds, as at power-on (the program's records included). */
+    private startController(): Controller {
+        if (this.flash.read("progress") === null)
+            this.flash.write("progress", {
+                countedSessions: 0,
+                warningsAcknowledged: this.warningsAcknowledged,
+            })
+        return new Controller(
             copySettings(this.storedSettings),
             null,
-            this.flash.read("kept")
+            this.flash.read("kept"),
+            programStartFrom(this.flash, null)
         )
+    }
+
+    async powerOn(): Promise<void> {
+        if (this.ctl !== null) return
+        this.ctl = this.startController()
         this.bootK = this.k
         this.savedRevision = 0
     }
@@ -328,6 +340,9 @@ export class HostLiveTable {
                 faults: out.faults.slice(),
                 latch: out.latch,
                 grip: out.grip,
+                capDeg: out.effectiveMaxDeg,
+                sessionS: out.sessionInvertedS,
+                sound: out.sound,
             }
             for (const l of Array.from(this.stepListeners)) l(out, ctl)
             for (const l of Array.from(this.tickListeners)) l(this.tick, atMs)

@@ -43,6 +43,9 @@ export class HostSource implements TableSource {
                 faults: out.faults.slice(),
                 latch: out.latch,
                 deadman: out.grip,
+                capDeg: out.effectiveMaxDeg,
+                sessionS: out.sessionInvertedS,
+                sound: out.sound,
             })
         })
     }

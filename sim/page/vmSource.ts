@@ -177,6 +177,9 @@ export class VmSource implements TableSource {
                 faults: tick.faults,
                 latch: tick.latch,
                 deadman: tick.grip,
+                capDeg: tick.capDeg,
+                sessionS: tick.sessionS,
+                sound: tick.sound,
             })
         })
     }

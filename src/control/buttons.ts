@@ -1,9 +1,11 @@
 // The button pad rules of behaviour.md: press edges, UP and DOWN together (stop, then ignore both
 // until both are released), stuck DOWN or PRESET (held over 60 s: ignored until released), and
 // buttons already held when the controller starts (DOWN and PRESET must be released first, so a
-// restart never resumes a move deeper on its own).
+// restart never resumes a move deeper on its own). PRESET acts when it is released: a tap (shorter
+// than RHYTHM_HOLD_MS) picks the next preset; held RHYTHM_HOLD_MS..RHYTHM_HOLD_MAX_MS and released,
+// it starts the rhythm program; held longer it does nothing.
 
-import { STUCK_BUTTON_MS } from "./limits"
+import { RHYTHM_HOLD_MAX_MS, RHYTHM_HOLD_MS, STUCK_BUTTON_MS } from "./limits"
 import { Since } from "./timer"
 import { Inputs } from "./types"
 
@@ -15,16 +17,23 @@ export class ButtonState {
     heldSince: Since
     /** ignored until released (stuck, or held since boot) */
     ignored: boolean
+    /** released this tick after being held this long, and not ignored; -1 otherwise */
+    releasedAfterMs: number
 
     constructor() {
         this.held = false
         this.pressed = false
         this.heldSince = new Since()
         this.ignored = false
+        this.releasedAfterMs = -1
     }
 
     update(level: boolean, nowMs: number): void {
         this.pressed = level && !this.held
+        this.releasedAfterMs =
+            !level && this.held && !this.ignored
+                ? this.heldSince.forMs(nowMs)
+                : -1
         if (level && !this.held) this.heldSince.start(nowMs)
         if (!level) {
             this.heldSince.stop()
@@ -105,8 +114,27 @@ export class ButtonPad {
         if (this.preset.held) this.preset.ignored = true
     }
 
+    /** PRESET released after a tap (shorter than the rhythm's hold). */
     presetTapped(): boolean {
-        return this.preset.pressed && !this.preset.ignored
+        const ms = this.preset.releasedAfterMs
+        return ms >= 0 && ms < RHYTHM_HOLD_MS
+    }
+
+    /** PRESET released after the rhythm program's hold (a deliberate gesture, never a tap). */
+    rhythmAsked(): boolean {
+        const ms = this.preset.releasedAfterMs
+        return ms >= RHYTHM_HOLD_MS && ms <= RHYTHM_HOLD_MAX_MS
+    }
+
+    /** A button was pressed this tick (and counts): what ends the rhythm program. */
+    anyPressed(): boolean {
+        return (
+            (this.up.pressed && !this.up.ignored) ||
+            (this.down.pressed && !this.down.ignored) ||
+            this.stop.pressed ||
+            (this.preset.pressed && !this.preset.ignored) ||
+            this.home.pressed
+        )
     }
 
     /** PRESET has been held so long it is taken as stuck. */

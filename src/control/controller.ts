@@ -35,6 +35,15 @@ import {
 } from "./settings"
 import { CalibrationView, Calibrator, STILL_RATE_DPS } from "./calibration"
 import { Guard, GuardView } from "./guard"
+import { PROGRESS_MAX_COUNTED } from "./program"
+import {
+    CAP_REACHED_DEG,
+    CAP_SOUND_MS,
+    RHYTHM_SOUND_MS,
+    ExerciseProgram,
+    ProgramStart,
+    newTableStart,
+} from "./exercise"
 import { Supervisor } from "./supervisor"
 import { Since } from "./timer"
 import type { World } from "./world"
@@ -121,6 +130,10 @@ export class Controller {
     /** the controller's own clock: the caller's time, re-based whenever that is not a number or
      *  goes backwards (so every timer runs forward, and the estimate stays finite) */
     clockOffsetMs: number
+    /** the exercise program: progress, the session under way, its records and sounds */
+    program: ExerciseProgram
+    /** the table was at home on the last tick the angle was known */
+    wasAtHome: boolean
     /** the last word on the duty, independent of the supervisor */
     guard: Guard
     guardView: GuardView
@@ -135,7 +148,8 @@ export class Controller {
     constructor(
         settings: Settings,
         settingsError: string | null,
-        kept: KeptRecord | null = null
+        kept: KeptRecord | null = null,
+        program: ProgramStart = newTableStart()
     ) {
         // Whatever the caller loaded, the controller runs only on settings the schema accepts.
         const problem = checkAllSettings(settings)
@@ -173,6 +187,11 @@ export class Controller {
         this.clearRequested = false
         this.clockOffsetMs = 0
         this.guard = new Guard(this.settings.homeDeg)
+        this.program = new ExerciseProgram(program)
+        const programProblem = this.program.startProblem()
+        if (programProblem !== null)
+            this.supervisor.faults.raise("settings", programProblem)
+        this.wasAtHome = false
         this.world = {
             nowMs: 0,
             dtMs: 0,
@@ -187,6 +206,7 @@ export class Controller {
             driveSettled: true,
             calibrationTargetDeg: NaN,
             imuHealthyMs: 0,
+            sessionLimitS: 0,
         }
         this.guardView = {
             duty: 0,
@@ -279,9 +299,19 @@ export class Controller {
         return t
     }
 
-    /** The deepest angle allowed now: min(hard limit, the user's limit, the progression program). */
+    /** The deepest angle allowed now: min(hard limit, the user's limit, the exercise program's cap). */
     effectiveMaxDeg(): number {
-        return userMaxDeg(this.settings)
+        const user = userMaxDeg(this.settings)
+        const cap = this.program.capDeg(this.settings.progression)
+        return cap < user ? cap : user
+    }
+
+    /** The session's time limit now: the setting, or the exercise program's shorter one. */
+    sessionLimitS(): number {
+        return this.program.limitS(
+            this.settings.sessionLimitS,
+            this.settings.progression
+        )
     }
 
     state(): string {
@@ -369,8 +399,43 @@ export class Controller {
             (!imuFault || this.imuRecovered)
         const est = this.estimator
 
-        // Monitor.
-        const effMax = this.effectiveMaxDeg()
+        // The exercise program: a session begins when the table leaves home (not in service mode:
+        // the table is empty then), and ends when it is back.
+        const prog = this.program
+        prog.firstTick(nowMs)
+        if (!booting && estTrusted) {
+            const atHomeNow =
+                Math.abs(est.angleDeg - this.settings.homeDeg) <=
+                AT_HOME_TOLERANCE_DEG
+            if (
+                !prog.session.active &&
+                this.wasAtHome &&
+                !atHomeNow &&
+                !this.supervisor.inService()
+            )
+                prog.begin(
+                    nowMs,
+                    userMaxDeg(this.settings),
+                    est.angleDeg,
+                    faults.raises,
+                    this.settings.sessionLimitS,
+                    this.settings.progression
+                )
+            else if (prog.session.active && atHomeNow)
+                prog.end(
+                    nowMs,
+                    this.supervisor.session.invertedMs / 1000,
+                    faults.raises,
+                    this.settings.progression
+                )
+            this.wasAtHome = atHomeNow
+        }
+        const limitS = this.sessionLimitS()
+
+        // Monitor. In service mode the table is empty: its deepest is the service mode's own.
+        const effMax = this.supervisor.inService()
+            ? SERVICE_MAX_DEG
+            : this.effectiveMaxDeg()
         const home = this.settings.homeDeg
         const mm = this.motionMonitor
         if (estTrusted) {
@@ -430,11 +495,34 @@ export class Controller {
             world.driveSettled = this.drive.settled
             world.imuHealthyMs = mon.healthy.forMs(nowMs)
             world.calibrationTargetDeg = this.calibrator.axisTargetDeg()
+            world.sessionLimitS = limitS
             if (this.clearRequested) {
                 this.clearRequested = false
                 sup.tryClearFaults(world, this.currentReasons(faults.names()))
             }
             request = sup.decide(world, this.currentReasons(faults.names()))
+            if (sup.pad.rhythmStarted)
+                prog.sound("rhythm", nowMs, RHYTHM_SOUND_MS)
+        }
+        if (prog.session.active) {
+            prog.session.follow(
+                dtMs,
+                estTrusted,
+                est.angleDeg,
+                faults.firstAlarm(),
+                sup.mode === "returning" && sup.returns.reason === "deadman",
+                sup.session.expired && !sup.session.endedByRestart
+            )
+            // The cap reached (the session's deepest angle): a short sound, once a session.
+            if (
+                !prog.session.capReached &&
+                estTrusted &&
+                effMax > 0 &&
+                est.angleDeg >= effMax - CAP_REACHED_DEG
+            ) {
+                prog.session.capReached = true
+                prog.sound("cap", nowMs, CAP_SOUND_MS)
+            }
         }
 
         // Plan and drive.
@@ -453,7 +541,8 @@ export class Controller {
                 estTrusted,
                 est.angleDeg,
                 dtMs,
-                wasInService
+                wasInService,
+                limitS
             )
             const g = this.guardView
             g.duty = planned
@@ -514,7 +603,7 @@ export class Controller {
             setpointDeg: this.planner.posDeg,
             effectiveMaxDeg: effMax,
             sessionInvertedS: sup.session.invertedMs / 1000,
-            warning: sup.session.warning(this.settings.sessionLimitS),
+            warning: sup.session.warning(limitS),
             alarm: faults.anyAlarm(),
             grip: inputs.grip,
             latch: inputs.latch,
@@ -529,7 +618,25 @@ export class Controller {
             settingsRevision: this.settingsRevision,
             keptFaultBits: faults.keptBits(),
             openLoopReservedMs: sup.openLoop.reservedMs,
+            sessionLimitS: limitS,
+            countedSessions: prog.progress.countedSessions,
+            warningsAcknowledged: prog.progress.warningsAcknowledged,
+            progressRevision: prog.progressRevision,
+            recordRevision: prog.recordRevision,
+            sound: this.soundNow(nowMs, sup.session.warning(limitS)),
         }
+    }
+
+    /**
+     * What the buzzer sounds now: the first active fault's alarm, else the session warning, else a
+     * one-shot (the cap reached, a session that counted, the rhythm program started); "" for silence. The patterns are the
+     * firmware's (src/hw/signals.ts); the names are the trace's `sound` column.
+     */
+    soundNow(nowMs: number, warning: boolean): string {
+        const alarm = this.supervisor.faults.firstAlarm()
+        if (alarm !== "") return "alarm-" + alarm
+        if (warning) return "warning"
+        return this.program.oneShotNow(nowMs)
     }
 
     // ---- service mode: settings and calibration (refused outside service mode) ----
@@ -569,6 +676,44 @@ export class Controller {
         const refusal = this.serviceRefusal()
         if (refusal !== null) return refusal
         this.adopt(defaultSettings())
+        return null
+    }
+
+    /**
+     * The first-use warnings have been acknowledged (through the console or the page, never the pad):
+     * from the next session on the table may tilt past flat. Recorded in the progress.
+     */
+    acknowledgeWarnings(): void {
+        this.program.acknowledge()
+    }
+
+    warningsAcknowledged(): boolean {
+        return this.program.progress.warningsAcknowledged
+    }
+
+    /**
+     * A technician sets the count of sessions that counted (service mode only), with a reason that
+     * goes into the session records. Null, or why not.
+     */
+    setCountedSessions(n: any, reason: any): string | null {
+        const refusal = this.serviceRefusal()
+        if (refusal !== null) return refusal
+        if (
+            typeof n !== "number" ||
+            !(n >= 0 && n <= PROGRESS_MAX_COUNTED) ||
+            Math.floor(n) !== n
+        )
+            return (
+                "countedSessions: " +
+                n +
+                " is not a whole number in 0.." +
+                PROGRESS_MAX_COUNTED
+            )
+        if (typeof reason !== "string" || reason.length === 0)
+            return "countedSessions: a reason is needed (it is recorded)"
+        if (n > 0 && !this.program.progress.warningsAcknowledged)
+            return "countedSessions: the first-use warnings are not acknowledged yet"
+        this.program.setCounted(n, reason, this.lastMs < 0 ? 0 : this.lastMs)
         return null
     }
 

@@ -11,6 +11,8 @@ export class FaultRegister {
     raisedNow: boolean
     /** bumped on every raise and clear (for records kept over a restart) */
     revision: number
+    /** how many faults have been raised since start (a session records whether any was) */
+    raises: number
 
     constructor() {
         this.active = []
@@ -21,6 +23,7 @@ export class FaultRegister {
         }
         this.raisedNow = false
         this.revision = 0
+        this.raises = 0
     }
 
     /** Latch a fault; the first reason is kept while it stays latched. */
@@ -31,6 +34,7 @@ export class FaultRegister {
             this.reasons[i] = reason
             this.raisedNow = true
             this.revision++
+            this.raises++
         }
     }
 
@@ -50,6 +54,14 @@ export class FaultRegister {
     any(): boolean {
         for (const a of this.active) if (a) return true
         return false
+    }
+
+    /** The first active alarm (fault-table order), or "" when none. */
+    firstAlarm(): string {
+        for (let i = 0; i < FAULT_TABLE.length; i++)
+            if (this.active[i] && FAULT_TABLE[i].kind === "alarm")
+                return FAULT_TABLE[i].name
+        return ""
     }
 
     /** Any fault of the "alarm" kind (the state is `fault` and the alarm sounds). */

@@ -81,7 +81,8 @@ export class Guard {
         estTrusted: boolean,
         estDeg: number,
         dtMs: number,
-        inService: boolean
+        inService: boolean,
+        sessionLimitS: number
     ): void {
         const atHome =
             estTrusted && Math.abs(estDeg - s.homeDeg) <= AT_HOME_TOLERANCE_DEG
@@ -99,7 +100,7 @@ export class Guard {
                 dtMs,
                 this.lastTrustedDeg > 0,
                 homeKnown,
-                s.sessionLimitS
+                sessionLimitS
             )
     }
 

@@ -18,6 +18,19 @@ export const PRESETS_DEG = [0, 15, 30, 45, 60, 90]
 /** DOWN or PRESET held longer than this is taken as stuck. */
 export const STUCK_BUTTON_MS = 60000
 
+/** The rhythm program's gesture: PRESET held at least this long, then released (a tap is shorter). */
+export const RHYTHM_HOLD_MS = 2000
+/** ... and released before this: a PRESET held longer starts nothing (a button stuck or leant on). */
+export const RHYTHM_HOLD_MAX_MS = 10000
+/** The rhythm moves between the angle it started at and this much shallower (never above flat). */
+export const RHYTHM_SPAN_DEG = 15
+/** At most this fast, both ways, with the acceleration limit. */
+export const RHYTHM_RATE_DPS = 2
+/** It pauses this long at each end. */
+export const RHYTHM_PAUSE_MS = 5000
+/** A span shorter than this (the table near flat) starts no rhythm. */
+export const RHYTHM_MIN_SPAN_DEG = 1
+
 /** Dead-man release while moving deeper: stop within this time and this further travel. */
 export const DEADMAN_STOP_MS = 250
 export const DEADMAN_STOP_TRAVEL_DEG = 1.5

@@ -322,7 +322,7 @@ export class Supervisor {
                 w.dtMs,
                 this.lastTrustedDeg > 0,
                 homeKnown,
-                this.settings.sessionLimitS
+                w.sessionLimitS
             )
         this.returns.track(w, atHome)
         // A new imu fault starts a new open-loop budget only once the table has been home.

@@ -12,6 +12,18 @@ export type StateName =
     | "fault"
     | "service"
 
+/** The state names, in the order the table's service codes them (code = index). */
+export const STATE_NAMES: StateName[] = [
+    "boot",
+    "idle",
+    "moving",
+    "holding",
+    "deadman",
+    "returning",
+    "fault",
+    "service",
+]
+
 /** The faults of behaviour.md, in the order they are reported. */
 export type FaultName =
     | "imu"
@@ -99,4 +111,15 @@ export interface Outputs {
     keptFaultBits: number
     /** open-loop driving reserved under the current imu fault, as the kept record holds it */
     openLoopReservedMs: number
+    /** the session's time limit (the setting, or the exercise program's shorter one) */
+    sessionLimitS: number
+    /** the exercise program's progress */
+    countedSessions: number
+    warningsAcknowledged: boolean
+    /** bumped when the progress changes (the firmware stores Controller.program.progress then) */
+    progressRevision: number
+    /** bumped when the session record changes (the firmware stores Controller.program.record then) */
+    recordRevision: number
+    /** what the buzzer sounds now: "", "warning", "cap", "counted", or "alarm-" + a fault name */
+    sound: string
 }

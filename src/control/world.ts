@@ -22,4 +22,6 @@ export interface World {
     calibrationTargetDeg: number
     /** the IMU has been healthy this long (0 when it is not) */
     imuHealthyMs: number
+    /** the session's time limit (the setting, or the exercise program's shorter one) */
+    sessionLimitS: number
 }

@@ -6,6 +6,7 @@
 import * as ds from "@devicescript/core"
 import { beforeEach, describe, expect, test } from "@devicescript/test"
 import { Controller } from "../../src/control/controller"
+import { acknowledgedTableStart } from "../../src/control/exercise"
 import { defaultSettings } from "../../src/control/settings"
 import { Inputs, Outputs } from "../../src/control/types"
 import { Plant } from "./plant"
@@ -22,7 +23,12 @@ class Rig {
     out: Outputs
 
     constructor() {
-        this.controller = new Controller(defaultSettings(), null)
+        this.controller = new Controller(
+            defaultSettings(),
+            null,
+            null,
+            acknowledgedTableStart()
+        )
         this.plant = new Plant(HOME_DEG)
         this.inputs = releasedInputs(null)
         this.nowMs = 1000

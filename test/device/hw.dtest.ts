@@ -24,7 +24,7 @@ import {
     SimImuSamples,
     simImuValue,
 } from "../../src/hw/simImuSamples"
-import { tickLine } from "../../src/hw/tickLine"
+import { parseTickText, tickLine } from "../../src/hw/tickLine"
 import { check, expectNear } from "./util"
 
 describe("mpu6050 decoding in the VM", () => {
@@ -170,14 +170,23 @@ describe("the TICK line as the VM prints it", () => {
             targetDeg: 45,
             grip: true,
             latch: false,
+            effectiveMaxDeg: 15,
+            sessionInvertedS: 12.34,
+            sound: "alarm-imu",
         }
-        expect(tickLine(2398, out as Outputs)).toBe(
-            "TICK 2398 -64.80009 45 0.0718193 moving imu|watchdog 0 1"
+        const line = tickLine(2398, out as Outputs)
+        expect(line).toBe(
+            "TICK 2398 -64.80009 45 0.0718193 moving imu|watchdog 0 1 15 12.34 alarm-imu"
         )
+        // The firmware's own parser reads it back (the harness uses the same module).
+        const back = parseTickText(line)
+        expect(back.sound).toBe("alarm-imu")
+        expect(back.capDeg).toBe(15)
         out.faults = []
         out.estDeg = 1 / 3
+        out.sound = ""
         expect(tickLine(7200000, out as Outputs)).toBe(
-            "TICK 7200000 0.333333 45 0.0718193 moving - 0 1"
+            "TICK 7200000 0.333333 45 0.0718193 moving - 0 1 15 12.34 -"
         )
     })
 })

@@ -5,6 +5,7 @@
 import * as ds from "@devicescript/core"
 import { beforeEach, describe, expect, test } from "@devicescript/test"
 import { Controller } from "../../src/control/controller"
+import { acknowledgedTableStart } from "../../src/control/exercise"
 import { defaultSettings } from "../../src/control/settings"
 import { Inputs } from "../../src/control/types"
 import { SettingsStore } from "../../src/hw/settingsStore"
@@ -64,7 +65,12 @@ describe("service in the VM", () => {
     })
 
     test("core on the controller: a write refused outside service mode, a command run once", async () => {
-        const c = new Controller(defaultSettings(), null)
+        const c = new Controller(
+            defaultSettings(),
+            null,
+            null,
+            acknowledgedTableStart()
+        )
         let acks = 0
         const core = new TableServiceCore({
             save: () => null,
