@@ -146,7 +146,10 @@ export class RestClock {
     /** Why a session starting at `startMs` may not count by the rest rules, or null. */
     restRefusal(startMs: number): string | null {
         const last = this.endsMs[this.endsMs.length - 1]
-        if (last !== NO_COUNTED_END_MS && startMs - last < REST_AFTER_COUNTED_MS)
+        if (
+            last !== NO_COUNTED_END_MS &&
+            startMs - last < REST_AFTER_COUNTED_MS
+        )
             return "too soon after the last counted session (4 h rest)"
         let inDay = 0
         for (const end of this.endsMs)
