@@ -959,37 +959,42 @@ describe(
             expect(rows[rows.length - 1].estDeg).toBeLessThan(FAST.homeDeg + 3)
         })
 
-        it("a session 60 s at its cap, ended at home, counts: the counted sound, then the next cap", async ({
-            signal,
-        }) => {
-            const s = scenario("a session that counts", {
-                durationS: 87,
-                seed: 5,
-                settings: FAST,
-                progress: {
-                    countedSessions: 1,
-                    sinceLastCountedS: 20000,
-                    countedInLast24h: 1,
-                },
-                events: [
-                    { t: 0, set: { latch: true, deadman: true } },
-                    { t: 0.6, set: { down: true } },
-                    { t: 12, set: { down: false } },
-                    { t: 73, set: { home: true } },
-                    { t: 73.3, set: { home: false } },
-                ],
-            })
-            expectHostClean(s)
-            const { rows, report } = await runFil(s, signal)
-            expect(violations(s, rows), timing(report)).toEqual([])
-            expect(rowsBetween(rows, 1, 72).every(r => r.capDeg === 25)).toBe(
-                true
-            )
-            const counted = rows.find(r => r.sound === "counted")
-            expect(counted, "the counted sound").toBeDefined()
-            expect(counted!.estDeg).toBeLessThan(FAST.homeDeg + 3)
-            // The count went to 2 (cap 35): the cap shown at home after the session says so.
-            expect(rows[rows.length - 1].capDeg).toBe(35)
-        })
+        // 87 s of real time a run, and runFil may need ON_TIME_ATTEMPTS runs on a busy machine.
+        it(
+            "a session 60 s at its cap, ended at home, counts: the counted sound, then the next cap",
+            {
+                timeout: ON_TIME_ATTEMPTS * 100_000,
+            },
+            async ({ signal }) => {
+                const s = scenario("a session that counts", {
+                    durationS: 87,
+                    seed: 5,
+                    settings: FAST,
+                    progress: {
+                        countedSessions: 1,
+                        sinceLastCountedS: 20000,
+                        countedInLast24h: 1,
+                    },
+                    events: [
+                        { t: 0, set: { latch: true, deadman: true } },
+                        { t: 0.6, set: { down: true } },
+                        { t: 12, set: { down: false } },
+                        { t: 73, set: { home: true } },
+                        { t: 73.3, set: { home: false } },
+                    ],
+                })
+                expectHostClean(s)
+                const { rows, report } = await runFil(s, signal)
+                expect(violations(s, rows), timing(report)).toEqual([])
+                expect(
+                    rowsBetween(rows, 1, 72).every(r => r.capDeg === 25)
+                ).toBe(true)
+                const counted = rows.find(r => r.sound === "counted")
+                expect(counted, "the counted sound").toBeDefined()
+                expect(counted!.estDeg).toBeLessThan(FAST.homeDeg + 3)
+                // The count went to 2 (cap 35): the cap shown at home after the session says so.
+                expect(rows[rows.length - 1].capDeg).toBe(35)
+            }
+        )
     }
 )

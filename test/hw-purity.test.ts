@@ -17,6 +17,7 @@ const HW = path.resolve(
 /** Pure: logic and data only. Everything else in src/hw/ is a device adapter. */
 const PURE = [
     "checksum.ts",
+    "framedRecord.ts",
     "debounce.ts",
     "imuSource.ts",
     "motorWrites.ts",

@@ -151,6 +151,17 @@ beforeAll(async () => {
     )
 }, 60_000)
 
+/** STOP and UP held 3 s on the pad, as a technician does: service mode. */
+async function enterServiceMode(): Promise<void> {
+    const panel = session.devices.panel
+    panel.setButton("stop", true)
+    panel.setButton("up", true)
+    await sleep(SERVICE_ENTRY_HOLD_MS + 300)
+    panel.setButton("stop", false)
+    panel.setButton("up", false)
+    await waitFor(P.REG_STATE, v => v === P.stateCode("service"), 2000)
+}
+
 /** STOP taps on the pad until the table is idle at home without a fault (out of service mode too). */
 async function backToIdle(): Promise<void> {
     const panel = session.devices.panel
@@ -312,12 +323,7 @@ describe("the InversionTable service in the VM", () => {
         "in service mode (STOP and UP held 3 s on the pad): takes a write, saves it, calibrates home",
         async () => {
             const panel = session.devices.panel
-            panel.setButton("stop", true)
-            panel.setButton("up", true)
-            await sleep(SERVICE_ENTRY_HOLD_MS + 300)
-            panel.setButton("stop", false)
-            panel.setButton("up", false)
-            await waitFor(P.REG_STATE, v => v === P.stateCode("service"), 2000)
+            await enterServiceMode()
             expect(
                 events.some(
                     e =>
@@ -387,12 +393,7 @@ describe("the InversionTable service in the VM", () => {
         "the exercise program: the count set and reset in service mode with a reason, each change a record read back from flash",
         async () => {
             const panel = session.devices.panel
-            panel.setButton("stop", true)
-            panel.setButton("up", true)
-            await sleep(SERVICE_ENTRY_HOLD_MS + 300)
-            panel.setButton("stop", false)
-            panel.setButton("up", false)
-            await waitFor(P.REG_STATE, v => v === P.stateCode("service"), 2000)
+            await enterServiceMode()
             const setCount = async (n: number, reason: string) => {
                 const seq = nextSeq++
                 await cmd(

@@ -6,7 +6,7 @@
 //     1|2893541017|{"faults":["direction"],"reasons":["table moved 0.4 deg against the drive"],"openLoopUsedMs":0}
 
 import { KeptRecord, checkKeptRecord } from "../control/keptRecord"
-import { checksum32 } from "./checksum"
+import { frameRecord, unframeJson } from "./framedRecord"
 
 /** The settings service's key (at most 13 characters). */
 export const KEPT_KEY = "tblKept"
@@ -26,7 +26,7 @@ export function encodeKept(r: KeptRecord): string {
         reasons: r.reasons,
         openLoopUsedMs: r.openLoopUsedMs,
     })
-    return KEPT_FORMAT_VERSION + "|" + checksum32(json) + "|" + json
+    return frameRecord(KEPT_FORMAT_VERSION, json)
 }
 
 function bad(reason: string): DecodedKept {
@@ -35,24 +35,10 @@ function bad(reason: string): DecodedKept {
 
 /** Decodes a stored record ("" or undefined when none is stored). Never throws. */
 export function decodeKept(text: any): DecodedKept {
-    if (text === undefined || text === null || text === "")
-        return { record: null, error: null }
-    if (typeof text !== "string") return bad("unreadable (not text)")
-    const bar1 = text.indexOf("|")
-    const bar2 = bar1 < 0 ? -1 : text.indexOf("|", bar1 + 1)
-    if (bar1 <= 0 || bar2 <= bar1 + 1)
-        return bad("unreadable (no version and checksum)")
-    if (text.slice(0, bar1) !== "" + KEPT_FORMAT_VERSION)
-        return bad("of another format version")
-    const json = text.slice(bar2 + 1)
-    if (text.slice(bar1 + 1, bar2) !== "" + checksum32(json))
-        return bad("fails its checksum (corrupted)")
-    let parsed: any = null
-    try {
-        parsed = JSON.parse(json)
-    } catch (_e) {
-        return bad("unreadable (bad JSON)")
-    }
+    const read = unframeJson(text, KEPT_FORMAT_VERSION)
+    if (read.empty) return { record: null, error: null }
+    if (read.problem !== null) return bad(read.problem)
+    const parsed = read.value
     const problem = checkKeptRecord(parsed)
     if (problem !== null) return bad("impossible (" + problem + ")")
     return {

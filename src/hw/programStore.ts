@@ -5,7 +5,7 @@
 // acknowledgement (ACK_KEY) is taken over into the progress when no progress is stored yet.
 
 import { ProgramStart } from "../control/exercise"
-import { closedByRestart } from "../control/exercise"
+import { closedByRestart, newTableStart } from "../control/exercise"
 import { Progress } from "../control/program"
 import { IN_PROGRESS, SESSION_SLOTS, SessionRecord } from "../control/sessions"
 import {
@@ -43,14 +43,7 @@ export class ProgramStore {
      * number (stored at once), the next session number, and ends an interrupted session's record.
      */
     async load(): Promise<ProgramStart> {
-        const start: ProgramStart = {
-            progress: null,
-            progressError: null,
-            bootCount: 1,
-            nextSessionNumber: 1,
-            sinceLastCountedMs: -1,
-            countedInLast24h: 0,
-        }
+        const start: ProgramStart = newTableStart()
         const progressText = await this.store.readKeyText(PROGRESS_KEY)
         if (progressText === null) {
             start.progressError =

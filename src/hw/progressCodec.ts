@@ -1,12 +1,12 @@
 // The stored progress of the exercise program (src/control/program.ts): format version, checksum,
 // JSON, under a key of its own, like the settings record. A start counts itself under another key
 // (the session records name the start they happened in). Pure: host-tested in
-// test/progressCodec.test.ts.
+// test/programCodecs.test.ts.
 //
 //     1|1953471227|{"countedSessions":5,"warningsAcknowledged":true}
 
 import { Progress, checkProgress } from "../control/program"
-import { checksum32 } from "./checksum"
+import { frameRecord, unframeJson } from "./framedRecord"
 
 /** The settings service's keys (at most 13 characters). */
 export const PROGRESS_KEY = "tblProgress"
@@ -25,7 +25,7 @@ export function encodeProgress(p: Progress): string {
         countedSessions: p.countedSessions,
         warningsAcknowledged: p.warningsAcknowledged,
     })
-    return PROGRESS_FORMAT_VERSION + "|" + checksum32(json) + "|" + json
+    return frameRecord(PROGRESS_FORMAT_VERSION, json)
 }
 
 function bad(reason: string): DecodedProgress {
@@ -40,24 +40,10 @@ function bad(reason: string): DecodedProgress {
 
 /** Decodes a stored record ("" or undefined when none is stored). Never throws. */
 export function decodeProgress(text: any): DecodedProgress {
-    if (text === undefined || text === null || text === "")
-        return { progress: null, error: null }
-    if (typeof text !== "string") return bad("unreadable (not text)")
-    const bar1 = text.indexOf("|")
-    const bar2 = bar1 < 0 ? -1 : text.indexOf("|", bar1 + 1)
-    if (bar1 <= 0 || bar2 <= bar1 + 1)
-        return bad("unreadable (no version and checksum)")
-    if (text.slice(0, bar1) !== "" + PROGRESS_FORMAT_VERSION)
-        return bad("of another format version")
-    const json = text.slice(bar2 + 1)
-    if (text.slice(bar1 + 1, bar2) !== "" + checksum32(json))
-        return bad("fails its checksum (corrupted)")
-    let parsed: any = null
-    try {
-        parsed = JSON.parse(json)
-    } catch (_e) {
-        return bad("unreadable (bad JSON)")
-    }
+    const read = unframeJson(text, PROGRESS_FORMAT_VERSION)
+    if (read.empty) return { progress: null, error: null }
+    if (read.problem !== null) return bad(read.problem)
+    const parsed = read.value
     const problem = checkProgress(parsed)
     if (problem !== null) return bad("impossible (" + problem + ")")
     return {

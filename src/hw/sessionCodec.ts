@@ -1,13 +1,13 @@
 // The stored form of a session record (src/control/sessions.ts): one short line, version|checksum|
 // fields, under a key of its own per slot of the ring (the table keeps its last SESSION_SLOTS).
-// Pure: host-tested in test/sessionCodec.test.ts.
+// Pure: host-tested in test/programCodecs.test.ts.
 //
 //     1|3340922661|17,3,5421.4,288.2,35.1,35,1,home
 
 import { SESSION_SLOTS, SessionRecord } from "../control/sessions"
 
 export { SESSION_SLOTS }
-import { checksum32 } from "./checksum"
+import { frameRecord, unframeRecord } from "./framedRecord"
 
 export const SESSION_RECORD_VERSION = 1
 /** The longest `end` text kept (a record must fit a settings packet). */
@@ -46,7 +46,7 @@ export function encodeSessionRecord(r: SessionRecord): string {
         (r.counted ? 1 : 0) +
         "," +
         end
-    return SESSION_RECORD_VERSION + "|" + checksum32(body) + "|" + body
+    return frameRecord(SESSION_RECORD_VERSION, body)
 }
 
 function numberField(text: string): number {
@@ -62,13 +62,9 @@ function numberField(text: string): number {
 
 /** A stored record, or null for text that is not one (damaged, of another version). */
 export function decodeSessionRecord(text: any): SessionRecord | null {
-    if (typeof text !== "string") return null
-    const bar1 = text.indexOf("|")
-    const bar2 = bar1 < 0 ? -1 : text.indexOf("|", bar1 + 1)
-    if (bar1 <= 0 || bar2 <= bar1 + 1) return null
-    if (text.slice(0, bar1) !== "" + SESSION_RECORD_VERSION) return null
-    const body = text.slice(bar2 + 1)
-    if (text.slice(bar1 + 1, bar2) !== "" + checksum32(body)) return null
+    const frame = unframeRecord(text, SESSION_RECORD_VERSION)
+    if (frame.empty || frame.problem !== null) return null
+    const body = frame.body
     const f = body.split(",")
     if (f.length !== 8) return null
     const r: SessionRecord = {
