@@ -317,6 +317,24 @@ describe("setting values, checked against the schema", () => {
             /8.004 is out of range 1..8 deg\/s/
         )
     })
+    it("takes -0 as 0: refused as -0 where 0 is out of range, never as a 0 nobody typed", () => {
+        expect(usageError(() => parseLine("set maxRateDps -0"))).toBe(
+            "maxRateDps: -0 is out of range 1..8 deg/s"
+        )
+        expect(usageError(() => parseLine("set maxRateDps -0.00"))).toBe(
+            "maxRateDps: -0 is out of range 1..8 deg/s"
+        )
+        expect(parseLine("set accelOffsetDeg -0")).toEqual({
+            kind: "set",
+            key: "accelOffsetDeg",
+            value: 0,
+            rounded: false,
+        })
+    })
+    it("an error line shows the table's words without control characters", () => {
+        const e = new RefusedError("the table refused: x\u0007y\r\nz\u001b[2K")
+        expect(e.message).toBe("the table refused: x\\x07y z\\x1b[2K")
+    })
     it("refuses wrong types", () => {
         expect(usageError(() => parseLine("set maxRateDps fast"))).toBe(
             'maxRateDps: "fast" is not a number (range 1..8 deg/s)'
@@ -702,6 +720,21 @@ describe("the command line", () => {
             expect(io.errText).toHaveLength(1)
             expect(io.outText).toEqual([])
         }
+    })
+    it("one-shot ack without --yes and log into a missing folder are bad usage before any table is asked (exit 2)", async () => {
+        const ack = captureIo()
+        expect(await runConsole(["ack"], { io: ack })).toBe(EXIT_USAGE)
+        expect(ack.outText.join("\n")).toMatch(/glaucoma/)
+        expect(ack.errText).toEqual([
+            "ack: nothing recorded: after reading the warnings, run ack --yes",
+        ])
+        const log = captureIo()
+        const file = "/nonexistent-folder-of-the-console-test/x.csv"
+        expect(await runConsole(["log", file], { io: log })).toBe(EXIT_USAGE)
+        expect(log.errText).toEqual([
+            "log: the folder /nonexistent-folder-of-the-console-test does not exist",
+        ])
+        expect(log.outText).toEqual([])
     })
     it("help needs no table", async () => {
         const io = captureIo()

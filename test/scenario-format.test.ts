@@ -320,7 +320,7 @@ describe("settings", () => {
             "bad.json: settings.homeDeg: -40 is out of range -85..-45 deg"
         )
         expect(errorOf(text({ settings: { maxAngleDeg: "45" } }))).toBe(
-            'bad.json: settings.maxAngleDeg: "45" is out of range 0..90 deg'
+            'bad.json: settings.maxAngleDeg: "45" is not a number (range 0..90 deg)'
         )
         expect(errorOf(text({ settings: { progression: "no" } }))).toBe(
             'bad.json: settings.progression: "no" is not allowed, expected true/false'

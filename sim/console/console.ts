@@ -48,6 +48,16 @@ export const SAVE_CONFIRM_MS = 600
 
 const sleep = (ms: number) => new Promise<void>(r => setTimeout(r, ms))
 
+const ACK_NEEDS_YES =
+    "ack: nothing recorded: after reading the warnings, run ack --yes"
+
+/** `log FILE`: the file's folder must exist (a UsageError otherwise). */
+function logFolder(file: string): void {
+    const dir = path.dirname(path.resolve(file))
+    if (!fs.existsSync(dir))
+        throw new UsageError(`log: the folder ${dir} does not exist`)
+}
+
 /** Prints a ConsoleError's one line and returns its code; anything else is re-thrown (a bug). */
 export function reportError(io: ConsoleIo, e: unknown): number {
     if (e instanceof ConsoleError) {
@@ -76,6 +86,24 @@ export class TableConsole {
         } catch (e) {
             return reportError(this.io, e)
         }
+    }
+
+    /**
+     * What a command can be refused for before any table is asked (bad usage, exit 2): `log` into a
+     * folder that does not exist, `ack` without --yes where nobody can answer (one-shot). Resolves
+     * with the exit code when the command ended here (its error printed), null when it may go on.
+     */
+    preflight(cmd: Command): number | null {
+        try {
+            if (cmd.kind === "log") logFolder(cmd.file)
+            if (cmd.kind === "ack" && !cmd.yes && this.io.ask === null) {
+                this.io.out(warningsText())
+                throw new UsageError(ACK_NEEDS_YES)
+            }
+        } catch (e) {
+            return reportError(this.io, e)
+        }
+        return null
     }
 
     private async execute(cmd: Command, signal: AbortSignal): Promise<number> {
@@ -209,9 +237,7 @@ export class TableConsole {
         seconds: number | null,
         signal: AbortSignal
     ): Promise<number> {
-        const dir = path.dirname(path.resolve(file))
-        if (!fs.existsSync(dir))
-            throw new UsageError(`log: the folder ${dir} does not exist`)
+        logFolder(file)
         const table = await this.table()
         let fd: number
         try {
@@ -252,10 +278,7 @@ export class TableConsole {
         io.out(warningsText())
         let agreed = yes
         if (!agreed) {
-            if (io.ask === null)
-                throw new UsageError(
-                    "ack: nothing recorded: after reading the warnings, run ack --yes"
-                )
+            if (io.ask === null) throw new UsageError(ACK_NEEDS_YES)
             agreed = isYes(await io.ask(ACK_QUESTION))
             if (!agreed) {
                 io.out("Not acknowledged: nothing was recorded on the table.")
