@@ -452,6 +452,7 @@ const TELEMETRY: Telemetry = {
     grip: true,
     warning: false,
     alarm: false,
+    unsaved: false,
 }
 const STATUS: StatusSnapshot = {
     ...TELEMETRY,
@@ -477,6 +478,10 @@ describe("formatter", () => {
         expect(text).toMatch(/^calibration +home: done: home angle -65 deg$/m)
         expect(text).toMatch(/^warnings +NOT acknowledged/m)
         expect(text).not.toMatch(/last refusal/)
+        expect(text).toMatch(/^settings +as stored$/m)
+        expect(formatStatus({ ...STATUS, unsaved: true })).toMatch(
+            /^settings +CHANGED, not saved: save stores them \(a restart brings back the stored ones\)$/m
+        )
         const faulty = formatStatus({
             ...STATUS,
             faults: ["imu", "latch"],
@@ -581,7 +586,7 @@ describe("decoding the table's registers", () => {
             3.5,
             faultBits(["latch", "stall"]),
             2,
-            0b1011,
+            0b11011,
         ])
         expect(t).toEqual({
             angleDeg: 10.5,
@@ -594,6 +599,7 @@ describe("decoding the table's registers", () => {
             grip: true,
             warning: false,
             alarm: true,
+            unsaved: true,
         })
         expect(decodeTelemetry([0, 0, 0, 0, 0, 99, 0]).state).toMatch(
             /unknown state 99/

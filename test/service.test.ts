@@ -262,6 +262,12 @@ describe("service core", () => {
         rig.levels.grip = true
         rig.run(100, core)
         expect(core.flags()).toBe(P.FLAG_LATCH | P.FLAG_GRIP)
+        core.settingsUnsaved = true
+        expect(core.flags()).toBe(P.FLAG_LATCH | P.FLAG_GRIP | P.FLAG_UNSAVED)
+        expect(core.telemetry()[6]).toBe(
+            P.FLAG_LATCH | P.FLAG_GRIP | P.FLAG_UNSAVED
+        )
+        core.settingsUnsaved = false
         expect(core.telemetry()).toHaveLength(7)
         const events = core.takeEvents()
         expect(events[0]).toEqual({ code: P.EV_STATE_CHANGED, value: 0 }) // boot
@@ -552,6 +558,7 @@ describe("the compiled spec agrees with the controller and protocol.ts", () => {
             ["grip", P.FLAG_GRIP],
             ["warning", P.FLAG_WARNING],
             ["alarm", P.FLAG_ALARM],
+            ["unsaved", P.FLAG_UNSAVED],
         ])
     })
 

@@ -141,7 +141,7 @@ export class TableConsole {
                 io.out(
                     `${formatSetting(cmd.key, value)}${note}: ` +
                         (changed
-                            ? "taken by the table; save to keep it after a restart"
+                            ? "taken by the table, in use now; save stores it (a restart without save brings back the stored value)"
                             : "the table already had this value")
                 )
                 if (spec.group === "calibration")
@@ -159,6 +159,9 @@ export class TableConsole {
                 const line = `calibrate ${cmd.step}: ${outcome.status}: ${outcome.message}`
                 if (outcome.status === "done") {
                     io.out(line)
+                    io.out(
+                        "in use now; save stores it (a restart without save brings back the stored value)"
+                    )
                     return EXIT_OK
                 }
                 io.err(line)
@@ -188,7 +191,7 @@ export class TableConsole {
             case "defaults": {
                 await (await this.table()).restoreDefaults()
                 io.out(
-                    "every setting is back to its default, calibration included (save to keep them after a restart)"
+                    "every setting is back to its default, calibration included, in use now; save stores them (a restart without save brings back the stored ones)"
                 )
                 return EXIT_OK
             }

@@ -280,6 +280,15 @@ export function applySettings(
     return { settings: next, error: null }
 }
 
+/** Every setting of `a` is the one of `b` (the test for unsaved changes). */
+export function sameSettings(a: Settings, b: Settings): boolean {
+    const x = a as any
+    const y = b as any
+    for (const spec of SETTINGS_SCHEMA)
+        if (x[spec.key] !== y[spec.key]) return false
+    return true
+}
+
 export function copySettings(s: Settings): Settings {
     return {
         maxAngleDeg: s.maxAngleDeg,

@@ -25,6 +25,7 @@ import {
     FLAG_ALARM,
     FLAG_GRIP,
     FLAG_LATCH,
+    FLAG_UNSAVED,
     FLAG_WARNING,
     calibrationStepName,
     clipText,
@@ -80,6 +81,8 @@ export class TableServiceCore {
     lastSeq: number
     commandsRun: number
     warningsAcknowledged: boolean
+    /** the settings in use differ from the stored ones (set by the firmware around it) */
+    settingsUnsaved: boolean
     seqs: SeqFilter
     events: ServiceEvent[]
 
@@ -93,6 +96,7 @@ export class TableServiceCore {
         this.lastSeq = 0
         this.commandsRun = 0
         this.warningsAcknowledged = false
+        this.settingsUnsaved = false
         this.seqs = new SeqFilter()
         this.events = []
     }
@@ -176,7 +180,8 @@ export class TableServiceCore {
             (o.latch ? FLAG_LATCH : 0) |
             (o.grip ? FLAG_GRIP : 0) |
             (o.warning ? FLAG_WARNING : 0) |
-            (o.alarm ? FLAG_ALARM : 0)
+            (o.alarm ? FLAG_ALARM : 0) |
+            (this.settingsUnsaved ? FLAG_UNSAVED : 0)
         )
     }
 
