@@ -72,6 +72,7 @@ export class HostSource implements TableSource {
         for (const name of PAD_INPUTS) pad[name] = t.level(name as LiveInput)
         s.pad = pad
         s.warningsAcknowledged = this.service.core.warningsAcknowledged
+        s.settingsUnsaved = out !== null ? t.settingsUnsaved() : null
         if (out !== null && ctl !== null) {
             s.estDeg = out.estDeg
             s.targetDeg = out.targetDeg

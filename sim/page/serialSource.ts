@@ -55,6 +55,7 @@ export class SerialSource implements TableSource {
             s.sound = soundOf(t.alarm, t.warning)
             s.latch = t.latch
             s.grip = t.grip
+            s.settingsUnsaved = t.unsaved
         }
         s.faultReasons = reasonsByName(v.faultReasons)
         s.capDeg = v.capDeg

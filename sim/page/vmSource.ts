@@ -108,6 +108,7 @@ export class VmSource implements TableSource {
             s.warning = tel.warning
             s.alarm = tel.alarm
             s.sound = soundOf(tel.alarm, tel.warning)
+            s.settingsUnsaved = tel.unsaved
         }
         s.faultReasons = reasonsByName(v.faultReasons)
         s.capDeg = v.capDeg
