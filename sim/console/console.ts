@@ -25,7 +25,7 @@ import {
     Telemetry,
     watchLine,
 } from "./format"
-import { TableClient } from "./table"
+import { CALIBRATION_SETTLE_MS, TableClient } from "./table"
 import { isYes, ACK_QUESTION, warningsText } from "./warnings"
 
 export interface ConsoleIo {
@@ -47,6 +47,10 @@ export interface ConsoleIo {
 export const SAVE_CONFIRM_MS = 600
 
 const sleep = (ms: number) => new Promise<void>(r => setTimeout(r, ms))
+
+/** After a calibration step, when the settings in use are not the stored ones. */
+export const UNSAVED_NOTE =
+    "not stored yet: save stores the settings (a restart without save brings back the stored ones)"
 
 const ACK_NEEDS_YES =
     "ack: nothing recorded: after reading the warnings, run ack --yes"
@@ -159,9 +163,10 @@ export class TableConsole {
                 const line = `calibrate ${cmd.step}: ${outcome.status}: ${outcome.message}`
                 if (outcome.status === "done") {
                     io.out(line)
-                    io.out(
-                        "in use now; save stores it (a restart without save brings back the stored value)"
-                    )
+                    // A step that measured a setting leaves it in use and not stored (the axis
+                    // check measures none): the table's Unsaved flag says which.
+                    await sleep(CALIBRATION_SETTLE_MS)
+                    if ((await table.telemetry()).unsaved) io.out(UNSAVED_NOTE)
                     return EXIT_OK
                 }
                 io.err(line)
