@@ -5,7 +5,7 @@
 // fonts or styles, so it opens the same in a browser, an editor preview or an issue attachment.
 
 import { HARD_MAX_ANGLE_DEG } from "../src/control/limits"
-import { defaultSettings, Settings, userMaxDeg } from "../src/control/settings"
+import { defaultSettings, Settings } from "../src/control/settings"
 import { INPUT_NAMES, InputName, ScenarioEvent } from "./scenario"
 import { TRACE_TICK_S, TraceRow } from "./trace"
 
@@ -157,12 +157,11 @@ export function renderPlotSvg(
     const events = context.events ?? []
     const lines = [
         { ...LINES.home, deg: settings.homeDeg, cls: "line-home" },
-        { ...LINES.cap, deg: userMaxDeg(settings), cls: "line-cap" },
         { ...LINES.limit, deg: HARD_MAX_ANGLE_DEG, cls: "line-limit" },
     ]
     const angleAxis = niceAxis(
         rows,
-        [r => r.angleDeg, r => r.estDeg, r => r.targetDeg],
+        [r => r.angleDeg, r => r.estDeg, r => r.targetDeg, r => r.capDeg],
         lines.map(l => l.deg)
     )
     const yAngle = (deg: number) =>
@@ -217,6 +216,7 @@ export function renderPlotSvg(
 
     svg.push(faultSpans(rows, xOf, minSpanS))
     svg.push(angleLines(lines, yAngle))
+    svg.push(capLine(rows, xOf, yAngle))
 
     svg.push('<g class="axes" fill="#333333">')
     for (const deg of angleAxis.ticks)
@@ -670,6 +670,56 @@ function angleLines(
     }
     out.push("</g>")
     return out.join("\n")
+}
+
+/**
+ * The deepest angle allowed at each tick (the trace's cap_deg: the exercise program's cap, the user's
+ * limit and the hard one, whichever is least) as a step line, labelled with its last value.
+ */
+function capLine(
+    rows: readonly TraceRow[],
+    xOf: (tS: number) => number,
+    yAngle: (deg: number) => number
+): string {
+    const points: string[] = []
+    let last = NaN
+    for (let k = 0; k < rows.length; k++) {
+        const r = rows[k]
+        const x = n(xOf(r.tS))
+        if (r.capDeg !== last) {
+            if (k > 0) points.push(x + "," + n(yAngle(last)))
+            last = r.capDeg
+        }
+        points.push(x + "," + n(yAngle(r.capDeg)))
+    }
+    points.push(
+        n(xOf(rows[rows.length - 1].tS + TRACE_TICK_S)) + "," + n(yAngle(last))
+    )
+    // One point per change and at both ends is enough for a step line.
+    const kept = points.filter(
+        (p, i) =>
+            i === 0 ||
+            i === points.length - 1 ||
+            p.split(",")[1] !== points[i - 1].split(",")[1] ||
+            p.split(",")[1] !== points[i + 1].split(",")[1]
+    )
+    return (
+        '<g class="angle-lines">' +
+        '<polyline class="line-cap" fill="none" stroke="' +
+        LINES.cap.colour +
+        '" stroke-width="1.4" stroke-dasharray="8 4" points="' +
+        kept.join(" ") +
+        '"/>' +
+        '<text x="' +
+        (LEFT + PLOT_W - 4) +
+        '" y="' +
+        n(yAngle(last) - 4) +
+        '" text-anchor="end" fill="' +
+        LINES.cap.colour +
+        '" font-size="11">' +
+        escapeXml(LINES.cap.label + " " + last) +
+        "</text></g>"
+    )
 }
 
 /** Each input's level over time: from the scenario's events, else the trace's latch and grip columns. */

@@ -12,7 +12,7 @@ import { Inputs, Outputs } from "../src/control/types"
 import { TICK_S, tickNowMs, tickTimeS } from "./engine/clock"
 import { ScenarioEngine } from "./engine/engine"
 import { isPowerCycle } from "./engine/events"
-import { TableFlash } from "./engine/flash"
+import { FlashRecordName, TableFlash } from "./engine/flash"
 import { ProgramFlash, programStartFrom } from "./engine/program"
 import { Scenario, ScenarioProgress } from "./scenario"
 import { TraceRow } from "./trace"
@@ -40,11 +40,16 @@ export function startController(
     )
 }
 
+/** What a run leaves besides its rows: the writes each record of the table's flash had. */
+export interface RunResult {
+    flashWrites: Record<FlashRecordName, number>
+}
+
 export function runScenario(
     s: Scenario,
     onRow: (row: TraceRow) => void,
     observeStep?: StepObserver
-): void {
+): RunResult {
     const engine = new ScenarioEngine(s)
     const table = engine.table
     const levels = engine.levels
@@ -95,6 +100,7 @@ export function runScenario(
         })
         table.advance(TICK_S, out.duty)
     }
+    return { flashWrites: { ...engine.flash.writes } }
 }
 
 /** The kept record in the table's flash: written when the controller's outputs say it changed (the

@@ -73,6 +73,10 @@ let saveWanted = false
 /** Set by the service when the first-use warnings were acknowledged: the loop tells the controller. */
 let ackWanted = false
 
+/** The table's flash: the settings, and the exercise program's records. */
+const store = new SettingsStore(SETTINGS_TIMEOUT_MS)
+const programStore = new ProgramStore(store)
+
 /**
  * The table's Jacdac service. `save` and `acknowledge_warnings` only ask the saver fiber: flash is
  * never written from a packet handler or the loop.
@@ -95,8 +99,6 @@ const server = startTableServer(service)
 console.log("FW start t=" + ds.millis() + " simulator=" + (SIMULATOR ? 1 : 0))
 
 // 2. Settings.
-const store = new SettingsStore(SETTINGS_TIMEOUT_MS)
-const programStore = new ProgramStore(store)
 /** What the exercise program starts from (read with the settings). */
 let programStart: ProgramStart = newTableStart()
 let settings: Settings = defaultSettings()
@@ -175,6 +177,15 @@ async function settingsSaver() {
                 progressWanted = true
                 console.log("progress not stored: " + error)
             }
+        }
+        // A client asked for a session record (record_index): read it here, never in the packet
+        // handler (a flash read there would wait on the very fiber that delivers its answer).
+        if (service.recordRequested >= 0) {
+            const index = service.recordRequested
+            service.recordLoaded(
+                index,
+                await programStore.recordLine(index, controller.program.record)
+            )
         }
         if (recordWanted) {
             recordWanted = false
@@ -321,7 +332,7 @@ while (true) {
                         : "")
             )
         }
-        io.annunciator.report(out.state, out.alarm, out.warning)
+        io.annunciator.report(out.state, out.alarm, out.sound)
         service.feed(out)
         await server.flushEvents()
         if (storeAfterAck && !hasFault(out, "settings")) {

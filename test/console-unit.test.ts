@@ -4,6 +4,12 @@
 // bus, no VM (the one-shot runs here stop at the parser, before anything is connected).
 
 import { describe, expect, it } from "vitest"
+import {
+    SESSIONS_CSV_HEADER,
+    formatProgress,
+    formatSessions,
+    sessionsCsv,
+} from "../sim/console/sessionsFormat"
 import { SETTINGS_SCHEMA, settingKeys } from "../src/control/settings"
 import { FAULT_NAMES } from "../src/control/types"
 import { faultBits } from "../src/service/protocol"
@@ -367,7 +373,7 @@ describe("completion", () => {
         expect(complete("")[0]).toEqual(expect.arrayContaining(commandNames()))
         expect(complete("ca")).toEqual([["calibrate"], "ca"])
         expect(complete("st")).toEqual([["status"], "st"])
-        expect(complete("s")[0]).toEqual(["save", "set", "status"])
+        expect(complete("s")[0]).toEqual(["save", "sessions", "set", "status"])
         expect(complete("get max")).toEqual([
             ["maxAngleDeg", "maxRateDps"],
             "max",
@@ -791,5 +797,118 @@ describe("history", () => {
         } finally {
             fs.rmSync(dir, { recursive: true, force: true })
         }
+    })
+})
+
+describe("the exercise program's commands", () => {
+    it("parses sessions, sessions --csv FILE, progress, progress set N / reset with a reason", () => {
+        expect(parseLine("sessions")).toEqual({ kind: "sessions", csv: null })
+        expect(parseLine("sessions --csv out/s.csv")).toEqual({
+            kind: "sessions",
+            csv: "out/s.csv",
+        })
+        expect(parseLine("progress")).toEqual({
+            kind: "progress",
+            count: null,
+            reason: null,
+        })
+        expect(parseLine('progress set 28 --reason "moved tables"')).toEqual({
+            kind: "progress",
+            count: 28,
+            reason: "moved tables",
+        })
+        expect(parseLine("progress reset --reason 'new user'")).toEqual({
+            kind: "progress",
+            count: 0,
+            reason: "new user",
+        })
+    })
+
+    it("refuses a change of the count without a reason, out of range, or with garbage", () => {
+        const usage = (line: string) => () => parseLine(line)
+        expect(usage("progress set 5")).toThrow(/--reason "TEXT" is needed/)
+        expect(usage("progress reset")).toThrow(/--reason "TEXT" is needed/)
+        expect(usage("progress set 33 --reason x")).toThrow(
+            /"33" is not a whole number in 0..32/
+        )
+        expect(usage("progress set -1 --reason x")).toThrow(
+            /not a whole number/
+        )
+        expect(usage("progress set 2.5 --reason x")).toThrow(
+            /not a whole number/
+        )
+        expect(usage("progress set --reason x")).toThrow(/needs a count/)
+        expect(usage("progress --reason x")).toThrow(/goes with set or reset/)
+        expect(usage("progress grow --reason x")).toThrow(/unknown action/)
+        expect(usage(`progress reset --reason "${"x".repeat(61)}"`)).toThrow(
+            /at most 60/
+        )
+        expect(usage("progress reset --reason")).toThrow(/needs a text/)
+        expect(usage("sessions --csv")).toThrow(/needs a file name/)
+        expect(usage("sessions --json x")).toThrow(/unknown option/)
+        expect(usage("sessions extra")).toThrow(/unexpected/)
+    })
+
+    it("shows records as a table and as CSV that keeps every field", () => {
+        const records = [
+            {
+                number: 7,
+                boot: 3,
+                startS: 120.04,
+                invertedS: 288.2,
+                deepestDeg: 35.1,
+                capDeg: 35,
+                counted: true,
+                end: "home",
+            },
+            {
+                number: 6,
+                boot: 3,
+                startS: 10,
+                invertedS: 0,
+                deepestDeg: 0,
+                capDeg: 25,
+                counted: false,
+                end: "progress 2: moved; from another table",
+            },
+        ]
+        const table = formatSessions(records, 1)
+        expect(table.split("\n")[0]).toMatch(
+            /#\s+boot\s+start s\s+inverted s\s+deepest\s+cap\s+counted\s+ended/
+        )
+        expect(table).toMatch(
+            /\n\s+7\s+3\s+120\.0\s+288\.2\s+35\.1\s+35\.0\s+yes\s+home\n/
+        )
+        expect(table).toMatch(/1 record\(s\) unreadable/)
+        expect(formatSessions([], 0)).toBe("no session recorded yet")
+        const csv = sessionsCsv(records).trim().split("\n")
+        expect(csv[0]).toBe(SESSIONS_CSV_HEADER)
+        expect(csv[1]).toBe("7,3,120.0,288.2,35.1,35.0,1,home")
+        expect(csv[2]).toBe(
+            "6,3,10.0,0.0,0.0,25.0,0,progress 2: moved; from another table"
+        )
+        expect(sessionsCsv([{ ...records[0], end: 'a, "b"' }])).toContain(
+            '"a, ""b"""'
+        )
+    })
+
+    it("tells the progress: the count, the program's cap, the limit, the acknowledgement", () => {
+        const text = formatProgress({
+            countedSessions: 28,
+            sessionLimitS: 300,
+            effectiveMaxDeg: 45,
+            warningsAcknowledged: true,
+        })
+        expect(text).toMatch(/counted sessions\s+28/)
+        expect(text).toMatch(/program's cap\s+55 deg/)
+        expect(text).toMatch(/session limit now\s+300 s/)
+        expect(
+            formatProgress({
+                countedSessions: 0,
+                sessionLimitS: 300,
+                effectiveMaxDeg: 0,
+                warningsAcknowledged: false,
+            })
+        ).toMatch(/not acknowledged: the table stays flat/)
     })
 })

@@ -892,3 +892,115 @@ describe(
         })
     }
 )
+
+// The exercise program through the firmware: the cap, the first-use gate, a restart in the middle of
+// a session, and a session that counts (the progress in the VM's flash, as on a table). Home at -45
+// and the fastest rates keep the travel short; the counting rule itself needs its 60 s near the cap.
+describe(
+    "the exercise program through the firmware",
+    { timeout: SCENARIO_TIMEOUT_MS },
+    () => {
+        const FAST = {
+            homeDeg: -45,
+            maxRateDps: 8,
+            returnRateDps: 8,
+            accelDps2: 10,
+        }
+        /** How far past the cap a trace may go (the planner's landing, the estimate's noise). */
+        const CAP_MARGIN_DEG = 0.5
+
+        it("first use: warnings not acknowledged, the table goes no further than flat (cap 0) whatever DOWN asks", async ({
+            signal,
+        }) => {
+            const s = scenario("first use", {
+                durationS: 10,
+                seed: 3,
+                settings: FAST,
+                progress: { warningsAcknowledged: false },
+                events: [
+                    { t: 0, set: { latch: true, deadman: true } },
+                    { t: 0.6, set: { down: true } },
+                    { t: 9, set: { down: false } },
+                ],
+            })
+            expectHostClean(s)
+            const { rows, report } = await runFil(s, signal)
+            expect(violations(s, rows), timing(report)).toEqual([])
+            expect(rows.every(r => r.capDeg === 0)).toBe(true)
+            const deepest = Math.max(...rows.map(r => r.estDeg))
+            expect(deepest).toBeLessThanOrEqual(CAP_MARGIN_DEG)
+            // DOWN did move it (the cap stops it, nothing else does): up to flat.
+            expect(deepest).toBeGreaterThan(-1.5)
+        })
+
+        it("the cap (25 after one counted session) stops DOWN; a restart mid-session ends it and the table returns home", async ({
+            signal,
+        }) => {
+            const cap = 25
+            const s = scenario("cap and restart", {
+                durationS: 30,
+                seed: 4,
+                settings: FAST,
+                progress: { countedSessions: 1 },
+                events: [
+                    { t: 0, set: { latch: true, deadman: true } },
+                    { t: 0.6, set: { down: true } },
+                    { t: 12.5, set: { down: false } },
+                    { t: 13, fault: "power-cycle" },
+                ],
+            })
+            expectHostClean(s)
+            const { rows, report } = await runFil(s, signal)
+            expect(violations(s, rows), timing(report)).toEqual([])
+            expect(report.boots).toHaveLength(2)
+            const before = rowsBetween(rows, 1, 13)
+            expect(before.every(r => r.capDeg === cap)).toBe(true)
+            expect(Math.max(...rows.map(r => r.estDeg))).toBeLessThanOrEqual(
+                cap + CAP_MARGIN_DEG
+            )
+            const held = rowsBetween(rows, 11.5, 12.5)
+            expect(Math.min(...held.map(r => r.estDeg))).toBeGreaterThan(
+                cap - 1
+            )
+            // After the restart: never deeper than where it was, and home again before the end.
+            const after = rowsBetween(rows, 13, 30)
+            expect(Math.max(...after.map(r => r.estDeg))).toBeLessThanOrEqual(
+                cap + CAP_MARGIN_DEG
+            )
+            expect(rows[rows.length - 1].estDeg).toBeLessThan(FAST.homeDeg + 3)
+        })
+
+        it("a session 60 s at its cap, ended at home, counts: the counted sound, then the next cap", async ({
+            signal,
+        }) => {
+            const s = scenario("a session that counts", {
+                durationS: 87,
+                seed: 5,
+                settings: FAST,
+                progress: {
+                    countedSessions: 1,
+                    sinceLastCountedS: 20000,
+                    countedInLast24h: 1,
+                },
+                events: [
+                    { t: 0, set: { latch: true, deadman: true } },
+                    { t: 0.6, set: { down: true } },
+                    { t: 12, set: { down: false } },
+                    { t: 73, set: { home: true } },
+                    { t: 73.3, set: { home: false } },
+                ],
+            })
+            expectHostClean(s)
+            const { rows, report } = await runFil(s, signal)
+            expect(violations(s, rows), timing(report)).toEqual([])
+            expect(rowsBetween(rows, 1, 72).every(r => r.capDeg === 25)).toBe(
+                true
+            )
+            const counted = rows.find(r => r.sound === "counted")
+            expect(counted, "the counted sound").toBeDefined()
+            expect(counted!.estDeg).toBeLessThan(FAST.homeDeg + 3)
+            // The count went to 2 (cap 35): the cap shown at home after the session says so.
+            expect(rows[rows.length - 1].capDeg).toBe(35)
+        })
+    }
+)

@@ -360,6 +360,17 @@ describe("the page against the host table", () => {
         expect(refused.code).toBe(1)
         expect(refused.text).toContain("only in service mode")
         expect((await run("set maxRateDps 12")).code).toBe(2)
+        // The sessions so far (the grip let go in an earlier test ended one): the console's own
+        // table, and the page's.
+        const sessions = await run("sessions")
+        expect(sessions.code).toBe(0)
+        expect(sessions.text).toMatch(/\bno\s+grip released\b/)
+        expect(await page.textContent("#sessionRows")).toContain(
+            "grip released"
+        )
+        expect(await page.textContent("#program")).toMatch(
+            /^0 sessions counted; the program's cap 15 deg; session limit 300 s$/
+        )
     })
 
     it("says when the settings in use are not the stored ones: a change in service mode, then save", async () => {

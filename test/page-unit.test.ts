@@ -122,10 +122,11 @@ describe("parsePageMessage", () => {
 })
 
 describe("the snapshot's helpers", () => {
-    it("names the buzzer's pattern, the alarm first", () => {
-        expect(soundOf(true, true)).toBe("alarm")
-        expect(soundOf(false, true)).toBe("warning")
-        expect(soundOf(false, false)).toBeNull()
+    it("names the buzzer's sound from the telemetry: the first alarming fault's alarm, then the warning", () => {
+        expect(soundOf(true, true, ["latch", "imu"])).toBe("alarm-imu")
+        expect(soundOf(true, false, ["settings", "stall"])).toBe("alarm-stall")
+        expect(soundOf(false, true, [])).toBe("warning")
+        expect(soundOf(false, false, ["settings"])).toBeNull()
     })
 
     it("reads fault reasons by name", () => {

@@ -125,7 +125,11 @@ describe("the page against the firmware in the VM", () => {
     it("shows the firmware's table, idle at home, with the service's cap and session", async () => {
         expect(await page.textContent("#mode")).toContain("DeviceScript VM")
         const s = await until(
-            s => atHome(s) && s.capDeg !== null && s.sessionLimitS !== null,
+            s =>
+                atHome(s) &&
+                s.capDeg !== null &&
+                s.sessionLimitS !== null &&
+                s.warningsAcknowledged !== null,
             "idle at home"
         )
         // A new table: flat until the first-use warnings are acknowledged (here, in the console pane).

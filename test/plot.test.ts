@@ -85,7 +85,7 @@ function session(): TraceRow[] {
             faults,
             latch: true,
             deadman: true,
-            capDeg: 45,
+            capDeg: tS < 2 ? 0 : 40,
             sessionS: 0,
             sound: "",
         })
@@ -271,7 +271,13 @@ describe("plots show causes", () => {
     it("draws home, the deepest angle allowed and the hard limit as lines", () => {
         expect(svg).toContain('class="line-home"')
         expect(svg).toContain(">home -70</text>")
+        // The deepest angle allowed follows the trace's cap_deg: 0 for the first 2 s, then 40.
         expect(svg).toContain(">deepest allowed 40</text>")
+        const cap = /<polyline class="line-cap"[^>]* points="([^"]+)"/.exec(svg)
+        expect(cap).not.toBeNull()
+        const ys = cap![1].split(" ").map(p => Number(p.split(",")[1]))
+        expect(new Set(ys).size).toBe(2)
+        expect(ys.length).toBe(4)
         expect(svg).toContain(">hard limit 90</text>")
         // The axis takes the lines in: the limit is inside the panel.
         const y = Number(

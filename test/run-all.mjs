@@ -5,7 +5,7 @@
 //      project (unit, scenario and property tests), and the on-device suite in the VM
 //      (test/device/run.mjs, in a project folder of its own: the firmware's build stays as it is);
 //   3. then the real-time tests, vitest's "vm" project (the firmware in the VM against the bus on
-//      127.0.0.1:8081, in real time), all at once, the two longest files in two parts each (see
+//      127.0.0.1:8081, in real time), a few at once, the two longest files in parts (see
 //      VM_PARTS), each in a network namespace of its own (`unshare -rn`), so each has that port to
 //      itself, and in a session of its own (where the kernel shares the CPU out by session, each
 //      gets a session's share, as the VM itself does). Where namespaces are not available the
@@ -34,18 +34,21 @@ const LINTED = ["src", "sim", "test", "eslint.config.js", "vitest.config.ts"]
 /** vitest.config.ts's "vm" project: the files that run the firmware in the VM. */
 const VM_FILES = VM_TEST_FILES
 /**
- * The longest of them run in two parts at once: the tests whose full names contain one of these,
- * and all the others (a name filter and its complement: every test is in exactly one part, a new
- * test in the second). Each part runs the file's own setup.
+ * The longest of them run in parts: one per group of names (the tests whose full names contain one
+ * of them), and one for all the others (the complement of every group: each test is in exactly one
+ * part, a new test in the last). Each part runs the file's own setup.
  */
 const VM_PARTS = {
     "test/firmware-loop.test.ts": [
-        "firmware-in-the-loop harness",
-        "conformance",
-        "grip released while going deeper",
-        "latch opened away from home",
+        [
+            "firmware-in-the-loop harness",
+            "conformance",
+            "grip released while going deeper",
+            "latch opened away from home",
+        ],
+        ["the exercise program through the firmware"],
     ],
-    "test/console.test.ts": ["without a table"],
+    "test/console.test.ts": [["without a table"]],
 }
 /** vitest's workers for the host tests: one per core (its default leaves one core free). */
 const HOST_WORKERS = Math.max(1, os.availableParallelism())
@@ -207,18 +210,24 @@ if (results[0].ok) {
     for (const file of VM_FILES) {
         const name = "vm-" + path.basename(file, ".test.ts")
         const argv = [NODE, VITEST, "run", "--project", "vm", file]
-        const first = VM_PARTS[file]
-        if (first === undefined) {
+        const groups = VM_PARTS[file]
+        if (groups === undefined) {
             vmSuites.push([name, argv])
             continue
         }
-        const names = first
-            .map(n => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-            .join("|")
-        vmSuites.push(
-            [name + "-1", [...argv, "--passWithNoTests", "-t", `(${names})`]],
-            [name + "-2", [...argv, "-t", `^(?!.*(${names}))`]]
+        const pattern = names =>
+            names.map(n => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")
+        groups.forEach((names, i) =>
+            vmSuites.push([
+                `${name}-${i + 1}`,
+                [...argv, "--passWithNoTests", "-t", `(${pattern(names)})`],
+            ])
         )
+        // The rest: every test no group names, so each test runs exactly once.
+        vmSuites.push([
+            `${name}-${groups.length + 1}`,
+            [...argv, "-t", `^(?!.*(${pattern(groups.flat())}))`],
+        ])
     }
     if (namespacesWork()) {
         console.log(

@@ -14,6 +14,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
+import { PROGRAM_CHECKS } from "./fixtures/programChecks"
 import {
     AT_HOME_TOLERANCE_DEG,
     DEADMAN_STOP_MS,
@@ -687,6 +688,7 @@ describe.each(files)("%s: the rules of every trace", file => {
 type Checks = { [title: string]: (r: Run) => void }
 
 const SPECIFIC: { [file: string]: Checks } = {
+    ...PROGRAM_CHECKS,
     "beginner-to-45.json": {
         "DOWN held goes to the user's limit, and no further": r => {
             const deepest = maxOf(r, row => row.angleDeg)

@@ -22,6 +22,7 @@ import { afterAll, beforeAll, describe, expect } from "vitest"
 import { SERVICE_ENTRY_HOLD_MS } from "../src/control/limits"
 import { defaultSettings } from "../src/control/settings"
 import * as P from "../src/service/protocol"
+import { decodeSessionRecord } from "../src/hw/sessionCodec"
 import { liveChildCount } from "../sim/firmware/cleanup"
 import { LatenessLog } from "../sim/firmware/lateness"
 import { listRoles } from "../sim/firmware/roles"
@@ -65,6 +66,10 @@ const vmLines: string[] = []
 async function get(code: number): Promise<unknown> {
     const r = srv.register(code)
     await r.refresh()
+    if (r.unpackedValue === undefined)
+        throw new Error(
+            `register 0x${code.toString(16)} did not answer; the firmware's last lines: ${vmLines.slice(-5).join(" | ")}`
+        )
     return r.unpackedValue[0]
 }
 
@@ -366,6 +371,87 @@ describe("the InversionTable service in the VM", () => {
                     3000
                 )
             ).toMatch(/^home: done: home angle -6[456](\.\d)? deg$/)
+
+            panel.setButton("stop", true)
+            await sleep(150)
+            panel.setButton("stop", false)
+            await waitFor(
+                P.REG_STATE,
+                v => v === P.stateCode("idle") || v === P.stateCode("holding"),
+                3000
+            )
+        }
+    )
+
+    onTime(
+        "the exercise program: the count set and reset in service mode with a reason, each change a record read back from flash",
+        async () => {
+            const panel = session.devices.panel
+            panel.setButton("stop", true)
+            panel.setButton("up", true)
+            await sleep(SERVICE_ENTRY_HOLD_MS + 300)
+            panel.setButton("stop", false)
+            panel.setButton("up", false)
+            await waitFor(P.REG_STATE, v => v === P.stateCode("service"), 2000)
+            const setCount = async (n: number, reason: string) => {
+                const seq = nextSeq++
+                await cmd(
+                    P.CMD_SET_COUNTED_SESSIONS,
+                    jdpack("u32 u8 s", [seq, n, reason])
+                )
+                await waitFor(P.REG_LAST_SEQ, v => v === seq, 2000)
+                return seq
+            }
+            // A new table: no count before the warnings are acknowledged.
+            if ((await get(P.REG_WARNINGS_ACKNOWLEDGED)) === 0) {
+                const refused = await setCount(3, "moved tables")
+                expect(
+                    await waitFor(
+                        P.REG_LAST_ERROR,
+                        v => String(v).startsWith(`seq ${refused} `),
+                        2000
+                    )
+                ).toBe(
+                    `seq ${refused} set_counted_sessions 3: countedSessions: the first-use warnings are not acknowledged yet`
+                )
+                await cmd(
+                    P.CMD_ACKNOWLEDGE_WARNINGS,
+                    jdpack("u32", [nextSeq++])
+                )
+                await waitFor(P.REG_WARNINGS_ACKNOWLEDGED, v => v !== 0, 2000)
+            }
+            await setCount(3, "moved tables")
+            expect(
+                await waitFor(P.REG_COUNTED_SESSIONS, v => v === 3, 2000)
+            ).toBe(3)
+            await setCount(0, "a new user")
+            await waitFor(P.REG_COUNTED_SESSIONS, v => v === 0, 2000)
+            // The records, newest first, as the firmware stored them (read back from its flash).
+            const record = async (index: number) => {
+                await srv
+                    .register(P.REG_RECORD_INDEX)
+                    .sendSetPackedAsync([index])
+                await waitFor(P.REG_RECORD_INDEX, v => v === index, 2000)
+                return String(await get(P.REG_RECORD))
+            }
+            const newest = decodeSessionRecord(await record(0))
+            expect(newest).toMatchObject({
+                end: "progress 0: a new user",
+                counted: false,
+            })
+            const before = decodeSessionRecord(await record(1))
+            expect(before).toMatchObject({ end: "progress 3: moved tables" })
+            expect(before!.number).toBe(newest!.number - 1)
+            expect(await record(49)).toBe("")
+            await srv.register(P.REG_RECORD_INDEX).sendSetPackedAsync([50])
+            expect(
+                await waitFor(
+                    P.REG_LAST_ERROR,
+                    v => String(v).startsWith("record_index"),
+                    2000
+                )
+            ).toBe("record_index: 50 is not a whole number in 0..49")
+            expect(await get(P.REG_SESSION_LIMIT)).toBe(300)
 
             panel.setButton("stop", true)
             await sleep(150)

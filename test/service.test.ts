@@ -14,7 +14,11 @@ import { acknowledgedTableStart } from "../src/control/exercise"
 import { SERVICE_ENTRY_HOLD_MS, TICK_MS } from "../src/control/limits"
 import { SETTINGS_SCHEMA, defaultSettings } from "../src/control/settings"
 import { FAULT_NAMES, Inputs, Outputs } from "../src/control/types"
-import { ServiceHooks, TableServiceCore } from "../src/service/core"
+import {
+    RECORD_LOADING,
+    ServiceHooks,
+    TableServiceCore,
+} from "../src/service/core"
 import * as P from "../src/service/protocol"
 import { SEQ_MEMORY, SeqFilter } from "../src/service/seqFilter"
 
@@ -460,6 +464,65 @@ describe("service core", () => {
         )
     })
 
+    it("reads the exercise program: the count, the session limit now, the records by index", () => {
+        const { rig, core } = running()
+        expect(core.countedSessions()).toBe(0)
+        expect(core.sessionLimit()).toBe(300)
+        // A record asked for is read by the firmware outside the packet handler: until then
+        // record_index still reads the index whose record `record` holds.
+        expect(core.recordRequested).toBe(0)
+        expect(core.recordIndexNow()).toBe(RECORD_LOADING)
+        core.recordLoaded(0, "the newest")
+        expect(core.recordIndexNow()).toBe(0)
+        expect(core.recordRequested).toBe(-1)
+        expect(core.recordText).toBe("the newest")
+        expect(core.writeRecordIndex(1)).toBe(true)
+        expect(core.recordRequested).toBe(1)
+        expect(core.recordIndexNow()).toBe(RECORD_LOADING)
+        core.recordLoaded(1, "")
+        expect(core.recordIndexNow()).toBe(1)
+        expect(core.recordText).toBe("")
+        expect(core.writeRecordIndex(50)).toBe(false)
+        expect(core.lastError).toBe(
+            "record_index: 50 is not a whole number in 0..49"
+        )
+        expect(core.writeRecordIndex(2.5)).toBe(false)
+        expect(core.recordRequested).toBe(-1)
+        const revision = core.recordsRevision()
+        rig.enterService(core)
+        core.command(
+            P.CMD_SET_COUNTED_SESSIONS,
+            30,
+            28,
+            "moved from another table"
+        )
+        rig.run(100, core)
+        expect(core.countedSessions()).toBe(28)
+        expect(core.recordsRevision()).toBeGreaterThan(revision)
+        expect(rig.c.program.record!.end).toBe(
+            "progress 28: moved from another table"
+        )
+    })
+
+    it("refuses a change of the count outside service mode, without a reason, or out of range", () => {
+        const { rig, core } = running()
+        core.command(P.CMD_SET_COUNTED_SESSIONS, 40, 5, "why not")
+        expect(core.lastError).toMatch(
+            /^seq 40 set_counted_sessions 5: only in service mode/
+        )
+        rig.enterService(core)
+        core.command(P.CMD_SET_COUNTED_SESSIONS, 41, 5, "")
+        expect(core.lastError).toBe(
+            "seq 41 set_counted_sessions 5: countedSessions: a reason is needed (it is recorded)"
+        )
+        core.command(P.CMD_SET_COUNTED_SESSIONS, 42, 33, "too many")
+        expect(core.lastError).toBe(
+            "seq 42 set_counted_sessions 33: countedSessions: 33 is not a whole number in 0..32"
+        )
+        rig.run(100, core)
+        expect(core.countedSessions()).toBe(0)
+    })
+
     it("refuses a command without a seq (a short payload) and does not count it", () => {
         const { core } = running()
         core.command(P.CMD_CLEAR_FAULTS, undefined, 0)
@@ -563,8 +626,9 @@ describe("the compiled spec agrees with the controller and protocol.ts", () => {
     })
 
     it("has one rw register per setting: snake_case name, 0x80 + index, type, unit and range of the schema", () => {
+        // The settings' block: 0x80 up to 0x80 + 63 (record_index, at 0xc0, is not a setting).
         const rw = compiledSpec().packets.filter(
-            p => p.kind === "rw" && p.identifier >= 0x80 && p.identifier <= 0xff
+            p => p.kind === "rw" && p.identifier >= 0x80 && p.identifier < 0xc0
         )
         expect(rw.map(p => p.name)).toEqual(
             SETTINGS_SCHEMA.map(s => snake(s.key))
@@ -609,12 +673,17 @@ describe("the compiled spec agrees with the controller and protocol.ts", () => {
             ["last_seq", P.REG_LAST_SEQ],
             ["commands_run", P.REG_COMMANDS_RUN],
             ["fault_reasons", P.REG_FAULT_REASONS],
+            ["counted_sessions", P.REG_COUNTED_SESSIONS],
+            ["session_limit", P.REG_SESSION_LIMIT],
+            ["records_revision", P.REG_RECORDS_REVISION],
+            ["record", P.REG_RECORD],
         ]
         for (const [name, code] of ro)
             expect(packet("ro", name).identifier, name).toBe(code)
         expect(packet("ro", "telemetry").packFormat).toBe(
             "i22.10 i22.10 i22.10 u22.10 u16 u8 u8"
         )
+        expect(packet("rw", "record_index").identifier).toBe(P.REG_RECORD_INDEX)
         expect(packet("rw", "streaming_samples").identifier).toBe(
             P.REG_STREAMING_SAMPLES
         )
@@ -627,6 +696,7 @@ describe("the compiled spec agrees with the controller and protocol.ts", () => {
             ["restore_defaults", P.CMD_RESTORE_DEFAULTS],
             ["clear_faults", P.CMD_CLEAR_FAULTS],
             ["acknowledge_warnings", P.CMD_ACKNOWLEDGE_WARNINGS],
+            ["set_counted_sessions", P.CMD_SET_COUNTED_SESSIONS],
         ]
         for (const [name, code] of cmds) {
             const p = packet("command", name)
@@ -638,6 +708,9 @@ describe("the compiled spec agrees with the controller and protocol.ts", () => {
             })
         }
         expect(packet("command", "calibrate").packFormat).toBe("u32 u8")
+        expect(packet("command", "set_counted_sessions").packFormat).toBe(
+            "u32 u8 s"
+        )
         expect(packet("event", "state_changed").identifier).toBe(
             P.EV_STATE_CHANGED
         )

@@ -13,6 +13,10 @@ import {
     settingSpec,
 } from "../../src/control/settings"
 import { EXIT_CODE_TEXT, UsageError } from "./exitCodes"
+import {
+    PROGRESS_MAX_COUNTED,
+    REASON_MAX_CHARS,
+} from "../../src/control/program"
 
 export type CalibrationStepName = "level" | "gyro" | "home" | "axis"
 
@@ -35,6 +39,8 @@ export type Command =
     | { kind: "log"; file: string; seconds: number | null }
     | { kind: "faults" }
     | { kind: "ack"; yes: boolean }
+    | { kind: "sessions"; csv: string | null }
+    | { kind: "progress"; count: number | null; reason: string | null }
     | { kind: "quit" }
 
 export type CommandName = Exclude<Command["kind"], "empty">
@@ -156,6 +162,30 @@ export const COMMANDS: CommandHelp[] = [
             "show the first-use safety warnings and record their acknowledgement on the table",
         details: [
             "Interactive: type yes after reading them. One-shot: ack --yes (without it nothing is recorded).",
+        ],
+    },
+    {
+        name: "sessions",
+        usage: "sessions [--csv FILE]",
+        summary:
+            "the last 50 sessions the table recorded, newest first (or to a CSV file)",
+        details: [
+            "Columns: number, boot (the table's start count), start (s on that boot's clock), time inverted, deepest angle, the cap, counted, how it ended.",
+            "The table has no calendar: a start is counted in seconds since that boot.",
+        ],
+    },
+    {
+        name: "progress",
+        usage: "progress [set N|reset] [--reason TEXT]",
+        summary:
+            "the exercise program's progress; set or reset the count (service mode only, with a reason)",
+        details: [
+            "progress              counted sessions, the session's time limit now, the deepest angle now",
+            'progress set N --reason "TEXT"   sets the count of sessions that counted (0..' +
+                PROGRESS_MAX_COUNTED +
+                "); the change and its reason go into the session records",
+            'progress reset --reason "TEXT"   the same as set 0',
+            "Service mode: at home with the latch open, hold STOP and UP together for 3 s on the button pad.",
         ],
     },
     {
@@ -418,6 +448,25 @@ export function parseCommand(words: readonly string[]): Command {
                 throw new UsageError(`log: empty file name (usage: ${usage})`)
             return { kind: "log", file, seconds }
         }
+        case "sessions": {
+            const rest: string[] = []
+            let csv: string | null = null
+            for (let i = 0; i < args.length; i++) {
+                if (args[i] === "--csv") {
+                    const file = args[++i]
+                    if (file === undefined || file.trim() === "")
+                        throw new UsageError(
+                            `sessions: --csv needs a file name (usage: ${usage})`
+                        )
+                    csv = file
+                } else rest.push(args[i])
+            }
+            refuseOptions("sessions", rest, usage)
+            noMore("sessions", rest, usage)
+            return { kind: "sessions", csv }
+        }
+        case "progress":
+            return parseProgress(args, usage)
         case "ack": {
             const yes = args.includes("--yes")
             const rest = args.filter(a => a !== "--yes")
@@ -426,6 +475,64 @@ export function parseCommand(words: readonly string[]): Command {
             return { kind: "ack", yes }
         }
     }
+}
+
+/** `progress`, `progress set N --reason TEXT`, `progress reset --reason TEXT`. */
+function parseProgress(args: readonly string[], usage: string): Command {
+    const rest: string[] = []
+    let reason: string | null = null
+    for (let i = 0; i < args.length; i++) {
+        if (args[i] === "--reason") {
+            const text = args[++i]
+            if (text === undefined || text.trim() === "")
+                throw new UsageError(
+                    `progress: --reason needs a text (usage: ${usage})`
+                )
+            reason = text.trim()
+            if (reason.length > REASON_MAX_CHARS)
+                throw new UsageError(
+                    `progress: the reason has ${reason.length} characters, at most ${REASON_MAX_CHARS} (the table records it)`
+                )
+            if (!/^[\x20-\x7e]*$/.test(reason))
+                throw new UsageError(
+                    `progress: the reason may hold printable ASCII only`
+                )
+        } else rest.push(args[i])
+    }
+    refuseOptions("progress", rest, usage)
+    if (rest.length === 0) {
+        if (reason !== null)
+            throw new UsageError(
+                `progress: --reason goes with set or reset (usage: ${usage})`
+            )
+        return { kind: "progress", count: null, reason: null }
+    }
+    const [action, ...more] = rest
+    let count: number
+    if (action === "reset") {
+        noMore("progress reset", more, usage)
+        count = 0
+    } else if (action === "set") {
+        if (more.length === 0)
+            throw new UsageError(
+                `progress set: needs a count (usage: ${usage})`
+            )
+        noMore("progress set", more.slice(1), usage)
+        const text = more[0]
+        if (!/^\d+$/.test(text) || Number(text) > PROGRESS_MAX_COUNTED)
+            throw new UsageError(
+                `progress set: "${shown(text)}" is not a whole number in 0..${PROGRESS_MAX_COUNTED}`
+            )
+        count = Number(text)
+    } else
+        throw new UsageError(
+            `progress: unknown action "${shown(action)}" (usage: ${usage})`
+        )
+    if (reason === null)
+        throw new UsageError(
+            `progress ${action}: --reason "TEXT" is needed (the table records it)`
+        )
+    return { kind: "progress", count, reason }
 }
 
 /** tokenize + parseCommand. */
@@ -501,6 +608,8 @@ export function complete(line: string): [string[], string] {
         if (cmd === "help") return pick(commandNames())
         if (cmd === "watch") return pick(["--seconds"])
         if (cmd === "ack") return pick(["--yes"])
+        if (cmd === "sessions") return pick(["--csv"])
+        if (cmd === "progress") return pick(["set", "reset"])
         return [[], fragment]
     }
     if (index === 2 && cmd === "set") {

@@ -26,6 +26,7 @@ import {
     watchLine,
 } from "./format"
 import { CALIBRATION_SETTLE_MS, TableClient } from "./table"
+import { formatProgress, formatSessions, sessionsCsv } from "./sessionsFormat"
 import { isYes, ACK_QUESTION, warningsText } from "./warnings"
 
 export interface ConsoleIo {
@@ -237,7 +238,55 @@ export class TableConsole {
                 return this.log(cmd.file, cmd.seconds, signal)
             case "ack":
                 return this.ack(cmd.yes)
+            case "sessions":
+                return this.sessions(cmd.csv)
+            case "progress":
+                return this.progress(cmd.count, cmd.reason)
         }
+    }
+
+    private async sessions(csv: string | null): Promise<number> {
+        const { records, unreadable } = await (
+            await this.table()
+        ).sessionRecords()
+        if (csv === null) {
+            this.io.out(formatSessions(records, unreadable))
+            return EXIT_OK
+        }
+        try {
+            fs.mkdirSync(path.dirname(path.resolve(csv)), { recursive: true })
+            fs.writeFileSync(csv, sessionsCsv(records))
+        } catch (e) {
+            throw new UsageError(
+                `sessions: cannot write ${csv}: ${(e as Error).message}`
+            )
+        }
+        this.io.out(`${records.length} session(s) written to ${csv}`)
+        return EXIT_OK
+    }
+
+    private async progress(
+        count: number | null,
+        reason: string | null
+    ): Promise<number> {
+        const table = await this.table()
+        if (count !== null && reason !== null) {
+            await table.setCountedSessions(count, reason)
+            this.io.out(
+                `counted sessions set to ${count} (recorded in the session records: "${reason}")`
+            )
+        }
+        const p = await table.progress()
+        const s = await table.status()
+        this.io.out(
+            formatProgress({
+                countedSessions: p.countedSessions,
+                sessionLimitS: p.sessionLimitS,
+                effectiveMaxDeg: s.effectiveMaxDeg,
+                warningsAcknowledged: s.warningsAcknowledged,
+            })
+        )
+        return EXIT_OK
     }
 
     private async log(

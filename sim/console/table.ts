@@ -43,10 +43,15 @@ import {
     INVERSION_TABLE_SERVICE_CLASS,
     REG_CALIBRATION,
     REG_COMMANDS_RUN,
+    REG_COUNTED_SESSIONS,
+    REG_RECORD,
+    REG_RECORD_INDEX,
+    REG_SESSION_LIMIT,
     REG_EFFECTIVE_MAX_ANGLE,
     REG_FAULT_REASONS,
     REG_LAST_ERROR,
     REG_LAST_SEQ,
+    CMD_SET_COUNTED_SESSIONS,
     REG_STREAMING_SAMPLES,
     REG_TELEMETRY,
     REG_WARNINGS_ACKNOWLEDGED,
@@ -54,6 +59,8 @@ import {
     stateName,
 } from "../../src/service/protocol"
 import { REPO_ROOT } from "../firmware/paths"
+import { SESSION_SLOTS, SessionRecord } from "../../src/control/sessions"
+import { decodeSessionRecord } from "../../src/hw/sessionCodec"
 import { ConsoleError, RefusedError, TableError } from "./exitCodes"
 import { SettingValues, StatusSnapshot, Telemetry } from "./format"
 import { SeqCounter } from "./seq"
@@ -615,6 +622,85 @@ export class TableClient {
      * renews the request, calls onReport for each report, and stops the stream when `signal`
      * aborts or the time is up. A table silent for READ_TIMEOUT_MS is a TableError.
      */
+    // ---- the exercise program ----
+
+    /** The count of sessions that counted, and the session's time limit now (s). */
+    async progress(): Promise<{
+        countedSessions: number
+        sessionLimitS: number
+    }> {
+        const countedSessions = await this.readNumber(
+            REG_COUNTED_SESSIONS,
+            "counted_sessions"
+        )
+        const sessionLimitS = await this.readNumber(
+            REG_SESSION_LIMIT,
+            "session_limit"
+        )
+        return { countedSessions, sessionLimitS }
+    }
+
+    /**
+     * The session records the table keeps, newest first: `record_index` written 0, 1, ... and
+     * `record` read after each (the table handles packets in order), until an empty one. A line
+     * that does not decode (damaged on the way or in flash) is counted in `unreadable`.
+     */
+    async sessionRecords(): Promise<{
+        records: SessionRecord[]
+        unreadable: number
+    }> {
+        const index = this.service().register(REG_RECORD_INDEX)
+        const records: SessionRecord[] = []
+        let unreadable = 0
+        for (let i = 0; i < SESSION_SLOTS; i++) {
+            // Newest first, so each number is below the one before: a reply to an earlier index
+            // (a late answer to a resent read) is read again.
+            let line = ""
+            let r: SessionRecord | null = null
+            for (let attempt = 0; attempt < 3; attempt++) {
+                await index.sendSetPackedAsync([i], false)
+                await this.untilRecordIndex(i)
+                line = await this.readString(REG_RECORD, "record")
+                r = decodeSessionRecord(line)
+                const previous = records[records.length - 1]
+                if (r === null || previous === undefined) break
+                if (r.number < previous.number) break
+                r = null
+                line = "?"
+            }
+            if (line === "") break
+            if (r === null) unreadable++
+            else records.push(r)
+        }
+        return { records, unreadable }
+    }
+
+    /**
+     * Waits until `record_index` reads i: the table reads a record from flash after the index is
+     * written (outside its packet handler), and shows the index once `record` holds it.
+     */
+    private async untilRecordIndex(i: number): Promise<void> {
+        const deadline = performance.now() + READ_TIMEOUT_MS
+        for (;;) {
+            if ((await this.readNumber(REG_RECORD_INDEX, "record_index")) === i)
+                return
+            if (performance.now() > deadline)
+                throw new TableError(
+                    `the table does not answer: session record ${i} not read within ${READ_TIMEOUT_MS / 1000} s`
+                )
+            await sleep(20)
+        }
+    }
+
+    /** Sets the count of sessions that counted (service mode), recorded with the reason. */
+    async setCountedSessions(n: number, reason: string): Promise<void> {
+        await this.command(
+            CMD_SET_COUNTED_SESSIONS,
+            { format: "u8 s", values: [n, reason] },
+            `set_counted_sessions ${n}`
+        )
+    }
+
     async stream(
         onReport: (t: Telemetry, atMs: number) => void,
         signal: AbortSignal,

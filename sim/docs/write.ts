@@ -1,9 +1,10 @@
-// `npm run docs`: writes the generated pages of docs/ (today: faults.md, from the fault table).
+// `npm run docs`: writes the generated pages of docs/ (faults.md from the fault table, sounds.md from the buzzer's patterns).
 
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { renderFaultsDoc } from "./faultsDoc"
+import { renderSoundsDoc } from "./soundsDoc"
 
 const ROOT = path.resolve(
     path.dirname(fileURLToPath(import.meta.url)),
@@ -13,6 +14,7 @@ const ROOT = path.resolve(
 
 export const GENERATED_DOCS: { file: string; render: () => string }[] = [
     { file: path.join("docs", "faults.md"), render: renderFaultsDoc },
+    { file: path.join("docs", "sounds.md"), render: renderSoundsDoc },
 ]
 
 if (

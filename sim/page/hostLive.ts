@@ -24,7 +24,9 @@ import { Inputs, Outputs, StateName } from "../../src/control/types"
 import { HOME_ABOVE_STOP_DEG } from "../model/params"
 import { SimTable } from "../model/table"
 import { TableFlash } from "../engine/flash"
-import { programStartFrom } from "../engine/program"
+import { ProgramFlash, programStartFrom } from "../engine/program"
+import { encodeSessionRecord } from "../../src/hw/sessionCodec"
+import { SessionRecord } from "../../src/control/sessions"
 import { KeptFlash } from "../run"
 import { LIVE_INPUTS, LiveInput } from "../console/liveSim"
 import { TickLine } from "../firmware/tickLine"
@@ -63,6 +65,7 @@ export class HostLiveTable {
         kept: null,
     })
     private readonly kept = new KeptFlash(this.flash)
+    private readonly program = new ProgramFlash(this.flash)
     private ctl: Controller | null
     private out: Outputs | null = null
     private tick: TickLine | null = null
@@ -258,7 +261,28 @@ export class HostLiveTable {
     async powerOn(): Promise<void> {
         if (this.ctl !== null) return
         this.ctl = this.startController()
+        this.program.restarted()
         this.bootK = this.k
+    }
+
+    /** The first-use warnings acknowledged (the console or the page): recorded in the progress. */
+    acknowledgeWarnings(): void {
+        this.warningsAcknowledged = true
+        if (this.ctl) this.ctl.acknowledgeWarnings()
+    }
+
+    /** The stored session records, newest first. */
+    sessionRecords(): SessionRecord[] {
+        const all = this.flash
+            .read("sessions")
+            .filter((r): r is SessionRecord => r !== null)
+        return all.sort((a, b) => b.number - a.number)
+    }
+
+    /** A stored session record in its stored form: 0 the newest; "" when there is none. */
+    sessionLine(index: number): string {
+        const r = this.sessionRecords()[index]
+        return r ? encodeSessionRecord(r) : ""
     }
 
     /** Stores the controller's settings in the flash now (what `save` asks for). */
@@ -331,6 +355,7 @@ export class HostLiveTable {
             const nowMs = (this.k - this.bootK) * TICK_MS
             const out = ctl.step(inputs, nowMs)
             this.kept.follow(ctl, out)
+            this.program.follow(ctl, out)
             this.out = out
             this.setDuty(out.duty, atMs)
             this.tick = {

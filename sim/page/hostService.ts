@@ -22,6 +22,7 @@ import { SETTINGS_SCHEMA } from "../../src/control/settings"
 import { TableServiceCore } from "../../src/service/core"
 import {
     CMD_ACKNOWLEDGE_WARNINGS,
+    CMD_SET_COUNTED_SESSIONS,
     CMD_CALIBRATE,
     CMD_CLEAR_FAULTS,
     CMD_RESTORE_DEFAULTS,
@@ -32,6 +33,11 @@ import {
     REG_ANGLE,
     REG_CALIBRATION,
     REG_COMMANDS_RUN,
+    REG_COUNTED_SESSIONS,
+    REG_RECORD,
+    REG_RECORD_INDEX,
+    REG_RECORDS_REVISION,
+    REG_SESSION_LIMIT,
     REG_EFFECTIVE_MAX_ANGLE,
     REG_FAULT_REASONS,
     REG_FAULTS,
@@ -84,7 +90,7 @@ export class HostTableService {
     private lastStreamMs = -Infinity
     private readonly offStep: () => void
 
-    constructor(table: HostLiveTable) {
+    constructor(private readonly table: HostLiveTable) {
         const serviceClass = loadTableSpec()
         if (!serviceSpecificationFromClassIdentifier(serviceClass))
             throw new Error("the table's service specification is not loaded")
@@ -94,7 +100,7 @@ export class HostTableService {
                 return null
             },
             acknowledgeWarnings: () => {
-                table.warningsAcknowledged = true
+                table.acknowledgeWarnings()
                 return null
             },
         })
@@ -184,6 +190,31 @@ export class HostTableService {
         this.computed(REG_LAST_SEQ, () => [c.lastSeq])
         this.computed(REG_COMMANDS_RUN, () => [c.commandsRun])
         this.computed(REG_FAULT_REASONS, () => [c.faultReasons()])
+        this.computed(REG_COUNTED_SESSIONS, () => [c.countedSessions()])
+        this.computed(REG_SESSION_LIMIT, () => [c.sessionLimit()])
+        this.computed(REG_RECORDS_REVISION, () => [c.recordsRevision()])
+        // The host's flash answers at once: a record is loaded as soon as it is asked for.
+        const load = () => {
+            if (c.recordRequested >= 0)
+                c.recordLoaded(
+                    c.recordRequested,
+                    this.table.sessionLine(c.recordRequested)
+                )
+        }
+        this.computed(REG_RECORD, () => (load(), [c.recordText]))
+        const index = this.reg(REG_RECORD_INDEX)
+        index.skipBoundaryCheck = true
+        index.on(REGISTER_PRE_GET, () => {
+            load()
+            index.setValues([c.recordIndexNow()], true)
+        })
+        index.on(REPORT_RECEIVE, () => {
+            const [raw] = index.values() as unknown[]
+            c.writeRecordIndex(raw)
+            load()
+            index.setValues([c.recordIndexNow()], true)
+            this.flushEvents()
+        })
         for (const spec of SETTINGS_SCHEMA) {
             const key = spec.key
             const value = () => {
@@ -219,7 +250,12 @@ export class HostTableService {
             const seq =
                 d.length >= 4 ? pkt.jdunpack<[number]>("u32")[0] : undefined
             const arg = d.length >= 5 ? d[4] : 0
-            this.core.command(code, seq, arg)
+            // set_counted_sessions: u32 seq, u8 count, string reason
+            const arg2 =
+                code === CMD_SET_COUNTED_SESSIONS && d.length >= 5
+                    ? pkt.jdunpack<[number, number, string]>("u32 u8 s")[2]
+                    : undefined
+            this.core.command(code, seq, arg, arg2)
             this.flushEvents()
         }
         for (const code of [
@@ -228,6 +264,7 @@ export class HostTableService {
             CMD_RESTORE_DEFAULTS,
             CMD_CLEAR_FAULTS,
             CMD_ACKNOWLEDGE_WARNINGS,
+            CMD_SET_COUNTED_SESSIONS,
         ])
             this.server.handle(code, run(code))
     }

@@ -13,7 +13,8 @@ import {
     PAD_INPUTS,
     reasonsByName,
     releasedPad,
-    soundOf,
+    programView,
+    soundName,
     TableSnapshot,
 } from "./snapshot"
 import { TableSource } from "./source"
@@ -71,9 +72,9 @@ export class HostSource implements TableSource {
         const pad = releasedPad()
         for (const name of PAD_INPUTS) pad[name] = t.level(name as LiveInput)
         s.pad = pad
-        s.warningsAcknowledged = this.service.core.warningsAcknowledged
         s.settingsUnsaved = out !== null ? t.settingsUnsaved() : null
         if (out !== null && ctl !== null) {
+            s.warningsAcknowledged = out.warningsAcknowledged
             s.estDeg = out.estDeg
             s.targetDeg = out.targetDeg
             s.duty = out.duty
@@ -83,10 +84,15 @@ export class HostSource implements TableSource {
             s.capDeg = out.effectiveMaxDeg
             s.homeDeg = ctl.settings.homeDeg
             s.sessionS = out.sessionInvertedS
-            s.sessionLimitS = ctl.settings.sessionLimitS
+            s.sessionLimitS = out.sessionLimitS
+            s.program = programView(
+                out.countedSessions,
+                out.sessionLimitS,
+                t.sessionRecords()
+            )
             s.warning = out.warning
             s.alarm = out.alarm
-            s.sound = soundOf(out.alarm, out.warning)
+            s.sound = soundName(out.sound)
             s.latch = out.latch
             s.grip = out.grip
         } else {

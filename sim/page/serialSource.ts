@@ -11,6 +11,7 @@ import {
     emptySnapshot,
     Mark,
     PadInput,
+    programView,
     reasonsByName,
     soundOf,
     TableSnapshot,
@@ -52,7 +53,7 @@ export class SerialSource implements TableSource {
             s.sessionS = t.sessionInvertedS
             s.warning = t.warning
             s.alarm = t.alarm
-            s.sound = soundOf(t.alarm, t.warning)
+            s.sound = soundOf(t.alarm, t.warning, t.faults)
             s.latch = t.latch
             s.grip = t.grip
             s.settingsUnsaved = t.unsaved
@@ -62,6 +63,7 @@ export class SerialSource implements TableSource {
         s.homeDeg = v.homeDeg
         s.sessionLimitS = v.sessionLimitS
         s.warningsAcknowledged = v.warningsAcknowledged
+        s.program = programView(v.countedSessions, v.sessionLimitS, v.records)
         return s
     }
 

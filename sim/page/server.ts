@@ -15,15 +15,7 @@ import * as http from "node:http"
 import * as path from "node:path"
 import { WebSocket, WebSocketServer } from "ws"
 import { FAULT_NAMES } from "../../src/control/types"
-import {
-    ALARM_BEEP_MS,
-    ALARM_PERIOD_MS,
-    ALARM_TONE_HZ,
-    WARNING_BEEP_MS,
-    WARNING_BEEP_SPACING_MS,
-    WARNING_PERIOD_MS,
-    WARNING_TONE_HZ,
-} from "../../src/hw/signals"
+import { BUZZER_PATTERNS } from "../../src/hw/signals"
 import { SCENARIO_FAULTS } from "../scenario"
 import { REPO_ROOT } from "../firmware/paths"
 import { ConsolePane, PaneOutput } from "./consolePane"
@@ -40,23 +32,19 @@ import { TableSource } from "./source"
 
 export const SNAPSHOT_EVERY_MS = 50
 
-/** The buzzer's patterns (src/hw/signals.ts), for the page's sound. */
-export const SOUND_PATTERNS = {
-    alarm: {
-        toneHz: ALARM_TONE_HZ,
-        beepMs: ALARM_BEEP_MS,
-        spacingMs: ALARM_PERIOD_MS,
-        periodMs: ALARM_PERIOD_MS,
-        beeps: 1,
-    },
-    warning: {
-        toneHz: WARNING_TONE_HZ,
-        beepMs: WARNING_BEEP_MS,
-        spacingMs: WARNING_BEEP_SPACING_MS,
-        periodMs: WARNING_PERIOD_MS,
-        beeps: 3,
-    },
-}
+/** The buzzer's patterns by sound name (src/hw/signals.ts), for the page's sound. */
+export const SOUND_PATTERNS = Object.fromEntries(
+    BUZZER_PATTERNS.map(p => [
+        p.sound,
+        {
+            toneHz: p.toneHz,
+            beepMs: p.beepMs,
+            spacingMs: p.gapMs,
+            periodMs: p.periodMs,
+            beeps: p.beeps,
+        },
+    ])
+)
 /** The chart's history kept here (for a page opened or reloaded later): this long, this often. */
 export const HISTORY_MS = 10 * 60_000
 export const HISTORY_EVERY_MS = 100

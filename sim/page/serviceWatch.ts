@@ -1,13 +1,16 @@
 // What a table tells over its Jacdac service, kept up to date for the page: the telemetry at the
 // table's 10 Hz (streamed while the page server runs) and, once a second, the registers telemetry
-// does not carry (the effective deepest angle and the fault reasons; every 5 s the first-use
+// does not carry (the effective deepest angle, the fault reasons and the records' revision, with the
+// program's count, session limit and records read again when it moves; every 5 s the first-use
 // acknowledgement, the home angle and the session limit). Used for the firmware in the VM and for a
 // real table; every read is the console's own TableClient's. A lost or silent table is retried every
 // RETRY_MS.
 
+import { SessionRecord } from "../../src/control/sessions"
 import {
     REG_EFFECTIVE_MAX_ANGLE,
     REG_FAULT_REASONS,
+    REG_RECORDS_REVISION,
 } from "../../src/service/protocol"
 import { Telemetry } from "../console/format"
 import { TableClient } from "../console/table"
@@ -26,7 +29,11 @@ export interface ServiceView {
     faultReasons: string
     warningsAcknowledged: boolean | null
     homeDeg: number | null
+    /** the session's time limit now (the setting, or the program's shorter one) */
     sessionLimitS: number | null
+    countedSessions: number | null
+    /** the session records, newest first (read again when the table's records_revision changes) */
+    records: SessionRecord[] | null
     /** why the table does not answer now, or null */
     problem: string | null
 }
@@ -42,6 +49,8 @@ export class ServiceWatch {
         warningsAcknowledged: null,
         homeDeg: null,
         sessionLimitS: null,
+        countedSessions: null,
+        records: null,
         problem: "connecting to the table's service",
     }
     private readonly stop = new AbortController()
@@ -94,6 +103,7 @@ export class ServiceWatch {
         const v = this.view
         // Every reply costs the firmware's packet budget (shared with its motor): the deepest angle
         // and the fault reasons once a second, the settings and the acknowledgement less often.
+        let recordsRevision = -1
         for (let round = 0; !this.stop.signal.aborted; round++) {
             v.capDeg = await client.readNumber(
                 REG_EFFECTIVE_MAX_ANGLE,
@@ -109,9 +119,20 @@ export class ServiceWatch {
             if (round % SLOW_REGISTERS_EVERY === 0) {
                 v.warningsAcknowledged = await client.warningsAcknowledged()
                 v.homeDeg = (await client.readSetting("homeDeg")) as number
-                v.sessionLimitS = (await client.readSetting(
-                    "sessionLimitS"
-                )) as number
+                v.sessionLimitS = (await client.progress()).sessionLimitS
+            }
+            // The program's figures and records change when a session starts or ends, or by a
+            // technician: read again when the records' revision moves (or a new table answers).
+            const revision = await client.readNumber(
+                REG_RECORDS_REVISION,
+                "records_revision"
+            )
+            if (revision !== recordsRevision || round === 0) {
+                const p = await client.progress()
+                v.countedSessions = p.countedSessions
+                v.sessionLimitS = p.sessionLimitS
+                v.records = (await client.sessionRecords()).records
+                recordsRevision = revision
             }
             await sleep(REGISTERS_EVERY_MS)
         }

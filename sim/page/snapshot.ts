@@ -4,6 +4,9 @@
 // true angle, say), never a guess. To show something new, add it here, fill it in the sources, draw
 // it in the page: nothing in between needs to change.
 
+import { FAULT_TABLE } from "../../src/control/faultTable"
+import { programCapDeg } from "../../src/control/program"
+import { SessionRecord } from "../../src/control/sessions"
 import { HARD_MAX_ANGLE_DEG, SESSION_WARNING_S } from "../../src/control/limits"
 
 /** Which table the page shows. */
@@ -92,7 +95,7 @@ export interface TableSnapshot {
     warningBeforeS: number
     warning: boolean
     alarm: boolean
-    /** the buzzer pattern sounding now: "alarm", "warning", or null */
+    /** the buzzer's sound now (a name of SOUND_NAMES: "warning", "cap", "alarm-imu" ...), or null */
     sound: string | null
     /** the latch and the grip as the controller sees them */
     latch: boolean | null
@@ -108,12 +111,32 @@ export interface TableSnapshot {
     program: ProgramView | null
 }
 
-/** The progression program, when the controller has one (not yet: always null today). */
+/** The exercise program as the table reports it. */
 export interface ProgramView {
-    capDeg: number
-    step: string
     countedSessions: number
-    lastSessions: string[]
+    /** the program's cap for that count (the next session's deepest angle by the count alone) */
+    programCapDeg: number
+    /** the session's time limit now */
+    sessionLimitS: number
+    /** the last session records, newest first (at most PROGRAM_RECORDS_SHOWN) */
+    sessions: SessionRecord[]
+}
+
+/** How many session records the page shows. */
+export const PROGRAM_RECORDS_SHOWN = 10
+
+export function programView(
+    countedSessions: number | null,
+    sessionLimitS: number | null,
+    records: readonly SessionRecord[] | null
+): ProgramView | null {
+    if (countedSessions === null || sessionLimitS === null) return null
+    return {
+        countedSessions,
+        programCapDeg: programCapDeg(countedSessions),
+        sessionLimitS,
+        sessions: (records ?? []).slice(0, PROGRAM_RECORDS_SHOWN),
+    }
 }
 
 /** The fields every source starts from. */
@@ -150,9 +173,26 @@ export function emptySnapshot(mode: SourceMode, tMs: number): TableSnapshot {
     }
 }
 
-/** The buzzer's pattern (src/hw/signals.ts): the alarm wins over the warning. */
-export function soundOf(alarm: boolean, warning: boolean): string | null {
-    if (alarm) return "alarm"
+/** A sound name of the controller's (Outputs.sound, the TICK line's): "" is silence. */
+export function soundName(sound: string): string | null {
+    return sound === "" ? null : sound
+}
+
+/**
+ * The sound a table that tells only its flags and faults (the telemetry) is making, by the
+ * controller's rule: an alarm (the first alarming fault's, in the fault table's order), else the
+ * warning. The one-shots (cap, counted, rhythm) do not show in the telemetry.
+ */
+export function soundOf(
+    alarm: boolean,
+    warning: boolean,
+    faults: readonly string[]
+): string | null {
+    if (alarm) {
+        for (const row of FAULT_TABLE)
+            if (row.kind === "alarm" && faults.includes(row.name))
+                return "alarm-" + row.name
+    }
     if (warning) return "warning"
     return null
 }

@@ -18,8 +18,10 @@ import {
     Mark,
     PadInput,
     PAD_INPUTS,
+    programView,
     reasonsByName,
     releasedPad,
+    soundName,
     soundOf,
     TableSnapshot,
 } from "./snapshot"
@@ -107,15 +109,22 @@ export class VmSource implements TableSource {
             s.sessionS = tel.sessionInvertedS
             s.warning = tel.warning
             s.alarm = tel.alarm
-            s.sound = soundOf(tel.alarm, tel.warning)
             s.settingsUnsaved = tel.unsaved
         }
+        // The TICK line names the sound (one-shots included); the telemetry tells only the flags.
+        s.sound =
+            t !== null
+                ? soundName(t.sound)
+                : tel !== null
+                  ? soundOf(tel.alarm, tel.warning, tel.faults)
+                  : null
         s.faultReasons = reasonsByName(v.faultReasons)
         s.capDeg = v.capDeg
         s.homeDeg =
             v.homeDeg ?? (this.options.settings ?? defaultSettings()).homeDeg
         s.sessionLimitS = v.sessionLimitS
         s.warningsAcknowledged = v.warningsAcknowledged
+        s.program = programView(v.countedSessions, v.sessionLimitS, v.records)
         return s
     }
 

@@ -35,7 +35,7 @@ import {
 } from "./settings"
 import { CalibrationView, Calibrator, STILL_RATE_DPS } from "./calibration"
 import { Guard, GuardView } from "./guard"
-import { PROGRESS_MAX_COUNTED } from "./program"
+import { PROGRESS_MAX_COUNTED, REASON_MAX_CHARS } from "./program"
 import {
     CAP_REACHED_DEG,
     CAP_SOUND_MS,
@@ -713,6 +713,15 @@ export class Controller {
             )
         if (typeof reason !== "string" || reason.length === 0)
             return "countedSessions: a reason is needed (it is recorded)"
+        if (reason.length > REASON_MAX_CHARS)
+            return (
+                "countedSessions: the reason is longer than " +
+                REASON_MAX_CHARS +
+                " characters"
+            )
+        for (let i = 0; i < reason.length; i++)
+            if (reason.charCodeAt(i) < 32 || reason.charCodeAt(i) > 126)
+                return "countedSessions: the reason may hold printable ASCII only"
         if (n > 0 && !this.program.progress.warningsAcknowledged)
             return "countedSessions: the first-use warnings are not acknowledged yet"
         this.program.setCounted(n, reason, this.lastMs < 0 ? 0 : this.lastMs)

@@ -22,6 +22,8 @@ export interface Progress {
 
 /** The count stops here: the cap is 90 from it on. */
 export const PROGRESS_MAX_COUNTED = 32
+/** The longest reason a technician may give for a change of the count (it goes into a record). */
+export const REASON_MAX_CHARS = 60
 export const FIRST_CAP_DEG = 15
 export const CAP_STEP_DEG = 10
 export const PLATEAU_CAP_DEG = 45
@@ -101,17 +103,22 @@ export function checkProgress(x: any): string | null {
     return null
 }
 
+/** The rest clock's mark for "no counted session": far before any time the table's clock can show. */
+export const NO_COUNTED_END_MS = -1e15
+
 /**
- * The rest clock: when the last counted sessions ended, on the table's own clock (ms). A restart
- * starts it over; a scenario may start it as if the table had been running (see fromScenario).
+ * The rest clock: when the last counted sessions ended, on the table's own clock (ms since this
+ * start). A restart starts it over; a scenario may start it as if the table had been running (see
+ * startAs): such an end lies before this start, at a negative time.
  */
 export class RestClock {
-    /** the end times of the last COUNTED_PER_DAY counted sessions, newest last (-1: none) */
+    /** the end times of the last COUNTED_PER_DAY counted sessions, newest last (NO_COUNTED_END_MS: none) */
     endsMs: number[]
 
     constructor() {
         this.endsMs = []
-        for (let i = 0; i < COUNTED_PER_DAY; i++) this.endsMs.push(-1)
+        for (let i = 0; i < COUNTED_PER_DAY; i++)
+            this.endsMs.push(NO_COUNTED_END_MS)
     }
 
     /**
@@ -120,7 +127,8 @@ export class RestClock {
      * caller has checked that this is possible.
      */
     startAs(nowMs: number, sinceLastMs: number, inLast24h: number): void {
-        for (let i = 0; i < this.endsMs.length; i++) this.endsMs[i] = -1
+        for (let i = 0; i < this.endsMs.length; i++)
+            this.endsMs[i] = NO_COUNTED_END_MS
         if (sinceLastMs < 0) return
         const last = this.endsMs.length - 1
         this.endsMs[last] = nowMs - sinceLastMs
@@ -138,11 +146,14 @@ export class RestClock {
     /** Why a session starting at `startMs` may not count by the rest rules, or null. */
     restRefusal(startMs: number): string | null {
         const last = this.endsMs[this.endsMs.length - 1]
-        if (last >= 0 && startMs - last < REST_AFTER_COUNTED_MS)
+        if (
+            last !== NO_COUNTED_END_MS &&
+            startMs - last < REST_AFTER_COUNTED_MS
+        )
             return "too soon after the last counted session (4 h rest)"
         let inDay = 0
         for (const end of this.endsMs)
-            if (end >= 0 && startMs - end < DAY_MS) inDay++
+            if (end !== NO_COUNTED_END_MS && startMs - end < DAY_MS) inDay++
         if (inDay >= COUNTED_PER_DAY)
             return "two sessions counted in the last 24 h already"
         return null

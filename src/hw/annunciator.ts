@@ -1,4 +1,4 @@
-// The buzzer and the status LED: session warning, fault alarm and state (patterns in signals.ts).
+// The buzzer and the status LED: the controller's sound and state (patterns in signals.ts).
 // Runs in its own fiber at 20 Hz from what the control loop last reported, so a slow or unbound
 // output never delays a control tick; sends only on change (a few packets a second at most).
 
@@ -41,7 +41,8 @@ export class Annunciator {
     /** what the control loop reported last */
     state: string
     alarm: boolean
-    warning: boolean
+    /** the sound the controller names (Outputs.sound): signals.ts plays its pattern */
+    sound: string
     /** the colour the LED shows; -1 = unknown (write it again) */
     shownColor: number
 
@@ -51,15 +52,15 @@ export class Annunciator {
         this.pattern = new BuzzerPattern()
         this.state = "boot"
         this.alarm = false
-        this.warning = false
+        this.sound = ""
         this.shownColor = -1
     }
 
     /** Called by the control loop every tick: cheap, never blocks. */
-    report(state: string, alarm: boolean, warning: boolean): void {
+    report(state: string, alarm: boolean, sound: string): void {
         this.state = state
         this.alarm = alarm
-        this.warning = warning
+        this.sound = sound
     }
 
     start(): void {
@@ -76,7 +77,7 @@ export class Annunciator {
             }
         }
         // The pattern runs whether or not a buzzer is bound, so it stays on its grid.
-        const tone = this.pattern.update(nowMs, this.alarm, this.warning)
+        const tone = this.pattern.update(nowMs, this.sound)
         if (tone !== null && this.buzzer.isBound)
             await this.buzzer.playNote(
                 tone.frequencyHz,

@@ -28,11 +28,14 @@ export class ProgramStore {
     storedProgress: string | null
     /** writes done since start (progress, start count, session records) */
     writes: number
+    /** the number of the newest session record stored (-1: none yet) */
+    newestNumber: number
 
     constructor(store: SettingsStore) {
         this.store = store
         this.storedProgress = null
         this.writes = 0
+        this.newestNumber = -1
     }
 
     /**
@@ -83,6 +86,7 @@ export class ProgramStore {
             }
         }
         if (newest !== null) {
+            this.newestNumber = newest.number
             start.nextSessionNumber = newest.number + 1
             if (newest.end === IN_PROGRESS)
                 await this.writeSession(newestSlot, closedByRestart(newest))
@@ -114,6 +118,31 @@ export class ProgramStore {
     async saveSession(r: SessionRecord): Promise<string | null> {
         if (!(await this.writeSession(r.number % SESSION_SLOTS, r)))
             return "settings storage not available"
+        if (r.number > this.newestNumber) this.newestNumber = r.number
         return null
+    }
+
+    /**
+     * A record as its stored line (the service's `record` register): index 0 the newest, 1 the one
+     * before ...; "" when there is none, or when its slot holds another (damaged, overwritten) one.
+     * `current` is the controller's record of the session under way or just ended: it may be newer
+     * than the flash (the saver stores it a moment later), so it is told from memory.
+     */
+    async recordLine(
+        index: number,
+        current: SessionRecord | null
+    ): Promise<string> {
+        let newest = this.newestNumber
+        if (current !== null && current.number > newest) newest = current.number
+        const number = newest - index
+        if (newest < 0 || number < 0 || index >= SESSION_SLOTS) return ""
+        if (current !== null && current.number === number)
+            return encodeSessionRecord(current)
+        const text = await this.store.readKeyText(
+            sessionKey(number % SESSION_SLOTS)
+        )
+        if (text === null) return ""
+        const r = decodeSessionRecord(text)
+        return r !== null && r.number === number ? text : ""
     }
 }

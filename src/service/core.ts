@@ -19,6 +19,7 @@ import {
     CMD_CLEAR_FAULTS,
     CMD_RESTORE_DEFAULTS,
     CMD_SAVE,
+    CMD_SET_COUNTED_SESSIONS,
     EV_FAULT_RAISED,
     EV_REFUSED,
     EV_STATE_CHANGED,
@@ -50,6 +51,8 @@ export interface ServiceController {
     startCalibration(step: string): string | null
     requestClearFaults(): void
     serviceRefusal(): string | null
+    /** The exercise program's count, set by a technician with a reason (service mode only). */
+    setCountedSessions(n: any, reason: any): string | null
 }
 
 /** What the service needs of the firmware around it (flash). */
@@ -59,6 +62,11 @@ export interface ServiceHooks {
     /** Store the first-use acknowledgement. null: under way, else why not. */
     acknowledgeWarnings(): string | null
 }
+
+/** The session records a client may read: `record_index` 0..RECORD_INDEX_MAX. */
+export const RECORD_INDEX_MAX = 49
+/** What `record_index` reads while the record asked for is being read from flash. */
+export const RECORD_LOADING = 255
 
 /** An event to send: EV_STATE_CHANGED (State code), EV_FAULT_RAISED (Faults bits), EV_REFUSED (text). */
 export interface ServiceEvent {
@@ -85,6 +93,12 @@ export class TableServiceCore {
     settingsUnsaved: boolean
     seqs: SeqFilter
     events: ServiceEvent[]
+    /** the index of the record `record` holds (0 the newest) */
+    recordIndex: number
+    /** that record in its stored form ("" for none) */
+    recordText: string
+    /** an index written and not read from flash yet (-1: none): the firmware reads it outside the packet handler */
+    recordRequested: number
 
     constructor(hooks: ServiceHooks) {
         this.ctl = null
@@ -99,6 +113,9 @@ export class TableServiceCore {
         this.settingsUnsaved = false
         this.seqs = new SeqFilter()
         this.events = []
+        this.recordIndex = -1
+        this.recordText = ""
+        this.recordRequested = 0
     }
 
     /** Once per control tick: keep the outputs, queue the events they call for. */
@@ -168,6 +185,59 @@ export class TableServiceCore {
         return this.out ? clipText(this.out.faultReasons.join("; ")) : ""
     }
 
+    countedSessions(): number {
+        return this.out ? this.out.countedSessions : 0
+    }
+
+    /** The session's time limit now (the setting, or the program's shorter one), whole seconds. */
+    sessionLimit(): number {
+        return this.out ? Math.round(this.out.sessionLimitS) : 0
+    }
+
+    recordsRevision(): number {
+        return this.out ? this.out.recordRevision : 0
+    }
+
+    /**
+     * `record_index` written: a whole number 0..RECORD_INDEX_MAX, else refused. The record is read
+     * from flash outside the packet handler (recordRequested); `record_index` reads the new index
+     * once `record` holds its record (recordLoaded).
+     */
+    writeRecordIndex(raw: any): boolean {
+        if (
+            typeof raw !== "number" ||
+            !(raw >= 0 && raw <= RECORD_INDEX_MAX) ||
+            Math.floor(raw) !== raw
+        ) {
+            this.refuse(
+                writeRefusalText(
+                    "record_index",
+                    raw + " is not a whole number in 0.." + RECORD_INDEX_MAX
+                )
+            )
+            return false
+        }
+        this.recordRequested = raw
+        return true
+    }
+
+    /** The record of `index` has been read (its stored form, "" for none). */
+    recordLoaded(index: number, text: string): void {
+        if (index === this.recordRequested) this.recordRequested = -1
+        this.recordIndex = index
+        this.recordText = text
+    }
+
+    /**
+     * `record_index`: the index whose record `record` holds, or RECORD_LOADING while a written index
+     * is being read (a client waits for its index to show).
+     */
+    recordIndexNow(): number {
+        if (this.recordRequested >= 0 || this.recordIndex < 0)
+            return RECORD_LOADING
+        return this.recordIndex
+    }
+
     /** The controller's own count, not the last tick's: a write shows at once. */
     settingsRevision(): number {
         return this.ctl ? this.ctl.settingsRevision : 0
@@ -229,9 +299,9 @@ export class TableServiceCore {
 
     /**
      * A command: runs once per seq (a repeated seq is ignored: not run, not counted, not reported).
-     * `arg` is the calibrate command's step code.
+     * `arg` is the calibrate command's step code, or set_counted_sessions' count (`arg2` its reason).
      */
-    command(code: number, seq: any, arg: any): void {
+    command(code: number, seq: any, arg: any, arg2?: any): void {
         let name = commandName(code)
         if (typeof seq !== "number" || !(seq >= 0)) {
             this.refuse(clipText(name + ": no seq (the payload is too short)"))
@@ -259,6 +329,9 @@ export class TableServiceCore {
         else if (code === CMD_ACKNOWLEDGE_WARNINGS) {
             reason = this.hooks.acknowledgeWarnings()
             if (reason === null) this.warningsAcknowledged = true
+        } else if (code === CMD_SET_COUNTED_SESSIONS) {
+            name = name + " " + arg
+            reason = ctl.setCountedSessions(arg, arg2)
         } else reason = "unknown command"
         if (reason !== null) this.refuse(commandRefusalText(seq, name, reason))
     }

@@ -46,6 +46,11 @@ export const REG_SETTINGS_REVISION = 0x18c
 export const REG_LAST_SEQ = 0x18d
 export const REG_COMMANDS_RUN = 0x18e
 export const REG_FAULT_REASONS = 0x18f
+export const REG_COUNTED_SESSIONS = 0x190
+export const REG_SESSION_LIMIT = 0x191
+export const REG_RECORDS_REVISION = 0x192
+export const REG_RECORD_INDEX = 0xc0
+export const REG_RECORD = 0x193
 export const REG_FIRST_SETTING = 0x80
 
 /** Command codes. Every command's payload starts with `seq: u32`. */
@@ -54,6 +59,7 @@ export const CMD_SAVE = 0x81
 export const CMD_RESTORE_DEFAULTS = 0x82
 export const CMD_CLEAR_FAULTS = 0x83
 export const CMD_ACKNOWLEDGE_WARNINGS = 0x84
+export const CMD_SET_COUNTED_SESSIONS = 0x85
 
 /** Event codes. */
 export const EV_STATE_CHANGED = 0x80
@@ -77,6 +83,7 @@ export function commandName(code: number): string {
     if (code === CMD_RESTORE_DEFAULTS) return "restore_defaults"
     if (code === CMD_CLEAR_FAULTS) return "clear_faults"
     if (code === CMD_ACKNOWLEDGE_WARNINGS) return "acknowledge_warnings"
+    if (code === CMD_SET_COUNTED_SESSIONS) return "set_counted_sessions"
     return "command " + code
 }
 

@@ -22,6 +22,7 @@ import {
     CMD_CLEAR_FAULTS,
     CMD_RESTORE_DEFAULTS,
     CMD_SAVE,
+    CMD_SET_COUNTED_SESSIONS,
     EV_FAULT_RAISED,
     EV_STATE_CHANGED,
 } from "./protocol"
@@ -60,14 +61,15 @@ export class InversionTableServer
         await this.flushEvents()
     }
 
-    async runCommand(code: number, seq: any, arg: any) {
+    async runCommand(code: number, seq: any, arg: any, arg2?: any) {
         // A multi-field command may arrive as one array argument: take it apart.
         if (Array.isArray(seq)) {
             const fields: any[] = seq
             seq = fields[0]
             arg = fields[1]
+            arg2 = fields[2]
         }
-        this.core.command(code, seq, arg)
+        this.core.command(code, seq, arg, arg2)
         await this.flushEvents()
     }
 
@@ -121,6 +123,25 @@ export class InversionTableServer
     }
     faultReasons() {
         return this.core.faultReasons()
+    }
+    countedSessions() {
+        return this.core.countedSessions()
+    }
+    sessionLimit() {
+        return this.core.sessionLimit()
+    }
+    recordsRevision() {
+        return this.core.recordsRevision()
+    }
+    recordIndex() {
+        return this.core.recordIndexNow()
+    }
+    async set_recordIndex(v: number) {
+        this.core.writeRecordIndex(v)
+        await this.flushEvents()
+    }
+    record() {
+        return this.core.recordText
     }
 
     maxAngleDeg() {
@@ -204,6 +225,9 @@ export class InversionTableServer
     }
     async acknowledgeWarnings(seq: number) {
         await this.runCommand(CMD_ACKNOWLEDGE_WARNINGS, seq, 0)
+    }
+    async setCountedSessions(seq: number, count: number, reason: string) {
+        await this.runCommand(CMD_SET_COUNTED_SESSIONS, seq, count, reason)
     }
 }
 

@@ -234,15 +234,15 @@ function render(s) {
             faults.append(ul)
         }
     }
-    $("program").textContent = s.program
-        ? `step ${s.program.step}, cap ${s.program.capDeg} deg, ${s.program.countedSessions} sessions counted`
-        : "not reported by this table (the progression program is not built yet)"
+    $("program").textContent = programText(s)
+    renderSessions(s.program)
     $("ack").textContent =
         s.warningsAcknowledged === null
             ? "–"
             : s.warningsAcknowledged
               ? "acknowledged"
-              : "NOT acknowledged: run ack in the console"
+              : "NOT acknowledged: the table stays flat until they are"
+    $("ackButton").hidden = s.warningsAcknowledged !== false
     $("unsaved").textContent =
         s.settingsUnsaved === null
             ? "–"
@@ -316,7 +316,68 @@ function onConsole(m) {
     }
 }
 
+/** The progression row: the count, the program's cap for it, the session limit now. */
+function programText(s) {
+    const p = s.program
+    if (!p) return "not reported by this table"
+    const off = s.capDeg !== null && s.capDeg > p.programCapDeg + 0.01
+    return (
+        `${p.countedSessions} session${p.countedSessions === 1 ? "" : "s"} counted; ` +
+        (off
+            ? "the program is off (progression false)"
+            : `the program's cap ${p.programCapDeg} deg`) +
+        `; session limit ${Math.round(p.sessionLimitS)} s`
+    )
+}
+
+/** The last sessions, newest first (a row per record; redrawn only when they change). */
+function renderSessions(p) {
+    const body = $("sessionRows")
+    const key = p ? JSON.stringify(p.sessions) : ""
+    if (body.dataset.key === key) return
+    body.dataset.key = key
+    body.replaceChildren()
+    const rows = p ? p.sessions : []
+    if (rows.length === 0) {
+        const tr = document.createElement("tr")
+        const td = document.createElement("td")
+        td.colSpan = 7
+        td.textContent = p ? "none yet" : "–"
+        tr.append(td)
+        body.append(tr)
+        return
+    }
+    for (const r of rows) {
+        const tr = document.createElement("tr")
+        tr.dataset.number = String(r.number)
+        const cells = [
+            String(r.number),
+            `boot ${r.boot}, ${Math.round(r.startS)} s`,
+            `${Math.round(r.invertedS)} s`,
+            `${r.deepestDeg.toFixed(1)}°`,
+            `${Math.round(r.capDeg)}°`,
+            r.counted ? "yes" : "no",
+            r.end,
+        ]
+        for (const c of cells) {
+            const td = document.createElement("td")
+            td.textContent = c
+            tr.append(td)
+        }
+        body.append(tr)
+    }
+}
+
+/** Runs a console line in the pane, as if typed (the acknowledgement button uses it). */
+function runInConsole(line) {
+    const input = $("consoleLine")
+    input.value = line
+    $("consoleForm").requestSubmit()
+    input.focus()
+}
+
 function setupConsole() {
+    $("ackButton").addEventListener("click", () => runInConsole("ack"))
     const input = $("consoleLine")
     $("consoleForm").addEventListener("submit", e => {
         e.preventDefault()
