@@ -76,6 +76,12 @@ export function parseSimArgs(argv: readonly string[]): SimArgs {
         if (value === undefined || value === "")
             throw new ArgsError(name + " needs a file name")
         if (name === "--trace") args.tracePath = value
+        else if (!/\.svg$/i.test(value))
+            throw new ArgsError(
+                "--plot writes an SVG image: name the file .svg (got " +
+                    JSON.stringify(value) +
+                    ")"
+            )
         else args.plotPath = value
     }
 

@@ -5,6 +5,7 @@
 // that names the file, the place and the problem, and nothing is simulated. Setting keys and ranges are
 // not restated here: they come from the settings schema, the one source of truth.
 
+import { tickCount, tickTimeS } from "./engine/clock"
 import { SIM_FAULT_NAMES, SimFaultName } from "./model/faults"
 import {
     COUNTED_PER_DAY,
@@ -427,6 +428,18 @@ class Validator {
                         " is not before durationS " +
                         durationS +
                         " (the event would never happen)"
+                )
+            // The last tick runs before durationS: an event after it would be taken by no tick.
+            const lastTickS = tickTimeS(tickCount(durationS) - 1)
+            if (t > lastTickS)
+                this.fail(
+                    place + ".t",
+                    t +
+                        " is after the last tick (" +
+                        lastTickS +
+                        " s; ticks are every 0.02 s before durationS " +
+                        durationS +
+                        "): the event would never happen"
                 )
             previousT = t
 

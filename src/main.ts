@@ -21,9 +21,15 @@
 import * as ds from "@devicescript/core"
 import { Controller } from "./control/controller"
 import { TICK_MS } from "./control/limits"
-import { Settings, copySettings, defaultSettings } from "./control/settings"
+import {
+    Settings,
+    copySettings,
+    defaultSettings,
+    sameSettings,
+} from "./control/settings"
 import { Outputs } from "./control/types"
 import { SettingsStore } from "./hw/settingsStore"
+import { decodeSettings } from "./hw/settingsCodec"
 import { KEPT_KEY, decodeKept, encodeKept } from "./hw/keptCodec"
 import { KeptRecord } from "./control/keptRecord"
 import { ProgramStart, newTableStart, startAfter } from "./control/exercise"
@@ -58,7 +64,11 @@ function hasFault(out: Outputs, name: string): boolean {
     return false
 }
 
-/** Set by the service when the settings should be stored; the saver fiber does it (never the loop). */
+/**
+ * Set by the service when the settings should be stored (the `save` command); the saver fiber does
+ * it (never the loop). A change of a setting (service mode, calibration) applies at once and is not
+ * stored until then: a restart without save brings back the stored settings.
+ */
 let saveWanted = false
 /** Set by the service when the first-use warnings were acknowledged: the loop tells the controller. */
 let ackWanted = false
@@ -156,6 +166,7 @@ async function settingsSaver() {
             )
             if (error !== null)
                 service.report("save: settings not stored: " + error)
+            service.settingsUnsaved = settingsUnsaved()
         }
         if (progressWanted) {
             progressWanted = false
@@ -187,6 +198,20 @@ async function settingsSaver() {
         }
         await ds.sleep(KEPT_POLL_MS)
     }
+}
+
+/**
+ * The settings in use differ from the record in flash: a change not saved yet, or the defaults in use
+ * over a missing or bad record. Compared value by value (a record written elsewhere may print its
+ * numbers otherwise), only when the settings or the record changed.
+ */
+function settingsUnsaved(): boolean {
+    if (store.stored === null) return true
+    const stored = decodeSettings(store.stored)
+    return (
+        stored.error !== null ||
+        !sameSettings(stored.settings, controller.settings)
+    )
 }
 
 loadSettings.start()
@@ -224,8 +249,9 @@ io.annunciator.start()
 settingsSaver.start()
 /** On the table, defaults used because of a settings error are stored once the fault is acknowledged. */
 let storeAfterAck = settingsError !== null
-/** The controller's settings revision last seen: a change (service mode, calibration) is stored. */
+/** The controller's settings revision last seen: a change shows as unsaved until `save`. */
 let settingsRevision = 0
+service.settingsUnsaved = settingsUnsaved()
 
 let ticks = 0
 let faultsShown = "-"
@@ -315,7 +341,7 @@ while (true) {
         }
         if (out.settingsRevision !== settingsRevision) {
             settingsRevision = out.settingsRevision
-            saveWanted = true
+            service.settingsUnsaved = settingsUnsaved()
         }
     }
 

@@ -8,7 +8,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, describe, expect, it } from "vitest"
-import { runSimCli } from "../sim/cli"
+import { MAX_SCENARIO_BYTES, runSimCli } from "../sim/cli"
 import { parseTrace, TRACE_HEADER } from "../sim/trace"
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
@@ -172,12 +172,14 @@ describe("sim in-process", () => {
             await simInProcess(
                 scenario,
                 "--trace",
-                path.join(dir, "no-such-folder", "t.csv")
+                path.join(scenario, "under-a-file", "t.csv")
             ),
-            /t\.csv: cannot write here \(no such file or folder\)\n$/
+            /t\.csv: cannot write here \(a part of the path is not a folder\)\n$/
         )
+        const folder = path.join(dir, "folder.svg")
+        fs.mkdirSync(folder, { recursive: true })
         expectOneLineError(
-            await simInProcess(scenario, "--plot", dir),
+            await simInProcess(scenario, "--plot", folder),
             /: is a folder, expected a file name\n$/
         )
         expectOneLineError(
@@ -185,10 +187,95 @@ describe("sim in-process", () => {
             /keep\.json: is the scenario file itself/
         )
         expect(fs.readFileSync(scenario, "utf8")).toBe(tiny)
-        const same = path.join(dir, "same")
+        const same = path.join(dir, "same.svg")
         expectOneLineError(
             await simInProcess(scenario, "--trace", same, "--plot", same),
-            /same: given as both --trace and --plot\n$/
+            /same\.svg: given as both --trace and --plot\n$/
+        )
+    })
+
+    it("creates the missing folders of --trace and --plot (a fresh clone has no out/)", async () => {
+        const fresh = path.join(dir, "fresh", "out")
+        const result = await simInProcess(
+            file("fresh.json", tiny),
+            "--trace",
+            path.join(fresh, "grip.csv"),
+            "--plot",
+            path.join(fresh, "plots", "grip.svg")
+        )
+        expect(result.code, result.stderr).toBe(0)
+        expect(
+            parseTrace(fs.readFileSync(path.join(fresh, "grip.csv"), "utf8"))
+        ).toHaveLength(100)
+        expect(
+            fs.readFileSync(path.join(fresh, "plots", "grip.svg"), "utf8")
+        ).toMatch(/^<svg /)
+    })
+
+    it("--plot writes SVG: another name is refused; without --trace the CSV goes nowhere, the summary to the terminal", async () => {
+        expectOneLineError(
+            await simInProcess(
+                file("png.json", tiny),
+                "--plot",
+                path.join(dir, "x.png")
+            ),
+            /^sim: --plot writes an SVG image: name the file \.svg \(got ".*x\.png"\)/
+        )
+        expect(fs.existsSync(path.join(dir, "x.png"))).toBe(false)
+        const plot = path.join(dir, "only.SVG")
+        const result = await simInProcess(
+            file("only.json", tiny),
+            "--plot",
+            plot
+        )
+        expect(result.code, result.stderr).toBe(0)
+        expect(result.stdout).not.toContain(TRACE_HEADER)
+        expect(result.stdout).toMatch(
+            /^plot: +.*only\.SVG\nduration +2\.00 s \(100 ticks\)\n/
+        )
+        expect(fs.readFileSync(plot, "utf8")).toMatch(/^<svg /)
+    })
+
+    it("a trace or plot that cannot be written while running: one line, exit 4, no stack trace", async () => {
+        const scenario = file("full.json", tiny)
+        const result = await simInProcess(scenario, "--trace", "/dev/full")
+        expect(result.code).toBe(4)
+        expect(result.stdout).toBe("")
+        expect(result.stderr).toBe(
+            "sim: /dev/full: cannot write the trace (no space left on the device); what was written is incomplete\n"
+        )
+        const fullPlot = path.join(dir, "full.svg")
+        fs.symlinkSync("/dev/full", fullPlot)
+        const plot = await simInProcess(scenario, "--plot", fullPlot)
+        expect(plot.code).toBe(4)
+        expect(plot.stderr).toMatch(
+            /^sim: .*full\.svg: cannot write the plot \(no space left on the device\)\n$/
+        )
+        const spawned = sim(scenario, "--trace", "/dev/full")
+        expect(spawned.code).toBe(4)
+        expect(spawned.stderr).toMatch(
+            /^sim: \/dev\/full: cannot write the trace \(no space left on the device\)[^\n]*\n$/
+        )
+    })
+
+    it("refuses a scenario that is not a regular file (a FIFO, /dev/zero) or is too large, with one line, without reading it", async () => {
+        expectOneLineError(
+            await simInProcess("/dev/zero"),
+            /^\/dev\/zero: cannot read the scenario file \(not a regular file: a FIFO, a device or a socket is not read\)\n$/
+        )
+        const fifo = path.join(dir, "fifo.json")
+        spawnSync("mkfifo", [fifo])
+        expect(fs.statSync(fifo).isFIFO()).toBe(true)
+        expectOneLineError(
+            await simInProcess(fifo),
+            /fifo\.json: cannot read the scenario file \(not a regular file/
+        )
+        const big = file("big.json", " ".repeat(MAX_SCENARIO_BYTES) + tiny)
+        expectOneLineError(
+            await simInProcess(big),
+            new RegExp(
+                `big\\.json: cannot read the scenario file \\(larger than ${MAX_SCENARIO_BYTES} bytes\\)\\n$`
+            )
         )
     })
 

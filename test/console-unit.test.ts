@@ -323,6 +323,24 @@ describe("setting values, checked against the schema", () => {
             /8.004 is out of range 1..8 deg\/s/
         )
     })
+    it("takes -0 as 0: refused as -0 where 0 is out of range, never as a 0 nobody typed", () => {
+        expect(usageError(() => parseLine("set maxRateDps -0"))).toBe(
+            "maxRateDps: -0 is out of range 1..8 deg/s"
+        )
+        expect(usageError(() => parseLine("set maxRateDps -0.00"))).toBe(
+            "maxRateDps: -0 is out of range 1..8 deg/s"
+        )
+        expect(parseLine("set accelOffsetDeg -0")).toEqual({
+            kind: "set",
+            key: "accelOffsetDeg",
+            value: 0,
+            rounded: false,
+        })
+    })
+    it("an error line shows the table's words without control characters", () => {
+        const e = new RefusedError("the table refused: x\u0007y\r\nz\u001b[2K")
+        expect(e.message).toBe("the table refused: x\\x07y z\\x1b[2K")
+    })
     it("refuses wrong types", () => {
         expect(usageError(() => parseLine("set maxRateDps fast"))).toBe(
             'maxRateDps: "fast" is not a number (range 1..8 deg/s)'
@@ -440,6 +458,7 @@ const TELEMETRY: Telemetry = {
     grip: true,
     warning: false,
     alarm: false,
+    unsaved: false,
 }
 const STATUS: StatusSnapshot = {
     ...TELEMETRY,
@@ -465,6 +484,10 @@ describe("formatter", () => {
         expect(text).toMatch(/^calibration +home: done: home angle -65 deg$/m)
         expect(text).toMatch(/^warnings +NOT acknowledged/m)
         expect(text).not.toMatch(/last refusal/)
+        expect(text).toMatch(/^settings +as stored$/m)
+        expect(formatStatus({ ...STATUS, unsaved: true })).toMatch(
+            /^settings +CHANGED, not saved: save stores them \(a restart brings back the stored ones\)$/m
+        )
         const faulty = formatStatus({
             ...STATUS,
             faults: ["imu", "latch"],
@@ -569,7 +592,7 @@ describe("decoding the table's registers", () => {
             3.5,
             faultBits(["latch", "stall"]),
             2,
-            0b1011,
+            0b11011,
         ])
         expect(t).toEqual({
             angleDeg: 10.5,
@@ -582,6 +605,7 @@ describe("decoding the table's registers", () => {
             grip: true,
             warning: false,
             alarm: true,
+            unsaved: true,
         })
         expect(decodeTelemetry([0, 0, 0, 0, 0, 99, 0]).state).toMatch(
             /unknown state 99/
@@ -708,6 +732,21 @@ describe("the command line", () => {
             expect(io.errText).toHaveLength(1)
             expect(io.outText).toEqual([])
         }
+    })
+    it("one-shot ack without --yes and log into a missing folder are bad usage before any table is asked (exit 2)", async () => {
+        const ack = captureIo()
+        expect(await runConsole(["ack"], { io: ack })).toBe(EXIT_USAGE)
+        expect(ack.outText.join("\n")).toMatch(/glaucoma/)
+        expect(ack.errText).toEqual([
+            "ack: nothing recorded: after reading the warnings, run ack --yes",
+        ])
+        const log = captureIo()
+        const file = "/nonexistent-folder-of-the-console-test/x.csv"
+        expect(await runConsole(["log", file], { io: log })).toBe(EXIT_USAGE)
+        expect(log.errText).toEqual([
+            "log: the folder /nonexistent-folder-of-the-console-test does not exist",
+        ])
+        expect(log.outText).toEqual([])
     })
     it("help needs no table", async () => {
         const io = captureIo()

@@ -665,7 +665,7 @@ withFirmware("the console against the simulated firmware", () => {
             const set = await spawnConsole(["set", "maxRateDps", "3"])
             expect(set.code, set.err).toBe(EXIT_OK)
             expect(set.out).toBe(
-                "maxRateDps = 3 deg/s: taken by the table; save to keep it after a restart"
+                "maxRateDps = 3 deg/s: taken by the table, in use now; save stores it (a restart without save brings back the stored value)"
             )
             const tSet = performance.now()
             const save = await oneShot(["save"])
@@ -693,6 +693,39 @@ withFirmware("the console against the simulated firmware", () => {
                 await ensureServiceMode(sim)
                 expect((await oneShot(["defaults"])).code).toBe(EXIT_OK)
             },
+        }
+    )
+
+    onTime(
+        "save means what it says: a change without save is in use, status says so, and a power cycle brings back the stored value",
+        async () => {
+            await ensureServiceMode(sim)
+            // What the flash holds: saved by the round trip above, or stored here first.
+            expect((await oneShot(["save"])).code).toBe(EXIT_OK)
+            expect((await oneShot(["status"])).out).toMatch(
+                /^settings +as stored$/m
+            )
+            const storedLine = (await oneShot(["get", "returnRateDps"])).out
+            const stored = Number(/= ([\d.]+) deg/.exec(storedLine)![1])
+            const changed = stored === 2 ? 3 : 2
+            const set = await oneShot(["set", "returnRateDps", String(changed)])
+            expect(set.code, set.err).toBe(EXIT_OK)
+            expect(set.out).toMatch(
+                /taken by the table, in use now; save stores it/
+            )
+            expect((await oneShot(["get", "returnRateDps"])).out).toBe(
+                `returnRateDps = ${changed} deg/s`
+            )
+            expect((await oneShot(["status"])).out).toMatch(
+                /^settings +CHANGED, not saved: save stores them/m
+            )
+            await sim.powerCycle()
+            expect((await oneShot(["get", "returnRateDps"])).out).toBe(
+                storedLine
+            )
+            const after = (await oneShot(["status"])).out
+            expect(after).toMatch(/^settings +as stored$/m)
+            expect(after).toMatch(/^state +idle/m)
         }
     )
 

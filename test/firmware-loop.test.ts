@@ -745,7 +745,18 @@ describe(
                 )
                 result = await runCommand()
             }
-            expect(result.err).toBe("")
+            // Standard error holds only the progress lines (sim-firmware-cli.test.ts checks them).
+            expect(
+                result.err
+                    .split("\n")
+                    .filter(
+                        l =>
+                            l !== "" &&
+                            !/^firmware: [\d.]+ s of 7 s simulated, state /.test(
+                                l
+                            )
+                    )
+            ).toEqual([])
             expect(result.code).toBe(0)
             expect(result.out).toMatch(
                 /^trace: .*power-cycle\.csv \(350 rows\)\n/

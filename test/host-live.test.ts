@@ -82,6 +82,32 @@ describe("HostLiveTable", () => {
         }
     })
 
+    it("a change without save is in use at once, shows as unsaved, and a power cycle brings back the stored value", async () => {
+        await table.enterServiceMode()
+        const link = service.link()
+        const client = await TableClient.open(link)
+        try {
+            const stored = table.controller!.settings.maxRateDps
+            expect((await client.telemetry()).unsaved).toBe(false)
+            const changed = stored === 5 ? 6 : 5
+            expect(
+                (await client.writeSetting("maxRateDps", changed)).value
+            ).toBe(changed)
+            expect(table.controller!.settings.maxRateDps).toBe(changed)
+            await table.waitForTick(() => true, "a tick after the write")
+            expect((await client.telemetry()).unsaved).toBe(true)
+            await table.leaveServiceMode()
+            await table.powerCycle()
+            await table.waitForState("idle")
+            expect(table.controller!.settings.maxRateDps).toBe(stored)
+            expect(await client.readSetting("maxRateDps")).toBe(stored)
+            expect((await client.telemetry()).unsaved).toBe(false)
+        } finally {
+            client.dispose()
+            await link.close()
+        }
+    })
+
     it("reports every motor change, and the motor off while powered off", async () => {
         const duties: number[] = []
         const off = table.onDuty(d => duties.push(d))

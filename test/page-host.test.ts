@@ -15,6 +15,7 @@ import { FIRST_CAP_DEG } from "../src/control/program"
 import { WebSocket } from "ws"
 import { defaultSettings } from "../src/control/settings"
 import { HOLD_LEASE_MS } from "../sim/page/holds"
+import { CMD_SAVE } from "../src/service/protocol"
 import { HostSource } from "../sim/page/hostSource"
 import { Browser, launchBrowser } from "../sim/page/browser"
 import { PageServer } from "../sim/page/server"
@@ -370,6 +371,30 @@ describe("the page against the host table", () => {
         expect(await page.textContent("#program")).toMatch(
             /^0 sessions counted; the program's cap 15 deg; session limit 300 s$/
         )
+    })
+
+    it("says when the settings in use are not the stored ones: a change in service mode, then save", async () => {
+        const page = pages[0]
+        await settleAtHome(page)
+        source.table.setInput("latch", false)
+        await untilLevel("latch", false, "latch opened for service mode")
+        await until(
+            page,
+            s => s.settingsUnsaved === false,
+            "the settings as stored"
+        )
+        expect(await page.textContent("#unsaved")).toBe("as stored")
+        await source.table.enterServiceMode()
+        const core = source.service.core
+        expect(core.writeSetting("maxRateDps", 3)).toBe(true)
+        await until(page, s => s.settingsUnsaved === true, "an unsaved change")
+        expect(await page.textContent("#unsaved")).toMatch(
+            /^changed, not saved: save in the console stores them/
+        )
+        core.command(CMD_SAVE, 9001, 0)
+        await until(page, s => s.settingsUnsaved === false, "the change saved")
+        expect(await page.textContent("#unsaved")).toBe("as stored")
+        await source.table.leaveServiceMode()
     })
 
     it("several pages see the same table, and a hold from any of them is honest", async () => {

@@ -68,7 +68,7 @@ function ticksToSettle(p: Planner): number {
 /**
  * Runs a plan, checking every step. Returns a description of the first violation, or null.
  * `strictLanding`: also hold the tick on which the setpoint lands on its target to |dv| <= a*dt
- * (it does not: see the it.fails below).
+ * (held by the landing-tick tests below).
  */
 function runPlan(
     start: { posDeg: number; velDps: number },
@@ -279,7 +279,7 @@ describe("Planner properties", () => {
                         p.step(DT)
                         if (Math.abs(p.velDps) > HARD_MAX_RATE_DPS + EPS)
                             return false
-                        // (the landing tick is the subject of the it.fails below)
+                        // (the landing tick is held by the landing-tick tests below)
                         if (
                             !p.arrived() &&
                             Math.abs(p.velDps - v0) >
@@ -440,7 +440,7 @@ describe("Planner.halt and stopSmoothly", () => {
                     for (let k = 0; k < 2000 && !p.arrived(); k++) {
                         const v0 = p.velDps
                         p.step(DT)
-                        // (the landing tick is the subject of the it.fails above)
+                        // (the landing tick is held by the landing-tick tests above)
                         if (
                             !p.arrived() &&
                             Math.abs(p.velDps - v0) > a * DT + EPS

@@ -107,7 +107,7 @@ describe("a valid scenario", () => {
                     ...SIM_FAULT_NAMES.map(fault => ({ t: 0, fault })),
                     { t: 1, fault: "power-cycle" },
                     { t: 1, fault: "clear", set: { up: false } },
-                    { t: 7199.99, set: { latch: false } },
+                    { t: 7199.98, set: { latch: false } }, // the last tick
                 ],
             }),
             "edges.json"
@@ -320,7 +320,7 @@ describe("settings", () => {
             "bad.json: settings.homeDeg: -40 is out of range -85..-45 deg"
         )
         expect(errorOf(text({ settings: { maxAngleDeg: "45" } }))).toBe(
-            'bad.json: settings.maxAngleDeg: "45" is out of range 0..90 deg'
+            'bad.json: settings.maxAngleDeg: "45" is not a number (range 0..90 deg)'
         )
         expect(errorOf(text({ settings: { progression: "no" } }))).toBe(
             'bad.json: settings.progression: "no" is not allowed, expected true/false'
@@ -403,6 +403,14 @@ describe("events", () => {
         expect(errorOf(events({ t: 10, set: { up: true } }))).toBe(
             "bad.json: events[0].t: 10 is not before durationS 10 (the event would never happen)"
         )
+        // After the last tick (9.98 s) but before durationS: no tick would take it.
+        expect(errorOf(events({ t: 9.99, set: { up: true } }))).toBe(
+            "bad.json: events[0].t: 9.99 is after the last tick (9.98 s; ticks are every 0.02 s before durationS 10): the event would never happen"
+        )
+        // At the last tick it applies (that tick takes it).
+        expect(() =>
+            parseScenario(events({ t: 9.98, set: { up: true } }), "bad.json")
+        ).not.toThrow()
         expect(
             errorOf(
                 events(

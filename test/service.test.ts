@@ -266,6 +266,12 @@ describe("service core", () => {
         rig.levels.grip = true
         rig.run(100, core)
         expect(core.flags()).toBe(P.FLAG_LATCH | P.FLAG_GRIP)
+        core.settingsUnsaved = true
+        expect(core.flags()).toBe(P.FLAG_LATCH | P.FLAG_GRIP | P.FLAG_UNSAVED)
+        expect(core.telemetry()[6]).toBe(
+            P.FLAG_LATCH | P.FLAG_GRIP | P.FLAG_UNSAVED
+        )
+        core.settingsUnsaved = false
         expect(core.telemetry()).toHaveLength(7)
         const events = core.takeEvents()
         expect(events[0]).toEqual({ code: P.EV_STATE_CHANGED, value: 0 }) // boot
@@ -338,7 +344,7 @@ describe("service core", () => {
         expect(core.lastError).toBe("maxRateDps: 12 is out of range 1..8 deg/s")
         expect(core.writeSetting("sessionLimitS", undefined)).toBe(false)
         expect(core.lastError).toBe(
-            "sessionLimitS: undefined is out of range 60..900 s"
+            "sessionLimitS: undefined is not a number (range 60..900 s)"
         )
         expect(core.writeSetting("progression", undefined)).toBe(false)
         expect(core.lastError).toMatch(/^progression: undefined is not allowed/)
@@ -436,6 +442,25 @@ describe("service core", () => {
         )
         expect(core.lastError).toBe(
             "save: settings not stored: storage did not keep the record"
+        )
+    })
+
+    it("after a fault ends service mode, a refused command names the fault within its one packet", () => {
+        const { rig, core } = running()
+        rig.enterService(core)
+        // A late tick: the watchdog fault ends service mode.
+        rig.t += 400
+        rig.run(TICK_MS, core)
+        expect(rig.out.faults).toContain("watchdog")
+        expect(rig.out.state).not.toBe("service")
+        core.command(P.CMD_CALIBRATE, 4000000000, 1)
+        expect(core.lastError.length).toBeLessThanOrEqual(P.MAX_TEXT_CHARS)
+        expect(core.lastError).toMatch(
+            /^seq 4000000000 calibrate level: only in service mode \(service mode was ended by watchdog: /
+        )
+        expect(core.writeSetting("maxRateDps", 3)).toBe(false)
+        expect(core.lastError).toMatch(
+            /^maxRateDps: only in service mode \(service mode was ended by watchdog/
         )
     })
 
@@ -596,6 +621,7 @@ describe("the compiled spec agrees with the controller and protocol.ts", () => {
             ["grip", P.FLAG_GRIP],
             ["warning", P.FLAG_WARNING],
             ["alarm", P.FLAG_ALARM],
+            ["unsaved", P.FLAG_UNSAVED],
         ])
     })
 

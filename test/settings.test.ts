@@ -309,6 +309,42 @@ describe("checkSetting", () => {
         )
     }
 
+    it("says a value of the wrong type is not a number, not that it is out of range", () => {
+        expect(checkSetting("maxAngleDeg", "45")).toBe(
+            'maxAngleDeg: "45" is not a number (range 0..90 deg)'
+        )
+        expect(checkSetting("maxRateDps", NaN)).toBe(
+            "maxRateDps: NaN is not a number (range 1..8 deg/s)"
+        )
+        expect(checkSetting("maxRateDps", 12)).toBe(
+            "maxRateDps: 12 is out of range 1..8 deg/s"
+        )
+    })
+
+    it("takes -0 as 0: accepted where 0 is in range, refused as -0 elsewhere, stored as 0", () => {
+        expect(checkSetting("maxRateDps", -0)).toBe(
+            "maxRateDps: -0 is out of range 1..8 deg/s"
+        )
+        expect(checkSetting("maxAngleDeg", -0)).toBeNull()
+        const r = applySettings(defaultSettings(), { accelOffsetDeg: -0 })
+        expect(r.error).toBeNull()
+        expect(Object.is(r.settings.accelOffsetDeg, 0)).toBe(true)
+    })
+
+    it("escapes control characters and shortens long values in its messages", () => {
+        const e = checkSetting("maxAngleDeg", "4\n5\u0007" + "x".repeat(500))!
+        expect(e).toMatch(
+            /^maxAngleDeg: "4\\x0a5\\x07x+\.\.\." is not a number/
+        )
+        // eslint-disable-next-line no-control-regex
+        expect(e).not.toMatch(/[\u0000-\u001f]/)
+        expect(e.length).toBeLessThan(80)
+        const k = checkSetting("bad\r\nkey" + "k".repeat(300), 1)!
+        // eslint-disable-next-line no-control-regex
+        expect(k).not.toMatch(/[\u0000-\u001f]/)
+        expect(k.startsWith("bad\\x0d\\x0akey")).toBe(true)
+    })
+
     it("progression: accepts true and false only", () => {
         expect(checkSetting("progression", true)).toBeNull()
         expect(checkSetting("progression", false)).toBeNull()

@@ -10,6 +10,7 @@ import {
     settingKeys,
 } from "../src/control/settings"
 import { checksum32 } from "../src/hw/checksum"
+import { MAX_TEXT_CHARS } from "../src/service/protocol"
 import {
     SETTINGS_FORMAT_VERSION,
     SETTINGS_KEY,
@@ -164,6 +165,25 @@ describe("decodeSettings gives the defaults and a reason for anything wrong", ()
             expect(d.error).toMatch(/^stored settings .*; defaults in use$/)
         })
     }
+
+    it("never puts a damaged record's raw bytes in the reason (escaped, shortened)", () => {
+        const damaged = [
+            "1\n\r\u0000" + "v".repeat(300) + "|1|{}",
+            recordOfValues(
+                withValue("progression", "y\ne\u001bs" + "s".repeat(300))
+            ),
+        ]
+        for (const record of damaged) {
+            const d = decodeSettings(record)
+            expect(d.settings).toEqual(defaultSettings())
+            // eslint-disable-next-line no-control-regex
+            expect(d.error).not.toMatch(/[\u0000-\u001f\u007f-\uffff]/)
+            expect(d.error!.length).toBeLessThanOrEqual(MAX_TEXT_CHARS)
+        }
+        expect(decodeSettings(damaged[0]).error).toContain(
+            "format version 1\\x0a\\x0d\\x00..., expected 1;"
+        )
+    })
 
     it("never throws on random text", () => {
         const alphabet =

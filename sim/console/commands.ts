@@ -97,7 +97,8 @@ export const COMMANDS: CommandHelp[] = [
         details: [
             "The value is checked against the settings schema first (type and range); a bad one is refused here and nothing is sent.",
             "The table then takes it only in service mode: at home with the latch open, hold STOP and UP together for 3 s on the button pad.",
-            "Numbers are kept to 0.01. Booleans are true or false. Changes last until the next restart unless saved (save).",
+            "Numbers are kept to 0.01. Booleans are true or false; -0 is 0.",
+            "A change is in use at once, and stored only by save: a restart without save brings back the stored settings (status shows unsaved changes).",
         ],
     },
     {
@@ -111,6 +112,7 @@ export const COMMANDS: CommandHelp[] = [
             "home   the table at its loading stop: records the home angle",
             "axis   moves the empty table 2 degrees deeper and checks that the angle rises",
             "Each step refuses to run when its preconditions fail, and says why.",
+            "What a step measures is in use at once, and stored only by save.",
         ],
     },
     {
@@ -118,7 +120,9 @@ export const COMMANDS: CommandHelp[] = [
         usage: "save",
         summary:
             "store the settings in the table's flash now (service mode only)",
-        details: [],
+        details: [
+            "Settings changed by set, defaults or calibrate are in use at once but not stored: a restart without save brings back the stored ones.",
+        ],
     },
     {
         name: "defaults",

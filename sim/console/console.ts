@@ -25,7 +25,7 @@ import {
     Telemetry,
     watchLine,
 } from "./format"
-import { TableClient } from "./table"
+import { CALIBRATION_SETTLE_MS, TableClient } from "./table"
 import { formatProgress, formatSessions, sessionsCsv } from "./sessionsFormat"
 import { isYes, ACK_QUESTION, warningsText } from "./warnings"
 
@@ -48,6 +48,20 @@ export interface ConsoleIo {
 export const SAVE_CONFIRM_MS = 600
 
 const sleep = (ms: number) => new Promise<void>(r => setTimeout(r, ms))
+
+/** After a calibration step, when the settings in use are not the stored ones. */
+export const UNSAVED_NOTE =
+    "not stored yet: save stores the settings (a restart without save brings back the stored ones)"
+
+const ACK_NEEDS_YES =
+    "ack: nothing recorded: after reading the warnings, run ack --yes"
+
+/** `log FILE`: the file's folder must exist (a UsageError otherwise). */
+function logFolder(file: string): void {
+    const dir = path.dirname(path.resolve(file))
+    if (!fs.existsSync(dir))
+        throw new UsageError(`log: the folder ${dir} does not exist`)
+}
 
 /** Prints a ConsoleError's one line and returns its code; anything else is re-thrown (a bug). */
 export function reportError(io: ConsoleIo, e: unknown): number {
@@ -77,6 +91,24 @@ export class TableConsole {
         } catch (e) {
             return reportError(this.io, e)
         }
+    }
+
+    /**
+     * What a command can be refused for before any table is asked (bad usage, exit 2): `log` into a
+     * folder that does not exist, `ack` without --yes where nobody can answer (one-shot). Resolves
+     * with the exit code when the command ended here (its error printed), null when it may go on.
+     */
+    preflight(cmd: Command): number | null {
+        try {
+            if (cmd.kind === "log") logFolder(cmd.file)
+            if (cmd.kind === "ack" && !cmd.yes && this.io.ask === null) {
+                this.io.out(warningsText())
+                throw new UsageError(ACK_NEEDS_YES)
+            }
+        } catch (e) {
+            return reportError(this.io, e)
+        }
+        return null
     }
 
     private async execute(cmd: Command, signal: AbortSignal): Promise<number> {
@@ -114,7 +146,7 @@ export class TableConsole {
                 io.out(
                     `${formatSetting(cmd.key, value)}${note}: ` +
                         (changed
-                            ? "taken by the table; save to keep it after a restart"
+                            ? "taken by the table, in use now; save stores it (a restart without save brings back the stored value)"
                             : "the table already had this value")
                 )
                 if (spec.group === "calibration")
@@ -132,6 +164,10 @@ export class TableConsole {
                 const line = `calibrate ${cmd.step}: ${outcome.status}: ${outcome.message}`
                 if (outcome.status === "done") {
                     io.out(line)
+                    // A step that measured a setting leaves it in use and not stored (the axis
+                    // check measures none): the table's Unsaved flag says which.
+                    await sleep(CALIBRATION_SETTLE_MS)
+                    if ((await table.telemetry()).unsaved) io.out(UNSAVED_NOTE)
                     return EXIT_OK
                 }
                 io.err(line)
@@ -161,7 +197,7 @@ export class TableConsole {
             case "defaults": {
                 await (await this.table()).restoreDefaults()
                 io.out(
-                    "every setting is back to its default, calibration included (save to keep them after a restart)"
+                    "every setting is back to its default, calibration included, in use now; save stores them (a restart without save brings back the stored ones)"
                 )
                 return EXIT_OK
             }
@@ -258,9 +294,7 @@ export class TableConsole {
         seconds: number | null,
         signal: AbortSignal
     ): Promise<number> {
-        const dir = path.dirname(path.resolve(file))
-        if (!fs.existsSync(dir))
-            throw new UsageError(`log: the folder ${dir} does not exist`)
+        logFolder(file)
         const table = await this.table()
         let fd: number
         try {
@@ -301,10 +335,7 @@ export class TableConsole {
         io.out(warningsText())
         let agreed = yes
         if (!agreed) {
-            if (io.ask === null)
-                throw new UsageError(
-                    "ack: nothing recorded: after reading the warnings, run ack --yes"
-                )
+            if (io.ask === null) throw new UsageError(ACK_NEEDS_YES)
             agreed = isYes(await io.ask(ACK_QUESTION))
             if (!agreed) {
                 io.out("Not acknowledged: nothing was recorded on the table.")

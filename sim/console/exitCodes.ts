@@ -29,9 +29,18 @@ export const EXIT_CODE_TEXT: [number, string][] = [
     ],
 ]
 
-/** One line, whatever the message held. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/g
+
+/** One line, whatever the message held: line breaks as blanks, other control characters as \xNN. */
 export function oneLine(text: string): string {
-    return text.replace(/[\r\n]+/g, " ").trim()
+    return text
+        .replace(/[\r\n]+/g, " ")
+        .replace(
+            CONTROL_CHARACTER,
+            c => "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0")
+        )
+        .trim()
 }
 
 export class ConsoleError extends Error {

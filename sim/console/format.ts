@@ -23,6 +23,8 @@ export interface Telemetry {
     grip: boolean
     warning: boolean
     alarm: boolean
+    /** the settings in use are not the stored ones: a restart brings back the stored ones */
+    unsaved: boolean
 }
 
 /** Everything `status` shows. */
@@ -112,6 +114,12 @@ export function formatStatus(s: StatusSnapshot): string {
         [
             "calibration",
             s.calibration === "" ? "no step run since start" : s.calibration,
+        ],
+        [
+            "settings",
+            s.unsaved
+                ? "CHANGED, not saved: save stores them (a restart brings back the stored ones)"
+                : "as stored",
         ],
         [
             "warnings",

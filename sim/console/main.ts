@@ -196,11 +196,16 @@ export async function runConsole(
     } catch (e) {
         return reportError(io, e)
     }
-    if (command !== null && !needsTable(command))
-        return new TableConsole(
+    if (command !== null) {
+        const offline = new TableConsole(
             () => Promise.reject(new Error("no table needed")),
             io
-        ).run(command)
+        )
+        if (!needsTable(command)) return offline.run(command)
+        // Bad usage is bad usage with or without a table: said before connecting (exit 2).
+        const refused = offline.preflight(command)
+        if (refused !== null) return refused
+    }
 
     let connection: Connection
     try {

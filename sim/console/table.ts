@@ -38,6 +38,7 @@ import {
     FLAG_ALARM,
     FLAG_GRIP,
     FLAG_LATCH,
+    FLAG_UNSAVED,
     FLAG_WARNING,
     INVERSION_TABLE_SERVICE_CLASS,
     REG_CALIBRATION,
@@ -174,6 +175,7 @@ export function decodeTelemetry(v: readonly unknown[]): Telemetry {
         grip: (flags & FLAG_GRIP) !== 0,
         warning: (flags & FLAG_WARNING) !== 0,
         alarm: (flags & FLAG_ALARM) !== 0,
+        unsaved: (flags & FLAG_UNSAVED) !== 0,
     }
 }
 

@@ -8,7 +8,7 @@
 // stall of more than a second starts a fresh grid (the model and the controller's clock stand still
 // over the gap: simulated time, not wall time, is what the controller sees).
 //
-// The flash: the settings stored (when they change, and on save), the record a restart must not
+// The flash: the settings stored (by save only, as the firmware stores them), the record a restart must not
 // forget (the kept faults and the open-loop budget, sim/run.ts KeptFlash) and the first-use
 // acknowledgement; a power cycle builds a new Controller from them, as the firmware does.
 
@@ -17,6 +17,7 @@ import { SERVICE_ENTRY_HOLD_MS, TICK_MS } from "../../src/control/limits"
 import {
     copySettings,
     defaultSettings,
+    sameSettings,
     Settings,
 } from "../../src/control/settings"
 import { Inputs, Outputs, StateName } from "../../src/control/types"
@@ -76,7 +77,6 @@ export class HostLiveTable {
     /** ticks run since start (the grid) and since the controller's boot (its clock) */
     private k = 0
     private bootK = 0
-    private savedRevision = 0
     private duty = 0
     private closed = false
     private failure: string | null = null
@@ -263,7 +263,6 @@ export class HostLiveTable {
         this.ctl = this.startController()
         this.program.restarted()
         this.bootK = this.k
-        this.savedRevision = 0
     }
 
     /** The first-use warnings acknowledged (the console or the page): recorded in the progress. */
@@ -289,6 +288,14 @@ export class HostLiveTable {
     /** Stores the controller's settings in the flash now (what `save` asks for). */
     store(): void {
         if (this.ctl) this.storedSettings = copySettings(this.ctl.settings)
+    }
+
+    /** The settings in use differ from the stored ones (a change not saved: a restart loses it). */
+    settingsUnsaved(): boolean {
+        return (
+            this.ctl !== null &&
+            !sameSettings(this.ctl.settings, this.storedSettings)
+        )
     }
 
     async close(): Promise<void> {
@@ -350,11 +357,6 @@ export class HostLiveTable {
             this.kept.follow(ctl, out)
             this.program.follow(ctl, out)
             this.out = out
-            // The firmware stores changed settings by itself (src/main.ts); so does this flash.
-            if (ctl.settingsRevision !== this.savedRevision) {
-                this.savedRevision = ctl.settingsRevision
-                this.store()
-            }
             this.setDuty(out.duty, atMs)
             this.tick = {
                 nowMs,

@@ -117,6 +117,7 @@ export class HostTableService {
         this.bus.addServiceProvider(this.provider)
         this.offStep = table.onStep((out, ctl) => {
             this.core.ctl = ctl
+            this.core.settingsUnsaved = table.settingsUnsaved()
             this.core.feed(out)
             this.flushEvents()
             this.stream()

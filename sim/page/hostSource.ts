@@ -72,6 +72,7 @@ export class HostSource implements TableSource {
         const pad = releasedPad()
         for (const name of PAD_INPUTS) pad[name] = t.level(name as LiveInput)
         s.pad = pad
+        s.settingsUnsaved = out !== null ? t.settingsUnsaved() : null
         if (out !== null && ctl !== null) {
             s.warningsAcknowledged = out.warningsAcknowledged
             s.estDeg = out.estDeg

@@ -56,6 +56,7 @@ export class SerialSource implements TableSource {
             s.sound = soundOf(t.alarm, t.warning, t.faults)
             s.latch = t.latch
             s.grip = t.grip
+            s.settingsUnsaved = t.unsaved
         }
         s.faultReasons = reasonsByName(v.faultReasons)
         s.capDeg = v.capDeg

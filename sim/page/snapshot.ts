@@ -105,6 +105,8 @@ export interface TableSnapshot {
     /** the simulator's injected faults now active */
     injected: string[]
     warningsAcknowledged: boolean | null
+    /** the settings in use are not the stored ones (the service's Unsaved flag); null: not known */
+    settingsUnsaved: boolean | null
     /** the exercise program (progression step, last sessions), when the table reports one */
     program: ProgramView | null
 }
@@ -166,6 +168,7 @@ export function emptySnapshot(mode: SourceMode, tMs: number): TableSnapshot {
         pad: null,
         injected: [],
         warningsAcknowledged: null,
+        settingsUnsaved: null,
         program: null,
     }
 }

@@ -109,6 +109,7 @@ export class VmSource implements TableSource {
             s.sessionS = tel.sessionInvertedS
             s.warning = tel.warning
             s.alarm = tel.alarm
+            s.settingsUnsaved = tel.unsaved
         }
         // The TICK line names the sound (one-shots included); the telemetry tells only the flags.
         s.sound =

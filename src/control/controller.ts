@@ -644,12 +644,14 @@ export class Controller {
     /** The reason a service command cannot run now, or null. */
     serviceRefusal(): string | null {
         if (!this.supervisor.inService()) {
+            // The fault that ended service mode first: a refusal is cut to one packet at its end.
             const ended = this.supervisor.service.endedBy
             return (
-                "only in service mode: hold STOP and UP together for 3 s at home with the latch open" +
+                "only in service mode" +
                 (ended !== ""
                     ? " (service mode was ended by " + ended + ")"
-                    : "")
+                    : "") +
+                ": hold STOP and UP together for 3 s at home with the latch open"
             )
         }
         return null

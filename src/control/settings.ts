@@ -2,6 +2,10 @@
 // The firmware, the console, the simulator, the scenario validator and the docs all read this table.
 
 import { HARD_MAX_ANGLE_DEG } from "./limits"
+import { printable } from "./printable"
+
+/** A string value in a message is shown to at most this many characters. */
+export const VALUE_TEXT_MAX_CHARS = 24
 
 export interface Settings {
     maxAngleDeg: number
@@ -174,12 +178,15 @@ export function rangeText(spec: SettingSpec): string {
     return spec.min + ".." + spec.max + unit
 }
 
-function valueText(value: any): string {
-    if (typeof value === "string") return '"' + value + '"'
+/** A value as a message shows it: strings quoted, escaped and shortened (printable.ts); -0 as "-0". */
+export function valueText(value: any): string {
+    if (typeof value === "string")
+        return '"' + printable(value, VALUE_TEXT_MAX_CHARS) + '"'
     if (value === undefined) return "undefined"
     if (value === null) return "null"
-    if (typeof value === "number" || typeof value === "boolean")
-        return "" + value
+    if (typeof value === "number")
+        return value === 0 && 1 / value < 0 ? "-0" : "" + value
+    if (typeof value === "boolean") return "" + value
     return "a " + typeof value
 }
 
@@ -191,7 +198,7 @@ export function checkSetting(key: string, value: any): string | null {
     const spec = settingSpec(key)
     if (!spec)
         return (
-            key +
+            printable(key, VALUE_TEXT_MAX_CHARS) +
             ": not a setting (settings are " +
             settingKeys().join(", ") +
             ")"
@@ -207,8 +214,17 @@ export function checkSetting(key: string, value: any): string | null {
             )
         return null
     }
-    // NaN fails both comparisons below, so it is refused as out of range.
-    if (typeof value !== "number" || !(value >= spec.min && value <= spec.max))
+    // A number setting takes a number (NaN is none); -0 is 0: taken where 0 is in range.
+    if (typeof value !== "number" || !(value === value))
+        return (
+            key +
+            ": " +
+            valueText(value) +
+            " is not a number (range " +
+            rangeText(spec) +
+            ")"
+        )
+    if (!(value >= spec.min && value <= spec.max))
         return (
             key +
             ": " +
@@ -257,8 +273,20 @@ export function applySettings(
     }
     const next = copySettings(base)
     const target = next as any
-    for (const key of keys) target[key] = changes[key]
+    // -0 is taken as 0 (it would show as "0" anyway, and must compare as the same setting).
+    for (const key of keys)
+        target[key] =
+            typeof changes[key] === "number" ? changes[key] + 0 : changes[key]
     return { settings: next, error: null }
+}
+
+/** Every setting of `a` is the one of `b` (the test for unsaved changes). */
+export function sameSettings(a: Settings, b: Settings): boolean {
+    const x = a as any
+    const y = b as any
+    for (const spec of SETTINGS_SCHEMA)
+        if (x[spec.key] !== y[spec.key]) return false
+    return true
 }
 
 export function copySettings(s: Settings): Settings {

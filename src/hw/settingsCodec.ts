@@ -23,6 +23,10 @@ import {
     settingKeys,
 } from "../control/settings"
 import { checksum32 } from "./checksum"
+import { printable } from "../control/printable"
+
+/** A damaged record's version field is shown to at most this many characters (escaped). */
+const VERSION_TEXT_MAX_CHARS = 12
 
 /** The settings service's key (at most 13 characters). */
 export const SETTINGS_KEY = "tblSettings"
@@ -71,7 +75,7 @@ export function decodeSettings(record: any): DecodedSettings {
     if (version !== "" + SETTINGS_FORMAT_VERSION)
         return fail(
             "have format version " +
-                version +
+                printable(version, VERSION_TEXT_MAX_CHARS) +
                 ", expected " +
                 SETTINGS_FORMAT_VERSION
         )

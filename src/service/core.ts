@@ -26,6 +26,7 @@ import {
     FLAG_ALARM,
     FLAG_GRIP,
     FLAG_LATCH,
+    FLAG_UNSAVED,
     FLAG_WARNING,
     calibrationStepName,
     clipText,
@@ -88,6 +89,8 @@ export class TableServiceCore {
     lastSeq: number
     commandsRun: number
     warningsAcknowledged: boolean
+    /** the settings in use differ from the stored ones (set by the firmware around it) */
+    settingsUnsaved: boolean
     seqs: SeqFilter
     events: ServiceEvent[]
     /** the index of the record `record` holds (0 the newest) */
@@ -107,6 +110,7 @@ export class TableServiceCore {
         this.lastSeq = 0
         this.commandsRun = 0
         this.warningsAcknowledged = false
+        this.settingsUnsaved = false
         this.seqs = new SeqFilter()
         this.events = []
         this.recordIndex = -1
@@ -246,7 +250,8 @@ export class TableServiceCore {
             (o.latch ? FLAG_LATCH : 0) |
             (o.grip ? FLAG_GRIP : 0) |
             (o.warning ? FLAG_WARNING : 0) |
-            (o.alarm ? FLAG_ALARM : 0)
+            (o.alarm ? FLAG_ALARM : 0) |
+            (this.settingsUnsaved ? FLAG_UNSAVED : 0)
         )
     }
 

@@ -71,6 +71,8 @@ export const FLAG_LATCH = 0x01
 export const FLAG_GRIP = 0x02
 export const FLAG_WARNING = 0x04
 export const FLAG_ALARM = 0x08
+/** The settings in use are not the ones stored (a change not saved yet): a restart would lose it. */
+export const FLAG_UNSAVED = 0x10
 
 /** The longest text the service sends (last_error, refused, fault_reasons): one packet holds 236 bytes. */
 export const MAX_TEXT_CHARS = 160

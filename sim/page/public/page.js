@@ -243,6 +243,12 @@ function render(s) {
               ? "acknowledged"
               : "NOT acknowledged: the table stays flat until they are"
     $("ackButton").hidden = s.warningsAcknowledged !== false
+    $("unsaved").textContent =
+        s.settingsUnsaved === null
+            ? "–"
+            : s.settingsUnsaved
+              ? "changed, not saved: save in the console stores them (a restart brings back the stored ones)"
+              : "as stored"
     for (const b of document.querySelectorAll("#faultPanel button"))
         b.classList.toggle("active", s.injected.includes(b.dataset.fault))
     pad.update(s.pad)
