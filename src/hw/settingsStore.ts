@@ -21,11 +21,11 @@ import {
 const ROLE_NAME = "settings[int:0]"
 const POLL_MS = 10
 /**
- * The first-use acknowledgement (docs/exercise.md), under a key of its own (at most 13
- * characters), apart from the settings record: restoring the default settings does not forget it.
+ * Where an earlier firmware kept the first-use acknowledgement ("1"), apart from the settings record.
+ * It now lives in the exercise program's progress (progressCodec.ts); a table that has no progress
+ * stored yet takes it over from here (programStore.ts).
  */
 export const ACK_KEY = "ackWarnings"
-const ACK_YES = "1"
 
 /** The settings role, made on first use by whichever store needs it first. */
 let sharedRole: ds.Settings = null
@@ -41,8 +41,6 @@ export class SettingsStore {
     readDone: boolean
     readText: string
     readKey: string
-    /** the acknowledgement flag in flash as far as this program knows; null = not known */
-    storedAck: boolean | null
 
     constructor(timeoutMs: number) {
         this.role = null
@@ -52,7 +50,6 @@ export class SettingsStore {
         this.readDone = false
         this.readText = ""
         this.readKey = SETTINGS_KEY
-        this.storedAck = null
     }
 
     settingsRole(): ds.Settings {
@@ -108,30 +105,6 @@ export class SettingsStore {
         await this.settingsRole().set(key, Buffer.from(text))
         this.writes++
         return true
-    }
-
-    /**
-     * Whether the first-use safety warnings were acknowledged on this table (ACK_KEY: "1"). false
-     * when nothing is stored, null when the storage did not answer.
-     */
-    async loadAcknowledged(): Promise<boolean | null> {
-        const text = await this.readKeyText(ACK_KEY)
-        if (text === null) return null
-        this.storedAck = text === ACK_YES
-        return this.storedAck
-    }
-
-    /** Stores the acknowledgement (written only when it differs from what is stored), read back. */
-    async saveAcknowledged(value: boolean): Promise<string | null> {
-        if (this.storedAck === value) return null
-        const text = value ? ACK_YES : ""
-        if (!(await this.writeKeyText(ACK_KEY, text)))
-            return "settings storage not available"
-        const back = await this.readKeyText(ACK_KEY)
-        if (back !== text)
-            return "settings storage did not keep the acknowledgement"
-        this.storedAck = value
-        return null
     }
 
     /**

@@ -1,6 +1,7 @@
 // The table's Jacdac service's pure half in the VM (src/service/): the seq filter, the fault bits,
-// the core against the controller, and the fixed-point trap with the VM's own encoder; the
-// acknowledgement flag through the settings store. (The server itself runs in test/service-vm.test.ts.)
+// the core against the controller, and the fixed-point trap with the VM's own encoder. The server
+// itself, and the exercise program's records read back from the firmware's flash, run in
+// test/service-vm.test.ts.
 
 import * as ds from "@devicescript/core"
 import { beforeEach, describe, expect, test } from "@devicescript/test"
@@ -8,7 +9,6 @@ import { Controller } from "../../src/control/controller"
 import { acknowledgedTableStart } from "../../src/control/exercise"
 import { defaultSettings } from "../../src/control/settings"
 import { Inputs } from "../../src/control/types"
-import { SettingsStore } from "../../src/hw/settingsStore"
 import { TableServiceCore } from "../../src/service/core"
 import {
     CMD_CLEAR_FAULTS,
@@ -102,16 +102,5 @@ describe("service in the VM", () => {
             events.length >= 2,
             "state events and one refusal: " + events.length
         )
-    })
-
-    test("the acknowledgement flag: stored once, read back", async () => {
-        const store = new SettingsStore(3000)
-        check(await store.available(), "settings service bound")
-        expect(await store.loadAcknowledged()).toBe(false)
-        expect(await store.saveAcknowledged(true)).toBe(null)
-        const writes = store.writes
-        expect(await store.saveAcknowledged(true)).toBe(null)
-        expect(store.writes).toBe(writes)
-        expect(await store.loadAcknowledged()).toBe(true)
     })
 })
