@@ -20,6 +20,7 @@ import {
     TableServiceCore,
 } from "../src/service/core"
 import * as P from "../src/service/protocol"
+import { DESK_QUEUE_MAX } from "../src/control/serviceDesk"
 import { SEQ_MEMORY, SeqFilter } from "../src/service/seqFilter"
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
@@ -313,7 +314,10 @@ describe("service core", () => {
     it("refuses a setting write outside service mode: the value stays, last_error and a refused event say why", () => {
         const { rig, core } = running()
         const revision = core.settingsRevision()
-        expect(core.writeSetting("maxRateDps", 3)).toBe(false)
+        // Handed to the controller's desk; its answer comes with the next tick.
+        expect(core.writeSetting("maxRateDps", 3)).toBe(true)
+        expect(core.takeEvents()).toEqual([])
+        rig.run(TICK_MS, core)
         expect(rig.c.settings.maxRateDps).toBe(4)
         expect(core.setting("maxRateDps")).toBe(4)
         expect(core.lastError).toMatch(/^maxRateDps: only in service mode/)
@@ -331,22 +335,30 @@ describe("service core", () => {
         expect(
             core.writeSetting("maxRateDps", Math.round(3.3 * 1024) / 1024)
         ).toBe(true)
+        // Nothing changes between ticks: the controller takes the write up at its next one.
+        expect(rig.c.settings.maxRateDps).toBe(4)
+        rig.run(TICK_MS, core)
         expect(rig.c.settings.maxRateDps).toBe(3.3)
         expect(core.writeSetting("homeDeg", -70)).toBe(true)
+        rig.run(TICK_MS, core)
         expect(vmFixed10(core.setting("homeDeg"))).toBe(-70)
         expect(core.writeSetting("progression", 0)).toBe(true)
+        rig.run(TICK_MS, core)
         expect(rig.c.settings.progression).toBe(false)
         expect(core.takeEvents()).toEqual([])
         rig.run(40, core)
         expect(core.settingsRevision()).toBe(3)
 
-        expect(core.writeSetting("maxRateDps", 12)).toBe(false)
+        core.writeSetting("maxRateDps", 12)
+        rig.run(TICK_MS, core)
         expect(core.lastError).toBe("maxRateDps: 12 is out of range 1..8 deg/s")
-        expect(core.writeSetting("sessionLimitS", undefined)).toBe(false)
+        core.writeSetting("sessionLimitS", undefined)
+        rig.run(TICK_MS, core)
         expect(core.lastError).toBe(
             "sessionLimitS: undefined is not a number (range 60..900 s)"
         )
-        expect(core.writeSetting("progression", undefined)).toBe(false)
+        core.writeSetting("progression", undefined)
+        rig.run(TICK_MS, core)
         expect(core.lastError).toMatch(/^progression: undefined is not allowed/)
         expect(core.writeSetting("bogus", 1)).toBe(false)
         expect(core.lastError).toBe("bogus: not a setting")
@@ -372,14 +384,16 @@ describe("service core", () => {
         // a refused command, repeated: refused (and reported) once
         core.command(P.CMD_CALIBRATE, 42, 1)
         core.command(P.CMD_CALIBRATE, 42, 1)
+        expect(core.commandsRun).toBe(1)
+        rig.run(TICK_MS, core)
+        core.command(P.CMD_CALIBRATE, 42, 1)
+        rig.run(TICK_MS, core)
         expect(
             core.takeEvents().filter(e => e.code === P.EV_REFUSED)
         ).toHaveLength(1)
         expect(core.lastError).toMatch(
             /^seq 42 calibrate level: only in service mode/
         )
-        expect(rig.out.calibration).toBe("")
-        rig.run(20, core)
         expect(core.calibration()).toMatch(
             /^level: refused: only in service mode/
         )
@@ -387,14 +401,20 @@ describe("service core", () => {
     })
 
     it("refuses save, restore_defaults and calibrate outside service mode; clear_faults and acknowledge_warnings run anywhere", () => {
-        const { core, calls } = running()
+        const { rig, core, calls } = running()
         core.command(P.CMD_SAVE, 1, 0)
+        // Handled at the controller's next tick: until then last_seq does not show it.
+        expect(core.lastSeq).toBe(0)
+        rig.run(TICK_MS, core)
+        expect(core.lastSeq).toBe(1)
         expect(core.lastError).toMatch(/^seq 1 save: only in service mode/)
         core.command(P.CMD_RESTORE_DEFAULTS, 2, 0)
+        rig.run(TICK_MS, core)
         expect(core.lastError).toMatch(
             /^seq 2 restore_defaults: only in service mode/
         )
         core.command(P.CMD_CALIBRATE, 3, 4)
+        rig.run(TICK_MS, core)
         expect(core.lastError).toMatch(
             /^seq 3 calibrate axis: only in service mode/
         )
@@ -402,6 +422,7 @@ describe("service core", () => {
         core.lastError = ""
         core.command(P.CMD_CLEAR_FAULTS, 4, 0)
         core.command(P.CMD_ACKNOWLEDGE_WARNINGS, 5, 0)
+        rig.run(TICK_MS, core)
         expect(core.lastError).toBe("")
         expect(core.commandsRun).toBe(5)
     })
@@ -411,8 +432,12 @@ describe("service core", () => {
         rig.enterService(core)
         expect(core.writeSetting("maxAngleDeg", 60)).toBe(true)
         core.command(P.CMD_SAVE, 10, 0)
+        expect(calls.save).toBe(0)
+        rig.run(TICK_MS, core)
+        expect(rig.c.settings.maxAngleDeg).toBe(60)
         expect(calls.save).toBe(1)
         core.command(P.CMD_RESTORE_DEFAULTS, 11, 0)
+        rig.run(TICK_MS, core)
         expect(rig.c.settings.maxAngleDeg).toBe(45)
         core.command(P.CMD_CALIBRATE, 12, 3)
         rig.run(100, core)
@@ -431,6 +456,7 @@ describe("service core", () => {
         })
         rig.enterService(core)
         core.command(P.CMD_SAVE, 20, 0)
+        rig.run(TICK_MS, core)
         expect(core.lastError).toBe("seq 20 save: no flash here")
         core.command(P.CMD_ACKNOWLEDGE_WARNINGS, 21, 0)
         expect(core.warningsAcknowledged).toBe(false)
@@ -454,11 +480,13 @@ describe("service core", () => {
         expect(rig.out.faults).toContain("watchdog")
         expect(rig.out.state).not.toBe("service")
         core.command(P.CMD_CALIBRATE, 4000000000, 1)
+        rig.run(TICK_MS, core)
         expect(core.lastError.length).toBeLessThanOrEqual(P.MAX_TEXT_CHARS)
         expect(core.lastError).toMatch(
             /^seq 4000000000 calibrate level: only in service mode \(service mode was ended by watchdog: /
         )
-        expect(core.writeSetting("maxRateDps", 3)).toBe(false)
+        core.writeSetting("maxRateDps", 3)
+        rig.run(TICK_MS, core)
         expect(core.lastError).toMatch(
             /^maxRateDps: only in service mode \(service mode was ended by watchdog/
         )
@@ -507,20 +535,42 @@ describe("service core", () => {
     it("refuses a change of the count outside service mode, without a reason, or out of range", () => {
         const { rig, core } = running()
         core.command(P.CMD_SET_COUNTED_SESSIONS, 40, 5, "why not")
+        rig.run(TICK_MS, core)
         expect(core.lastError).toMatch(
             /^seq 40 set_counted_sessions 5: only in service mode/
         )
         rig.enterService(core)
         core.command(P.CMD_SET_COUNTED_SESSIONS, 41, 5, "")
+        rig.run(TICK_MS, core)
         expect(core.lastError).toBe(
             "seq 41 set_counted_sessions 5: countedSessions: a reason is needed (it is recorded)"
         )
         core.command(P.CMD_SET_COUNTED_SESSIONS, 42, 33, "too many")
+        rig.run(TICK_MS, core)
         expect(core.lastError).toBe(
             "seq 42 set_counted_sessions 33: countedSessions: 33 is not a whole number in 0..32"
         )
         rig.run(100, core)
         expect(core.countedSessions()).toBe(0)
+    })
+
+    it("hands writes and commands to the controller's desk: taken up in order at its next tick; a flood is refused, not buffered", () => {
+        const { rig, core } = running()
+        rig.enterService(core)
+        core.takeEvents()
+        for (let i = 0; i < DESK_QUEUE_MAX; i++)
+            expect(core.writeSetting("maxRateDps", i % 2 ? 3 : 5)).toBe(true)
+        expect(core.writeSetting("maxRateDps", 6)).toBe(false)
+        expect(core.lastError).toBe("maxRateDps: the table is busy, try again")
+        core.command(P.CMD_RESTORE_DEFAULTS, 77, 0)
+        expect(core.lastError).toBe(
+            "seq 77 restore_defaults: the table is busy, try again"
+        )
+        expect(rig.c.settings.maxRateDps).toBe(4)
+        rig.run(TICK_MS, core)
+        // The last write handed in wins: 16 writes, alternating 5 and 3.
+        expect(rig.c.settings.maxRateDps).toBe(3)
+        expect(rig.c.desk.queue).toEqual([])
     })
 
     it("refuses a command without a seq (a short payload) and does not count it", () => {

@@ -86,6 +86,9 @@ export const CALIBRATION_TIMEOUT_MS = 15000
 export const CALIBRATION_POLL_MS = 200
 /** After a write, how long until the tick-based registers (settings_revision) and the refused event show it. */
 export const WRITE_SETTLE_MS = 80
+/** After a write, its value read again this often, this many times, until it shows (or is refused). */
+export const WRITE_POLL_MS = 20
+export const WRITE_POLLS = 5
 /** Control ticks are 20 ms: after this long the registers show what a command started. */
 export const CALIBRATION_SETTLE_MS = 100
 /** Telemetry streaming: samples asked for at a time, and how often the request is renewed. */
@@ -423,8 +426,9 @@ export class TableClient {
      * Resolves with the value the table holds and whether it changed; throws a RefusedError with
      * the table's reason when it refused, a TableError when it does not answer or confirm.
      *
-     * The setting's register reads the controller's setting at once. A value that changed to the
-     * one written was taken. Otherwise the table says why it refused: the `refused` event, or
+     * The table takes a write up at its next control tick (its service desk); the setting's register
+     * then reads the new value, polled for a few ticks. A value that changed to the one written was
+     * taken. Otherwise the table says why it refused: the `refused` event, or
      * last_error naming the key. A write of the value the setting already has changes nothing (no
      * revision): with no refusal, it was taken if the table is in service mode. With no sign either
      * way (the write lost on the way, or an event lost) it is sent once more.
@@ -445,7 +449,19 @@ export class TableClient {
             )
             const mark = this.refusalCount
             await reg.sendSetPackedAsync([wire], false)
-            const now = await this.readSetting(key)
+            // The table takes the write up at its next control tick (its service desk): a refusal
+            // or the new value shows within a tick or two.
+            let now = await this.readSetting(key)
+            for (
+                let i = 0;
+                i < WRITE_POLLS &&
+                !sameSettingValue(now, value) &&
+                this.refusalSince(mark, key + ":") === undefined;
+                i++
+            ) {
+                await sleep(WRITE_POLL_MS)
+                now = await this.readSetting(key)
+            }
             const same = sameSettingValue(now, value)
             if (same && !sameSettingValue(old, value))
                 return { value: now, changed: true }

@@ -56,6 +56,15 @@ import {
     STILL_AFTER_MS,
 } from "./tuning"
 import { FaultName, ImuSample, Inputs, Outputs } from "./types"
+import {
+    DESK_CALIBRATE,
+    DESK_CLEAR_FAULTS,
+    DESK_DEFAULTS,
+    DESK_SAVE,
+    DESK_SETTING,
+    DESK_SET_COUNT,
+    ServiceDesk,
+} from "./serviceDesk"
 
 /** Boot needs at least this many IMU samples before the estimate is used. */
 const BOOT_MIN_SAMPLES = 5
@@ -132,6 +141,8 @@ export class Controller {
     clockOffsetMs: number
     /** the exercise program: progress, the session under way, its records and sounds */
     program: ExerciseProgram
+    /** settings writes and service commands, taken up at the start of each tick (serviceDesk.ts) */
+    desk: ServiceDesk
     /** the table was at home on the last tick the angle was known */
     wasAtHome: boolean
     /** the last word on the duty, independent of the supervisor */
@@ -188,6 +199,7 @@ export class Controller {
         this.clockOffsetMs = 0
         this.guard = new Guard(this.settings.homeDeg)
         this.program = new ExerciseProgram(program)
+        this.desk = new ServiceDesk()
         const programProblem = this.program.startProblem()
         if (programProblem !== null)
             this.supervisor.faults.raise("settings", programProblem)
@@ -336,6 +348,9 @@ export class Controller {
         this.lastMs = nowMs
         this.supervisor.observeInputs(inputs, nowMs)
         this.guard.observe(inputs, nowMs)
+
+        // Requests: what the service desk was handed since the last tick, in order.
+        if (this.desk.queue.length > 0) this.serveDesk()
 
         // Sense.
         const sample = inputs.imu
@@ -757,6 +772,24 @@ export class Controller {
             this.calibrationView,
             SERVICE_MAX_DEG
         )
+    }
+
+    /** The service desk's requests, each run and answered (at the start of a tick). */
+    serveDesk(): void {
+        const requests = this.desk.takeRequests()
+        for (const r of requests) {
+            let error: string | null = null
+            if (r.kind === DESK_SETTING) error = this.setSetting(r.key, r.value)
+            else if (r.kind === DESK_DEFAULTS) error = this.restoreDefaults()
+            else if (r.kind === DESK_CALIBRATE)
+                error = this.startCalibration(r.key)
+            else if (r.kind === DESK_CLEAR_FAULTS) this.requestClearFaults()
+            else if (r.kind === DESK_SET_COUNT)
+                error = this.setCountedSessions(r.value, r.reason)
+            else if (r.kind === DESK_SAVE) error = this.serviceRefusal()
+            else error = "unknown request"
+            this.desk.answer(r, error)
+        }
     }
 
     /** Clear the faults whose condition has gone, as a STOP press at home does (on the next tick). */

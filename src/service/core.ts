@@ -14,6 +14,15 @@
 import { settingSpec } from "../control/settings"
 import { Outputs } from "../control/types"
 import {
+    DESK_CALIBRATE,
+    DESK_CLEAR_FAULTS,
+    DESK_DEFAULTS,
+    DESK_SAVE,
+    DESK_SETTING,
+    DESK_SET_COUNT,
+    ServiceDesk,
+} from "../control/serviceDesk"
+import {
     CMD_ACKNOWLEDGE_WARNINGS,
     CMD_CALIBRATE,
     CMD_CLEAR_FAULTS,
@@ -41,18 +50,16 @@ import {
 } from "./protocol"
 import { SeqFilter } from "./seqFilter"
 
-/** What the service needs of the controller (src/control/controller.ts's service-mode API). */
+/**
+ * What the service needs of the controller: its settings and their revision to read, and its service
+ * desk (src/control/serviceDesk.ts) to hand writes and commands to. The controller takes them up at
+ * the start of its next tick; their results come back through the desk and are reported in feed().
+ */
 export interface ServiceController {
     settings: any
     /** increases with every change of the settings */
     settingsRevision: number
-    setSetting(key: string, value: any): string | null
-    restoreDefaults(): string | null
-    startCalibration(step: string): string | null
-    requestClearFaults(): void
-    serviceRefusal(): string | null
-    /** The exercise program's count, set by a technician with a reason (service mode only). */
-    setCountedSessions(n: any, reason: any): string | null
+    desk: ServiceDesk
 }
 
 /** What the service needs of the firmware around it (flash). */
@@ -76,6 +83,14 @@ export interface ServiceEvent {
 
 /** Before the first tick (the controller not running yet). */
 const STARTING = "the table is starting, try again in a few seconds"
+/** The desk full (a sender flooding the table). */
+const BUSY = "the table is busy, try again"
+
+/** A command handed to the desk, waiting for its result. */
+interface PendingCommand {
+    seq: number
+    name: string
+}
 /** The telemetry report's fields: angle, target, rate, session_inverted, faults, state, flags. */
 export const TELEMETRY_FIELDS = 7
 
@@ -93,6 +108,10 @@ export class TableServiceCore {
     settingsUnsaved: boolean
     seqs: SeqFilter
     events: ServiceEvent[]
+    /** commands handed to the desk and not answered yet */
+    pending: PendingCommand[]
+    /** setting writes handed in (their desk tags are -1, -2, ...: apart from the seqs) */
+    writesSubmitted: number
     /** the index of the record `record` holds (0 the newest) */
     recordIndex: number
     /** that record in its stored form ("" for none) */
@@ -113,6 +132,8 @@ export class TableServiceCore {
         this.settingsUnsaved = false
         this.seqs = new SeqFilter()
         this.events = []
+        this.pending = []
+        this.writesSubmitted = 0
         this.recordIndex = -1
         this.recordText = ""
         this.recordRequested = 0
@@ -130,6 +151,59 @@ export class TableServiceCore {
         if ((bits & ~this.faultBits) !== 0)
             this.events.push({ code: EV_FAULT_RAISED, value: bits })
         this.faultBits = bits
+        if (this.ctl !== null && this.ctl.desk.results.length > 0)
+            this.takeAnswers(this.ctl.desk)
+    }
+
+    /** The desk's answers to what was handed in: refusals reported, commands counted as handled. */
+    takeAnswers(desk: ServiceDesk): void {
+        for (const r of desk.takeResults()) {
+            if (r.kind === DESK_SETTING) {
+                if (r.error !== null)
+                    this.refuse(writeRefusalText(r.key, r.error))
+                continue
+            }
+            let name = "command"
+            const waiting: PendingCommand[] = []
+            for (const p of this.pending) {
+                if (p.seq === r.tag && name === "command") name = p.name
+                else waiting.push(p)
+            }
+            this.pending = waiting
+            let reason = r.error
+            // Storing is the firmware's: once the controller says it may (service mode).
+            if (r.kind === DESK_SAVE && reason === null)
+                reason = this.hooks.save()
+            this.handled(r.tag, name, reason)
+        }
+    }
+
+    /** A command has been dealt with: last_seq and commands_run say so, a refusal says why. */
+    handled(seq: number, name: string, reason: string | null): void {
+        this.lastSeq = seq
+        this.commandsRun++
+        if (reason !== null) this.refuse(commandRefusalText(seq, name, reason))
+    }
+
+    /** Hands a command to the desk (false: the desk is full, and the command was refused). */
+    toDesk(
+        seq: number,
+        name: string,
+        kind: number,
+        key: string,
+        value: any,
+        reason: any
+    ): void {
+        const ctl = this.ctl
+        if (ctl === null) {
+            this.handled(seq, name, STARTING)
+            return
+        }
+        if (!ctl.desk.submit(seq, kind, key, value, reason)) {
+            this.handled(seq, name, BUSY)
+            return
+        }
+        this.pending.push({ seq: seq, name: name })
     }
 
     /** The events queued since the last call (and the queue emptied). */
@@ -278,7 +352,11 @@ export class TableServiceCore {
 
     // ---- writes and commands ----
 
-    /** A register write to a setting. True when the controller took it; else refused and reported. */
+    /**
+     * A register write to a setting, handed to the controller's desk (taken up at its next tick).
+     * False when refused at once (not a setting, the table starting, the desk full); a refusal by
+     * the controller (not in service mode, out of range) comes with the tick's answers.
+     */
     writeSetting(key: string, raw: any): boolean {
         const spec = settingSpec(key)
         if (!spec) {
@@ -289,9 +367,17 @@ export class TableServiceCore {
             this.refuse(writeRefusalText(key, STARTING))
             return false
         }
-        const error = this.ctl.setSetting(key, settingFromWire(spec, raw))
-        if (error !== null) {
-            this.refuse(writeRefusalText(key, error))
+        this.writesSubmitted++
+        if (
+            !this.ctl.desk.submit(
+                -this.writesSubmitted,
+                DESK_SETTING,
+                key,
+                settingFromWire(spec, raw),
+                null
+            )
+        ) {
+            this.refuse(writeRefusalText(key, BUSY))
             return false
         }
         return true
@@ -308,32 +394,30 @@ export class TableServiceCore {
             return
         }
         if (!this.seqs.accept(seq)) return
-        this.lastSeq = seq
-        this.commandsRun++
-        let reason: string | null = null
-        const ctl = this.ctl
         if (code === CMD_CALIBRATE) {
             const step = calibrationStepName(arg)
             name = name + " " + (step !== "" ? step : "" + arg)
             if (step === "")
-                reason =
+                this.handled(
+                    seq,
+                    name,
                     "unknown calibration step (1 level, 2 gyro, 3 home, 4 axis)"
-            else if (!ctl) reason = STARTING
-            else reason = ctl.startCalibration(step)
-        } else if (!ctl) reason = STARTING
-        else if (code === CMD_SAVE) {
-            reason = ctl.serviceRefusal()
-            if (reason === null) reason = this.hooks.save()
-        } else if (code === CMD_RESTORE_DEFAULTS) reason = ctl.restoreDefaults()
-        else if (code === CMD_CLEAR_FAULTS) ctl.requestClearFaults()
+                )
+            else this.toDesk(seq, name, DESK_CALIBRATE, step, null, null)
+        } else if (code === CMD_SAVE)
+            this.toDesk(seq, name, DESK_SAVE, "", null, null)
+        else if (code === CMD_RESTORE_DEFAULTS)
+            this.toDesk(seq, name, DESK_DEFAULTS, "", null, null)
+        else if (code === CMD_CLEAR_FAULTS)
+            this.toDesk(seq, name, DESK_CLEAR_FAULTS, "", null, null)
+        else if (code === CMD_SET_COUNTED_SESSIONS)
+            this.toDesk(seq, name + " " + arg, DESK_SET_COUNT, "", arg, arg2)
         else if (code === CMD_ACKNOWLEDGE_WARNINGS) {
-            reason = this.hooks.acknowledgeWarnings()
+            // The firmware records it and tells the controller at its next tick (src/main.ts).
+            const reason = this.hooks.acknowledgeWarnings()
             if (reason === null) this.warningsAcknowledged = true
-        } else if (code === CMD_SET_COUNTED_SESSIONS) {
-            name = name + " " + arg
-            reason = ctl.setCountedSessions(arg, arg2)
-        } else reason = "unknown command"
-        if (reason !== null) this.refuse(commandRefusalText(seq, name, reason))
+            this.handled(seq, name, reason)
+        } else this.handled(seq, name, "unknown command")
     }
 
     /** Something that went wrong after a command was taken (storing failed): reported like a refusal. */

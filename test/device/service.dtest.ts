@@ -85,16 +85,18 @@ describe("service in the VM", () => {
             await ds.sleep(0) // a controller step is a good part of the VM's InfiniteLoop budget
         }
         expect(core.state()).toBe(1)
-        check(!core.writeSetting("maxRateDps", 3), "refused")
+        // Handed to the controller's desk, answered at its next tick.
+        check(core.writeSetting("maxRateDps", 3), "handed in")
+        core.command(CMD_CLEAR_FAULTS, 9, 0)
+        core.command(CMD_CLEAR_FAULTS, 9, 0)
+        core.command(0x84, 10, 0)
+        core.command(0x84, 10, 0)
+        core.feed(c.step(atHome(51), 51 * 20))
         expect(c.settings.maxRateDps).toBe(4)
         check(
             core.lastError.indexOf("maxRateDps: only in service mode") === 0,
             core.lastError
         )
-        core.command(CMD_CLEAR_FAULTS, 9, 0)
-        core.command(CMD_CLEAR_FAULTS, 9, 0)
-        core.command(0x84, 10, 0)
-        core.command(0x84, 10, 0)
         expect(core.commandsRun).toBe(2)
         expect(acks).toBe(1)
         const events = core.takeEvents()
