@@ -37,6 +37,7 @@ import {
     FLAG_LATCH,
     FLAG_UNSAVED,
     FLAG_WARNING,
+    calibrationStepCodesText,
     calibrationStepName,
     clipText,
     commandName,
@@ -401,7 +402,9 @@ export class TableServiceCore {
                 this.handled(
                     seq,
                     name,
-                    "unknown calibration step (1 level, 2 gyro, 3 home, 4 axis)"
+                    "unknown calibration step (" +
+                        calibrationStepCodesText() +
+                        ")"
                 )
             else this.toDesk(seq, name, DESK_CALIBRATE, step, null, null)
         } else if (code === CMD_SAVE)

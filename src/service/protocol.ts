@@ -3,6 +3,7 @@
 // @devicescript import, so the host tests it, and a host program (the console) may import it too.
 // The firmware's server (server.ts) and its logic (core.ts) use it.
 
+import { CALIBRATION_STEPS } from "../control/calibration"
 import { SETTINGS_SCHEMA, SettingSpec } from "../control/settings"
 import { FAULT_NAMES, FaultName, StateName } from "../control/types"
 
@@ -23,8 +24,22 @@ export const STATE_NAMES: StateName[] = [
 /** A state the enum does not know (a controller newer than this table): never sent by this firmware. */
 export const UNKNOWN_STATE_CODE = 255
 
-/** enum CalibrationStep: code = index; 0 is no step. */
-export const CALIBRATION_STEP_NAMES = ["", "level", "gyro", "home", "axis"]
+/** enum CalibrationStep: code = index; 0 is no step; the steps are the controller's, in its order. */
+export const CALIBRATION_STEP_NAMES: string[] = stepCodes()
+
+/** "1 level, 2 gyro, 3 home, 4 axis": the codes as a refusal names them. */
+export function calibrationStepCodesText(): string {
+    let text = ""
+    for (let i = 1; i < CALIBRATION_STEP_NAMES.length; i++)
+        text = text + (i > 1 ? ", " : "") + i + " " + CALIBRATION_STEP_NAMES[i]
+    return text
+}
+
+function stepCodes(): string[] {
+    const out = [""]
+    for (const step of CALIBRATION_STEPS) out.push(step)
+    return out
+}
 
 /** Register codes (the rw ones are the settings, one each, 0x80 + the SETTINGS_SCHEMA index). */
 export const REG_TELEMETRY = 0x101
