@@ -25,6 +25,12 @@ import { Since } from "./timer"
 import { OPEN_LOOP_FASTEST_DPS_PER_DUTY } from "./tuning"
 import { Inputs } from "./types"
 
+/**
+ * After the plan stops going deeper, the table may still be slowing for this long (the drive follows
+ * the plan's last deceleration); past it, nothing pushes deeper once the session is over.
+ */
+export const BRAKING_TAIL_MS = 1000
+
 /** The guard's backstop lies this far beyond the limits the planner keeps to (estimate noise). */
 export const GUARD_MARGIN_DEG = 0.5
 
@@ -57,6 +63,8 @@ export class Guard {
     decidedOnce: boolean
     lastTrustedDeg: number
     allowance: Allowance
+    /** when the plan last went deeper (-1: never, in this controller's life) */
+    deeperPlanMs: number
 
     constructor(homeDeg: number) {
         this.latchClosed = new Since()
@@ -64,6 +72,7 @@ export class Guard {
         this.decidedOnce = false
         this.lastTrustedDeg = homeDeg
         this.allowance = newAllowance()
+        this.deeperPlanMs = -1
     }
 
     /** Every tick, booting included: the latch's own timer. */
@@ -146,16 +155,21 @@ export class Guard {
             if (duty < 0 && estDeg <= home - GUARD_MARGIN_DEG) return 0
             return Math.max(-1, Math.min(1, duty))
         }
+        if (planner.velDps > 0) this.deeperPlanMs = nowMs
         // Below the home band, "deeper" is toward home: allowed as any move toward home is.
         if (duty > 0 && estDeg >= home - AT_HOME_TOLERANCE_DEG) {
             // A move going deeper when the session ended (its limit, or a restart) ends with its
             // normal deceleration: only a plan that goes no deeper than where it can stop (braking,
-            // or already turned toward home while the table still slows), never one that goes on.
+            // or just turned toward home while the table still slows), never one that goes on. A
+            // plan that has not gone deeper lately (a return after a restart) gets no push deeper,
+            // whatever a noisy estimate makes the drive ask for.
             const braking =
                 planner.velDps > 0
                     ? planner.targetDeg <=
                       planner.stoppingPointDeg(dtMs / 1000) + 1e-9
-                    : planner.targetDeg <= planner.posDeg + 1e-9
+                    : planner.targetDeg <= planner.posDeg + 1e-9 &&
+                      this.deeperPlanMs >= 0 &&
+                      nowMs - this.deeperPlanMs <= BRAKING_TAIL_MS
             const deeperOk =
                 inputs.grip &&
                 inputs.latch &&
