@@ -3,7 +3,8 @@
 // own, so that a mistake in the layers above cannot drive the table where the contract forbids:
 //   nothing deeper without the grip, a settled latch, a known angle, an allowance of ALLOW_ALL;
 //   once the session is over (its limit, or a start away from home) only the braking of a move
-//   already going deeper; never past the effective deepest angle; nothing toward home past home;
+//   already going deeper; never past the effective deepest angle, nor toward a goal past it;
+//   nothing toward home past home;
 //   open-loop only toward home, as the active faults allow, ramped within the acceleration limit;
 //   in service mode (the table empty) only between home and SERVICE_MAX_DEG.
 
@@ -176,7 +177,10 @@ export class Guard {
                 this.latchClosed.atLeast(nowMs, LATCH_SETTLE_MS) &&
                 allow.level === ALLOW_ALL &&
                 (!this.session.expired || braking) &&
-                estDeg < v.effMaxDeg + GUARD_MARGIN_DEG
+                estDeg < v.effMaxDeg + GUARD_MARGIN_DEG &&
+                // Never toward a goal past the deepest angle: a stop planned while the table is
+                // already past it (arriving at speed, then UP let go) ends where it is.
+                planner.targetDeg <= v.effMaxDeg + 1e-9
             if (!deeperOk) return 0
         }
         if (duty < 0 && estDeg <= home - GUARD_MARGIN_DEG) return 0
