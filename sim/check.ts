@@ -832,9 +832,11 @@ function returnTimeS(
     const rate = openLoop ? OPEN_LOOP_SLOWEST_DPS : st.returnRateDps
     const travelS = Math.max(0, deepestDeg - f.home) / rate
     const rampsS = ((2 * st.returnRateDps) / st.accelDps2) * 2
-    // The pause near flat is owed by the trip: deeper than 30 at any time since the table was home.
+    // The pause near flat is owed by the trip: deeper than 30 at any time since the table was home,
+    // as the controller's estimate saw it (a true 30 may read just deeper).
     const pauseS =
-        !openLoop && tripDeepestDeg > RETURN_PAUSE_FROM_DEG
+        !openLoop &&
+        tripDeepestDeg > RETURN_PAUSE_FROM_DEG - ANGLE_TOLERANCE_DEG
             ? RETURN_PAUSE_MS / 1000
             : 0
     return travelS + rampsS + pauseS + 3
