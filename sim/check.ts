@@ -420,14 +420,19 @@ function checkOpenLoopRamp(f: Facts, add: Add): void {
     // Without a home switch the drive may run into the frame's loading stop: a wall, not a ramp.
     const stopDeg = f.home - HOME_ABOVE_STOP_DEG + ANGLE_TOLERANCE_DEG
     let run = 0
+    // The cut when the fault appears stops a moving table on the worm gear, faster than any ramp, by
+    // design: the open-loop drive that starts right after it is judged once that stop is over.
+    let lastCutK = -Infinity
     for (let k = 0; k < rows.length; k++) {
         const r = rows[k]
+        if (k > 0 && r.duty === 0 && rows[k - 1].duty !== 0) lastCutK = k
         const open =
             r.faults.indexOf("imu") >= 0 &&
             r.duty !== 0 &&
             r.angleDeg > stopDeg &&
             !f.driveRecent[k] &&
-            !f.restartAt[k]
+            !f.restartAt[k] &&
+            k - lastCutK > f.stopTicks
         run = open ? run + 1 : 0
         if (run <= w) continue
         const a = Math.abs(r.rateDps - rows[k - w].rateDps) / ACCEL_WINDOW_S
