@@ -523,9 +523,10 @@ function checkHealthyTableRaisesNothing(f: Facts, add: Add): void {
     const start = s.table.startAngleDeg
     // The deepest angle at the start: the settings' and the program's cap as the first row shows it.
     const startMax = rows.length > 0 ? Math.min(effMax, rows[0].capDeg) : effMax
+    // Beyond, or within the sensor's accuracy of it: the estimate of such a start may read beyond.
     const startBeyond =
-        start > startMax + OVERTRAVEL_DEEP_MARGIN_DEG ||
-        start < home - OVERTRAVEL_HOME_MARGIN_DEG
+        start > startMax + OVERTRAVEL_DEEP_MARGIN_DEG - ANGLE_TOLERANCE_DEG ||
+        start < home - OVERTRAVEL_HOME_MARGIN_DEG + ANGLE_TOLERANCE_DEG
     let latchEverOpen = false
     let injected = false
     for (let k = 0; k < rows.length; k++) {
