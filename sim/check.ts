@@ -239,6 +239,7 @@ export function checkTrace(s: Scenario, rows: TraceRow[]): Violation[] {
     checkHealthyTableRaisesNothing(f, add)
     checkImuFault(f, add)
     checkLatchFault(f, add)
+    checkUnlatchedMoves(f, add)
     checkRestart(f, add)
     checkSession(f, add)
     checkHomeAgain(f, add)
@@ -639,6 +640,38 @@ function checkLatchFault(f: Facts, add: Add): void {
                 k,
                 `rate ${r.rateDps.toFixed(3)} beyond the helper's ${LATCH_HELPER_RATE_DPS}`
             )
+    })
+}
+
+/**
+ * The machine never moves an unlatched user on its own, whatever faults it shows or does not show
+ * (the angle unknown, a restart that did not see the latch bounce): away from home, outside service
+ * mode (the table is empty then), while the latch reads open or has read open there in the last
+ * 2 s, the motor drives only with UP held (and while its move stops after UP is released).
+ */
+function checkUnlatchedMoves(f: Facts, add: Add): void {
+    const { s, rows, tl } = f
+    const steadyTicks = Math.round(LATCH_STEADY_MS / 1000 / TRACE_TICK_S)
+    const releaseTicks = Math.ceil(
+        (s.settings.returnRateDps / s.settings.accelDps2 + RELEASE_SETTLE_S) /
+            TRACE_TICK_S
+    )
+    let lastUpK = -Infinity
+    let lastOpenK = -Infinity
+    rows.forEach((r, k) => {
+        if (tl.levels[k].up) lastUpK = k
+        if (f.restartAt[k]) lastUpK = -Infinity
+        const away = r.state !== "service" && !atHome(f, k)
+        // An opening at home is a person getting on or off.
+        if (!r.latch && away) lastOpenK = k
+        if (r.duty === 0 || !away) return
+        if (k - lastOpenK >= steadyTicks) return
+        if (tl.levels[k].up || k - lastUpK <= releaseTicks) return
+        add(
+            "unlatched-move",
+            k,
+            `duty ${r.duty} with the latch read open ${((k - lastOpenK) * TRACE_TICK_S).toFixed(2)} s ago, UP not held`
+        )
     })
 }
 

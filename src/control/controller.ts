@@ -470,7 +470,18 @@ export class Controller {
                 !this.supervisor.inService()
             )
                 faults.raise("latch", "strap latch open away from home")
-        } else mm.resetTimers()
+        } else {
+            mm.resetTimers()
+            // The angle unknown (the sensor failed): the table may be anywhere, so an open latch is
+            // open away from home unless the home switch says the table is there.
+            if (
+                !booting &&
+                !inputs.latch &&
+                !inputs.homeSwitch &&
+                !this.supervisor.inService()
+            )
+                faults.raise("latch", "strap latch open with the angle unknown")
+        }
 
         // Decide.
         let request: MotionRequest
