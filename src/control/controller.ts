@@ -134,6 +134,8 @@ export class Controller {
     program: ExerciseProgram
     /** the table was at home on the last tick the angle was known */
     wasAtHome: boolean
+    /** the latch read open before the angle was first known (the start): judged then, once */
+    latchOpenedUnjudged: boolean
     /** the last word on the duty, independent of the supervisor */
     guard: Guard
     guardView: GuardView
@@ -192,6 +194,7 @@ export class Controller {
         if (programProblem !== null)
             this.supervisor.faults.raise("settings", programProblem)
         this.wasAtHome = false
+        this.latchOpenedUnjudged = false
         this.world = {
             nowMs: 0,
             dtMs: 0,
@@ -392,6 +395,7 @@ export class Controller {
                 this.booted = true
         }
         const booting = !this.booted && !imuFault
+        if (booting && !inputs.latch) this.latchOpenedUnjudged = true
         const estTrusted =
             this.booted &&
             this.estimator.initialized &&
@@ -463,13 +467,16 @@ export class Controller {
             const switchHome =
                 inputs.homeSwitch &&
                 est.angleDeg <= HOME_SWITCH_BELIEVED_BELOW_DEG
+            // A latch that read open during the start counts as open now: a restart away from home
+            // must not forget a bounce it could not judge yet.
             if (
-                !inputs.latch &&
+                (!inputs.latch || this.latchOpenedUnjudged) &&
                 !atHome &&
                 !switchHome &&
                 !this.supervisor.inService()
             )
                 faults.raise("latch", "strap latch open away from home")
+            this.latchOpenedUnjudged = false
         } else {
             mm.resetTimers()
             // The angle unknown (the sensor failed): the table may be anywhere, so an open latch is
