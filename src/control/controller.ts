@@ -483,11 +483,12 @@ export class Controller {
             // open away from home unless the home switch says the table is there.
             if (
                 !booting &&
-                !inputs.latch &&
+                (!inputs.latch || this.latchOpenedUnjudged) &&
                 !inputs.homeSwitch &&
                 !this.supervisor.inService()
             )
                 faults.raise("latch", "strap latch open with the angle unknown")
+            if (!booting) this.latchOpenedUnjudged = false
         }
 
         // Decide.
