@@ -2,6 +2,10 @@
 // the DeviceScript VM (real time: the VM's bus port is fixed, so one run at a time, in a network
 // namespace of its own when others run beside it). The rows as a markdown table for the docs.
 
+import {
+    FIRMWARE_STEP_LIMIT_MS,
+    HOST_LATE_LIMIT_MS,
+} from "../firmware/lateness"
 import { runScenarioOnFirmware } from "../firmware/runner"
 import { TraceRow } from "../trace"
 import {
@@ -24,10 +28,28 @@ export const FIRMWARE_CASES: { fault: string; state: string }[] = [
     { fault: "latch-chatter + power-cycle", state: "holding" },
 ]
 
+/** A firmware run is judged only when the machine kept time (a late tick is a fault in the
+ *  firmware's eyes, rightly): at most this many runs of a case. */
+export const FIRMWARE_ATTEMPTS = 3
+
+/** Runs through the firmware until a run keeps time; throws NotOnTime when none did. */
+export class NotOnTime extends Error {}
+
 export const firmwareRunner: Runner = async s => {
-    const rows: TraceRow[] = []
-    await runScenarioOnFirmware(s, row => rows.push(row))
-    return rows
+    let worst = ""
+    for (let attempt = 0; attempt < FIRMWARE_ATTEMPTS; attempt++) {
+        const rows: TraceRow[] = []
+        const report = await runScenarioOnFirmware(s, row => rows.push(row))
+        if (
+            report.maxFirmwareStepMs < FIRMWARE_STEP_LIMIT_MS &&
+            report.maxHostLateMs < HOST_LATE_LIMIT_MS
+        )
+            return rows
+        worst = `firmware step ${report.maxFirmwareStepMs} ms, harness ${Math.round(report.maxHostLateMs)} ms late`
+    }
+    throw new NotOnTime(
+        `the machine did not keep time in ${FIRMWARE_ATTEMPTS} runs (${worst})`
+    )
 }
 
 export async function runHostMatrix(
@@ -52,12 +74,25 @@ export async function runFirmwareMatrix(
     for (const c of FIRMWARE_CASES) {
         const state = MATRIX_STATES.find(s => s.name === c.state)!
         const fault = MATRIX_FAULTS.find(f => f.name === c.fault)!
-        const row = await runMatrixCase(
-            state,
-            fault,
-            strikeTimeS(state),
-            firmwareRunner
-        )
+        let row: MatrixRow
+        try {
+            row = await runMatrixCase(
+                state,
+                fault,
+                strikeTimeS(state),
+                firmwareRunner
+            )
+        } catch (e) {
+            if (!(e instanceof NotOnTime)) throw e
+            row = {
+                fault: fault.name,
+                state: state.name,
+                expected: "",
+                observed: "not judged: " + e.message,
+                pass: false,
+                problems: [],
+            }
+        }
         out.push(row)
         if (onRow) onRow(row)
     }
@@ -75,7 +110,7 @@ export function matrixTable(rows: MatrixRow[]): string {
     ]
     for (const r of rows)
         lines.push(
-            `| ${cell(r.fault)} | ${cell(r.state)} | ${cell(r.expected)} | ${cell(r.observed)} | ${r.pass ? "yes" : "**NO**: " + cell(r.problems.join("; "))} |`
+            `| ${cell(r.fault)} | ${cell(r.state)} | ${cell(r.expected)} | ${cell(r.observed)} | ${r.pass ? "yes" : r.problems.length === 0 ? "not judged" : "**NO**: " + cell(r.problems.join("; "))} |`
         )
     return lines.join("\n")
 }
