@@ -12,6 +12,7 @@ import * as path from "node:path"
 import { loadServiceSpecifications, Packet, JDService } from "jacdac-ts"
 import { defaultSettings, SETTINGS_SCHEMA } from "../../src/control/settings"
 import * as P from "../../src/service/protocol"
+import { FIRMWARE_STEP_LIMIT_MS } from "../firmware/lateness"
 import { REPO_ROOT } from "../firmware/paths"
 import { FirmwareSession } from "../firmware/session"
 import { TickFeed } from "../firmware/tickFeed"
@@ -63,6 +64,8 @@ export interface ServiceFuzzResult extends FuzzCount {
     commandsRun: number
     /** the firmware's longest step between two ticks during the fuzz, ms */
     longestTickStepMs: number
+    /** why part of the result is not judged (the machine did not keep time), or "" */
+    notJudged: string
 }
 
 export async function fuzzService(
@@ -86,6 +89,7 @@ export async function fuzzService(
         refusedEvents: 0,
         commandsRun: 0,
         longestTickStepMs: 0,
+        notJudged: "",
     }
     const session = await FirmwareSession.open({})
     const ticks = new TickFeed()
@@ -169,13 +173,18 @@ export async function fuzzService(
                     `${SETTINGS_SCHEMA[i].key} changed from ${JSON.stringify(settingsBefore[i])} to ${JSON.stringify(now)}`
                 )
         }
+        // A late tick is a watchdog or imu fault in the firmware's eyes (rightly): the state and
+        // faults are judged only when the firmware kept time.
+        const keptTime = result.longestTickStepMs < FIRMWARE_STEP_LIMIT_MS
+        if (!keptTime)
+            result.notJudged = `the firmware's loop stepped ${result.longestTickStepMs} ms: the state and faults afterwards are not judged`
         const state = await readRegister(srv, P.REG_STATE)
-        if (state !== P.stateCode("idle"))
+        if (keptTime && state !== P.stateCode("idle"))
             result.failures.push(
                 `state ${P.stateName(state as number)} after the fuzz`
             )
         const faults = (await readRegister(srv, P.REG_FAULTS)) as number
-        if (faults !== 0)
+        if (keptTime && faults !== 0)
             result.failures.push(
                 `faults ${P.faultNames(faults).join(", ")} after the fuzz`
             )
