@@ -26,8 +26,10 @@ async function main(): Promise<number> {
             `${r.commandsRun} commands run (its commands_run register); the firmware's longest tick step ${r.longestTickStepMs} ms; ` +
             `afterwards every setting as it was, the table idle without a fault, no restart: ` +
             (r.failures.length === 0
-                ? "all held."
-                : "**failed**: " + r.failures.join("; ")),
+                ? "all held"
+                : "**failed**: " + r.failures.join("; ")) +
+            (r.notJudged ? ` (${r.notJudged})` : "") +
+            ".",
     ]
     process.stdout.write(lines.join("\n") + "\n")
     if (o.docs === true)
