@@ -129,7 +129,9 @@ export async function fuzzService(
         let lastNowMs = -1
         let fuzzing = false
         let restarts = 0
+        let lastTickAtMs = Date.now()
         ticks.onTick(tick => {
+            lastTickAtMs = Date.now()
             // A firmware that restarts (a panic) starts its clock over.
             if (lastNowMs >= 0 && tick.nowMs < lastNowMs) restarts++
             if (fuzzing && lastNowMs >= 0)
@@ -164,6 +166,11 @@ export async function fuzzService(
         fuzzing = false
         if (!session.vm || !session.vm.isRunning)
             result.failures.push("the firmware's VM stopped")
+        const silentMs = Date.now() - lastTickAtMs
+        if (silentMs > 1000)
+            result.failures.push(
+                `the firmware's control loop stopped (no tick for ${silentMs} ms)`
+            )
         if (restarts > 0)
             result.failures.push(`the firmware restarted ${restarts} times`)
         for (let i = 0; i < SETTINGS_SCHEMA.length; i++) {
@@ -179,18 +186,21 @@ export async function fuzzService(
         if (!keptTime)
             result.notJudged = `the firmware's loop stepped ${result.longestTickStepMs} ms: the state and faults afterwards are not judged`
         const state = await readRegister(srv, P.REG_STATE)
-        if (keptTime && state !== P.stateCode("idle"))
+        if (state === undefined)
+            result.failures.push("the service no longer answers")
+        else if (keptTime && state !== P.stateCode("idle"))
             result.failures.push(
                 `state ${P.stateName(state as number)} after the fuzz`
             )
-        const faults = (await readRegister(srv, P.REG_FAULTS)) as number
-        if (keptTime && faults !== 0)
+        const faults = (await readRegister(srv, P.REG_FAULTS)) as
+            number | undefined
+        if (keptTime && faults !== undefined && faults !== 0)
             result.failures.push(
                 `faults ${P.faultNames(faults).join(", ")} after the fuzz`
             )
+        const runAfter = await readRegister(srv, P.REG_COMMANDS_RUN)
         result.commandsRun =
-            ((await readRegister(srv, P.REG_COMMANDS_RUN)) as number) -
-            runBefore
+            typeof runAfter === "number" ? runAfter - runBefore : 0
         result.accepted = result.commandsRun
         result.refused = result.refusedEvents
         return result
