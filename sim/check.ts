@@ -658,10 +658,15 @@ function checkUnlatchedMoves(f: Facts, add: Add): void {
     )
     let lastUpK = -Infinity
     let lastOpenK = -Infinity
+    // Until the first start is over the firmware may read inputs its harness has not set yet
+    // (open): the controller judges the latch from its first known angle on (it raises the latch
+    // fault then if the latch read open during its start), and so does this rule.
+    let started = false
     rows.forEach((r, k) => {
         if (tl.levels[k].up) lastUpK = k
         if (f.restartAt[k]) lastUpK = -Infinity
-        const away = r.state !== "service" && !atHome(f, k)
+        if (r.state !== "boot") started = true
+        const away = started && r.state !== "service" && !atHome(f, k)
         // An opening at home is a person getting on or off.
         if (!r.latch && away) lastOpenK = k
         if (r.duty === 0 || !away) return
