@@ -239,6 +239,7 @@ export function checkTrace(s: Scenario, rows: TraceRow[]): Violation[] {
     checkHealthyTableRaisesNothing(f, add)
     checkImuFault(f, add)
     checkLatchFault(f, add)
+    checkUnlatchedMoves(f, add)
     checkRestart(f, add)
     checkSession(f, add)
     checkHomeAgain(f, add)
@@ -420,14 +421,19 @@ function checkOpenLoopRamp(f: Facts, add: Add): void {
     // Without a home switch the drive may run into the frame's loading stop: a wall, not a ramp.
     const stopDeg = f.home - HOME_ABOVE_STOP_DEG + ANGLE_TOLERANCE_DEG
     let run = 0
+    // The cut when the fault appears stops a moving table on the worm gear, faster than any ramp, by
+    // design: the open-loop drive that starts right after it is judged once that stop is over.
+    let lastCutK = -Infinity
     for (let k = 0; k < rows.length; k++) {
         const r = rows[k]
+        if (k > 0 && r.duty === 0 && rows[k - 1].duty !== 0) lastCutK = k
         const open =
             r.faults.indexOf("imu") >= 0 &&
             r.duty !== 0 &&
             r.angleDeg > stopDeg &&
             !f.driveRecent[k] &&
-            !f.restartAt[k]
+            !f.restartAt[k] &&
+            k - lastCutK > f.stopTicks
         run = open ? run + 1 : 0
         if (run <= w) continue
         const a = Math.abs(r.rateDps - rows[k - w].rateDps) / ACCEL_WINDOW_S
@@ -518,9 +524,10 @@ function checkHealthyTableRaisesNothing(f: Facts, add: Add): void {
     const start = s.table.startAngleDeg
     // The deepest angle at the start: the settings' and the program's cap as the first row shows it.
     const startMax = rows.length > 0 ? Math.min(effMax, rows[0].capDeg) : effMax
+    // Beyond, or within the sensor's accuracy of it: the estimate of such a start may read beyond.
     const startBeyond =
-        start > startMax + OVERTRAVEL_DEEP_MARGIN_DEG ||
-        start < home - OVERTRAVEL_HOME_MARGIN_DEG
+        start > startMax + OVERTRAVEL_DEEP_MARGIN_DEG - ANGLE_TOLERANCE_DEG ||
+        start < home - OVERTRAVEL_HOME_MARGIN_DEG + ANGLE_TOLERANCE_DEG
     let latchEverOpen = false
     let injected = false
     for (let k = 0; k < rows.length; k++) {
@@ -633,6 +640,43 @@ function checkLatchFault(f: Facts, add: Add): void {
                 k,
                 `rate ${r.rateDps.toFixed(3)} beyond the helper's ${LATCH_HELPER_RATE_DPS}`
             )
+    })
+}
+
+/**
+ * The machine never moves an unlatched user on its own, whatever faults it shows or does not show
+ * (the angle unknown, a restart that did not see the latch bounce): away from home, outside service
+ * mode (the table is empty then), while the latch reads open or has read open there in the last
+ * 2 s, the motor drives only with UP held (and while its move stops after UP is released).
+ */
+function checkUnlatchedMoves(f: Facts, add: Add): void {
+    const { s, rows, tl } = f
+    const steadyTicks = Math.round(LATCH_STEADY_MS / 1000 / TRACE_TICK_S)
+    const releaseTicks = Math.ceil(
+        (s.settings.returnRateDps / s.settings.accelDps2 + RELEASE_SETTLE_S) /
+            TRACE_TICK_S
+    )
+    let lastUpK = -Infinity
+    let lastOpenK = -Infinity
+    // Until the first start is over the firmware may read inputs its harness has not set yet
+    // (open): the controller judges the latch from its first known angle on (it raises the latch
+    // fault then if the latch read open during its start), and so does this rule.
+    let started = false
+    rows.forEach((r, k) => {
+        if (tl.levels[k].up) lastUpK = k
+        if (f.restartAt[k]) lastUpK = -Infinity
+        if (r.state !== "boot") started = true
+        const away = started && r.state !== "service" && !atHome(f, k)
+        // An opening at home is a person getting on or off.
+        if (!r.latch && away) lastOpenK = k
+        if (r.duty === 0 || !away) return
+        if (k - lastOpenK >= steadyTicks) return
+        if (tl.levels[k].up || k - lastUpK <= releaseTicks) return
+        add(
+            "unlatched-move",
+            k,
+            `duty ${r.duty} with the latch read open ${((k - lastOpenK) * TRACE_TICK_S).toFixed(2)} s ago, UP not held`
+        )
     })
 }
 
@@ -832,9 +876,11 @@ function returnTimeS(
     const rate = openLoop ? OPEN_LOOP_SLOWEST_DPS : st.returnRateDps
     const travelS = Math.max(0, deepestDeg - f.home) / rate
     const rampsS = ((2 * st.returnRateDps) / st.accelDps2) * 2
-    // The pause near flat is owed by the trip: deeper than 30 at any time since the table was home.
+    // The pause near flat is owed by the trip: deeper than 30 at any time since the table was home,
+    // as the controller's estimate saw it (a true 30 may read just deeper).
     const pauseS =
-        !openLoop && tripDeepestDeg > RETURN_PAUSE_FROM_DEG
+        !openLoop &&
+        tripDeepestDeg > RETURN_PAUSE_FROM_DEG - ANGLE_TOLERANCE_DEG
             ? RETURN_PAUSE_MS / 1000
             : 0
     return travelS + rampsS + pauseS + 3

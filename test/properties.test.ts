@@ -12,7 +12,7 @@ import { checkTrace } from "../sim/check"
 import { runScenario } from "../sim/run"
 import { parseScenario } from "../sim/scenario"
 import { TraceRow } from "../sim/trace"
-import { sessionArb } from "./sessionArb"
+import { sessionArb } from "../sim/campaign/sessionArb"
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 150)
 const SEED = Number(process.env.PROPERTY_SEED ?? 20261126)

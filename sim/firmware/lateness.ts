@@ -5,6 +5,11 @@
 
 import { TICK_MS } from "../engine/clock"
 
+/** A run is disturbed when the firmware's loop stepped this long between two ticks (3 ticks)... */
+export const FIRMWARE_STEP_LIMIT_MS = 60
+/** ... or the harness woke up this late (2 ticks). */
+export const HOST_LATE_LIMIT_MS = 40
+
 /** Steps and delays at most this far off time are not worth keeping. */
 const NOTABLE_MS = 5
 /** Kept this long. */

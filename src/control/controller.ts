@@ -145,6 +145,8 @@ export class Controller {
     desk: ServiceDesk
     /** the table was at home on the last tick the angle was known */
     wasAtHome: boolean
+    /** the latch read open before the angle was first known (the start): judged then, once */
+    latchOpenedUnjudged: boolean
     /** the last word on the duty, independent of the supervisor */
     guard: Guard
     guardView: GuardView
@@ -204,6 +206,7 @@ export class Controller {
         if (programProblem !== null)
             this.supervisor.faults.raise("settings", programProblem)
         this.wasAtHome = false
+        this.latchOpenedUnjudged = false
         this.world = {
             nowMs: 0,
             dtMs: 0,
@@ -407,6 +410,7 @@ export class Controller {
                 this.booted = true
         }
         const booting = !this.booted && !imuFault
+        if (booting && !inputs.latch) this.latchOpenedUnjudged = true
         const estTrusted =
             this.booted &&
             this.estimator.initialized &&
@@ -478,14 +482,29 @@ export class Controller {
             const switchHome =
                 inputs.homeSwitch &&
                 est.angleDeg <= HOME_SWITCH_BELIEVED_BELOW_DEG
+            // A latch that read open during the start counts as open now: a restart away from home
+            // must not forget a bounce it could not judge yet.
             if (
-                !inputs.latch &&
+                (!inputs.latch || this.latchOpenedUnjudged) &&
                 !atHome &&
                 !switchHome &&
                 !this.supervisor.inService()
             )
                 faults.raise("latch", "strap latch open away from home")
-        } else mm.resetTimers()
+            this.latchOpenedUnjudged = false
+        } else {
+            mm.resetTimers()
+            // The angle unknown (the sensor failed): the table may be anywhere, so an open latch is
+            // open away from home unless the home switch says the table is there.
+            if (
+                !booting &&
+                (!inputs.latch || this.latchOpenedUnjudged) &&
+                !inputs.homeSwitch &&
+                !this.supervisor.inService()
+            )
+                faults.raise("latch", "strap latch open with the angle unknown")
+            if (!booting) this.latchOpenedUnjudged = false
+        }
 
         // Decide.
         let request: MotionRequest

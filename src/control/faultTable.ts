@@ -74,7 +74,8 @@ export const FAULT_TABLE: FaultRow[] = [
         name: "latch",
         bit: 1,
         kind: "alarm",
-        raisedWhen: "the strap latch reads open away from home",
+        raisedWhen:
+            "the strap latch reads open away from home, or with the angle unknown and the home switch not pressed",
         allows: ALLOW_HELPER_UP,
         rateCapDps: LATCH_HELPER_RATE_DPS,
         openLoop: false,

@@ -147,9 +147,11 @@ export class OpenLoopDrive {
         const stepDuty =
             ((accelDps2 / OPEN_LOOP_FASTEST_DPS_PER_DUTY) * w.dtMs) / 1000
         let duty = this.duty
-        // The budget ends with the ramp down, inside it.
-        const rampDownMs = (-duty / stepDuty) * w.dtMs
-        if (this.usedMs + rampDownMs >= IMU_FAULT_UP_MAX_MS) wanted = false
+        // The budget ends with the ramp down, inside it: driving on costs this tick and a tick per
+        // step of the ramp down after it (a part step a whole tick).
+        const onDuty = Math.max(-allow.openLoopDutyMax, duty - stepDuty)
+        const onMs = Math.ceil(-onDuty / stepDuty - 1e-9) * w.dtMs
+        if (this.usedMs + onMs > IMU_FAULT_UP_MAX_MS) wanted = false
         const target = wanted ? -allow.openLoopDutyMax : 0
         if (duty > target) duty = Math.max(target, duty - stepDuty)
         else if (duty < target) duty = Math.min(target, duty + stepDuty)

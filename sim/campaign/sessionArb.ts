@@ -1,4 +1,4 @@
-// Random sessions for the property tests, shaped like real use. A session is a sequence of steps a
+// Random sessions for the property tests and the campaign's soak, shaped like real use. A session is a sequence of steps a
 // person takes one after the other: strapped in and holding the grip, DOWN for a while, a hold at
 // depth, a little deeper, UP, a preset, letting go of the grip (for a moment, or for good: a faint),
 // the latch opening (a moment, or for good), a STOP, UP and DOWN pressed together. On top of that,
@@ -7,8 +7,14 @@
 // accelerations drawn often, so that limits are reached in the middle of moves.
 
 import fc from "fast-check"
-import { SETTINGS_SCHEMA } from "../src/control/settings"
-import { SCENARIO_FAULTS } from "../sim/scenario"
+import {
+    COUNTED_PER_DAY,
+    DAY_MS,
+    PROGRESS_MAX_COUNTED,
+    REST_AFTER_COUNTED_MS,
+} from "../../src/control/program"
+import { SETTINGS_SCHEMA } from "../../src/control/settings"
+import { SCENARIO_FAULTS } from "../scenario"
 
 const TICKS_PER_S = 50
 
@@ -17,7 +23,39 @@ export interface SessionOptions {
     faults: boolean
     /** restart the controller at random ticks */
     restarts: boolean
+    /** the exercise program on (the `progression` setting) half of the time, with a table's stored
+     *  progress drawn from every possible one (scenario-format's `progress` object) */
+    progress?: boolean
 }
+
+/** A progress a table can have stored (every rule of the scenario reader holds). */
+const progressArb = fc
+    .record({
+        counted: fc.integer({ min: 0, max: PROGRESS_MAX_COUNTED }),
+        acknowledged: fc.boolean(),
+        sinceS: fc.option(fc.integer({ min: 0, max: (3 * DAY_MS) / 1000 }), {
+            freq: 4,
+        }),
+        two: fc.boolean(),
+    })
+    .map(r => {
+        const dayS = DAY_MS / 1000
+        const since = r.counted === 0 ? null : r.sinceS
+        let inDay = 0
+        if (since !== null && since < dayS) {
+            const twoFit =
+                r.counted >= COUNTED_PER_DAY &&
+                since + REST_AFTER_COUNTED_MS / 1000 < dayS
+            inDay = r.two && twoFit ? COUNTED_PER_DAY : 1
+        }
+        const p: Record<string, unknown> = {
+            countedSessions: r.counted,
+            warningsAcknowledged: r.counted > 0 || r.acknowledged,
+            countedInLast24h: inDay,
+        }
+        if (since !== null) p.sinceLastCountedS = since
+        return p
+    })
 
 /** User settings from the schema (whole numbers keep counterexamples readable), biased toward the
  *  corners where limits meet moves: short sessions, slow ramps, fast rates, deep limits. */
@@ -138,6 +176,9 @@ export function sessionArb(opts: SessionOptions) {
             restarts: opts.restarts
                 ? fc.array(at, { minLength: 1, maxLength: 4 })
                 : fc.constant([]),
+            progress: opts.progress
+                ? fc.option(progressArb, { freq: 2 })
+                : fc.constant(null),
         })
         .map(r => {
             const home = r.settings.homeDeg as number
@@ -191,6 +232,13 @@ export function sessionArb(opts: SessionOptions) {
             // Stable sort by time keeps each step's own order.
             events.sort((a, b) => (a.t as number) - (b.t as number))
             events.unshift({ t: 0, set: { latch: true, deadman: true } })
+            const program =
+                r.progress === null
+                    ? {}
+                    : {
+                          settings: { ...r.settings, progression: true },
+                          progress: r.progress,
+                      }
             return {
                 name: "property",
                 durationS: r.durationS,
@@ -203,6 +251,7 @@ export function sessionArb(opts: SessionOptions) {
                 },
                 settings: r.settings,
                 events,
+                ...program,
             }
         })
 }

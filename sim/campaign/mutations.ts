@@ -1,0 +1,163 @@
+// The mutation check's list: single-line changes to the safety rules in src/control, each the kind
+// of slip a rule's test must catch. Constants shared with the contract checker (src/control/
+// limits.ts) are changed where the controller uses them, never in limits.ts: a test judged by the
+// same constant could not see the change.
+
+export interface Mutation {
+    id: string
+    /** the rule it breaks, in words */
+    rule: string
+    file: string
+    find: string
+    replace: string
+    /** which occurrence of `find` (1: the first) */
+    nth?: number
+}
+
+export const MUTATIONS: Mutation[] = [
+    {
+        id: "shorter-grace",
+        rule: "the dead-man grace before the automatic return (half as long)",
+        file: "src/control/supervisor.ts",
+        find: "const graceMs = s.deadmanGraceS * 1000",
+        replace: "const graceMs = s.deadmanGraceS * 500",
+        nth: 2,
+    },
+    {
+        id: "no-latch-settle",
+        rule: "the latch settled (closed 0.2 s) before a move deeper",
+        file: "src/control/supervisor.ts",
+        find: "const latchOk = w.inputs.latch && this.latchSettled(w.nowMs)",
+        replace: "const latchOk = w.inputs.latch",
+    },
+    {
+        id: "deeper-cap",
+        rule: "the deepest angle (5 degrees deeper)",
+        file: "src/control/controller.ts",
+        find: "return cap < user ? cap : user",
+        replace: "return (cap < user ? cap : user) + 5",
+    },
+    {
+        id: "no-pause",
+        rule: "the pause near flat on the way home from deeper than 30",
+        file: "src/control/returns.ts",
+        find: "this.deepestSinceHomeDeg > RETURN_PAUSE_FROM_DEG &&",
+        replace: "this.deepestSinceHomeDeg > 1000 &&",
+    },
+    {
+        id: "stop-ramped",
+        rule: "STOP (and UP with DOWN) cuts the drive, not a ramped stop",
+        file: "src/control/supervisor.ts",
+        find: 'if (stopped) return req.set("halt")',
+        replace: 'if (stopped) return req.set("stop")',
+    },
+    {
+        id: "deeper-without-grip",
+        rule: "no move deeper without the grip held",
+        file: "src/control/supervisor.ts",
+        find: "noFault && grip && latchOk && !this.session.expired && w.estTrusted",
+        replace: "noFault && latchOk && !this.session.expired && w.estTrusted",
+    },
+    {
+        id: "session-limit-doubled",
+        rule: "the session limit (twice as long)",
+        file: "src/control/session.ts",
+        find: "if (this.invertedMs >= limitS * 1000) this.expired = true",
+        replace: "if (this.invertedMs >= limitS * 2000) this.expired = true",
+    },
+    {
+        id: "overtravel-later",
+        rule: "overtravel raised 1 degree past the deepest angle (6)",
+        file: "src/control/motionMonitor.ts",
+        find: "if (estDeg > effectiveMaxDeg + OVERTRAVEL_DEEP_MARGIN_DEG)",
+        replace:
+            "if (estDeg > effectiveMaxDeg + OVERTRAVEL_DEEP_MARGIN_DEG + 5)",
+    },
+    {
+        id: "overspeed-later",
+        rule: "overspeed raised above 12 deg/s (17)",
+        file: "src/control/motionMonitor.ts",
+        find: "if (Math.abs(rateDps) > HARD_MAX_RATE_DPS + OVERSPEED_MARGIN_DPS)",
+        replace:
+            "if (Math.abs(rateDps) > HARD_MAX_RATE_DPS + OVERSPEED_MARGIN_DPS + 5)",
+    },
+    {
+        id: "stall-slower",
+        rule: "stall raised after 1 s of a drive that does not follow (3 s)",
+        file: "src/control/motionMonitor.ts",
+        find: "if (this.stalling.atLeast(nowMs, STALL_MS))",
+        replace: "if (this.stalling.atLeast(nowMs, STALL_MS * 3))",
+    },
+    {
+        id: "direction-slower",
+        rule: "direction raised after 0.3 s against the command (0.9 s)",
+        file: "src/control/motionMonitor.ts",
+        find: "if (this.against.atLeast(nowMs, DIRECTION_MS))",
+        replace: "if (this.against.atLeast(nowMs, DIRECTION_MS * 3))",
+    },
+    {
+        id: "imu-stale-slower",
+        rule: "imu raised after 100 ms without a fresh sample (500 ms)",
+        file: "src/control/imuMonitor.ts",
+        find: "this.sinceFresh.atLeast(nowMs, IMU_STALE_MS) &&",
+        replace: "this.sinceFresh.atLeast(nowMs, IMU_STALE_MS * 5) &&",
+    },
+    {
+        id: "open-loop-duty-doubled",
+        rule: "the imu fault's open-loop duty at most 30 % (60 %)",
+        file: "src/control/faultPolicy.ts",
+        find: "openLoopDutyMax: IMU_FAULT_UP_DUTY,",
+        replace: "openLoopDutyMax: IMU_FAULT_UP_DUTY * 2,",
+    },
+    {
+        id: "latch-helper-fast",
+        rule: "the latch fault's UP at 2 deg/s (no cap)",
+        file: "src/control/faultTable.ts",
+        find: "rateCapDps: LATCH_HELPER_RATE_DPS,",
+        replace: "rateCapDps: NO_RATE_CAP_DPS,",
+    },
+    {
+        id: "open-loop-budget-doubled",
+        rule: "the open-loop budget of 120 s (240 s)",
+        file: "src/control/recovery.ts",
+        find: "if (this.usedMs + onMs > IMU_FAULT_UP_MAX_MS) wanted = false",
+        replace:
+            "if (this.usedMs + onMs > 2 * IMU_FAULT_UP_MAX_MS) wanted = false",
+    },
+    {
+        id: "latch-unknown-angle",
+        rule: "an open latch is a fault with the angle unknown",
+        file: "src/control/controller.ts",
+        find: 'faults.raise("latch", "strap latch open with the angle unknown")',
+        replace: 'faults.has("latch")',
+    },
+    {
+        id: "start-bounce-forgotten",
+        rule: "a latch opening during the start is judged at the first known angle",
+        file: "src/control/controller.ts",
+        find: "if (booting && !inputs.latch) this.latchOpenedUnjudged = true",
+        replace:
+            "if (booting && !inputs.latch) this.latchOpenedUnjudged = false",
+    },
+    {
+        id: "latch-steady-ignored",
+        rule: "the latch fault's returns only once the latch has read closed 2 s",
+        file: "src/control/faultPolicy.ts",
+        find: 'if (row.name === "latch" && ctx.latchSteady) {',
+        replace: 'if (row.name === "latch") {',
+    },
+]
+
+/** The text with the mutation applied; throws if `find` does not occur that often. */
+export function applyMutation(text: string, m: Mutation): string {
+    const nth = m.nth ?? 1
+    let at = -1
+    for (let i = 0; i < nth; i++) {
+        at = text.indexOf(m.find, at + 1)
+        if (at < 0)
+            throw new Error(
+                `${m.id}: ${JSON.stringify(m.find)} occurs fewer than ${nth} times in ${m.file}`
+            )
+    }
+    return text.slice(0, at) + m.replace + text.slice(at + m.find.length)
+}
