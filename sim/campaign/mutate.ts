@@ -21,6 +21,11 @@ export const FAST_SUITE = [
     "test/campaign-found.test.ts",
     "test/scenarios.test.ts",
     "test/supervisor.test.ts",
+    "test/motionMonitor.test.ts",
+    "test/imuMonitor.test.ts",
+    "test/faults.test.ts",
+    "test/program.test.ts",
+    "test/rhythm.test.ts",
 ]
 
 const NOT_COPIED = new Set(["node_modules", ".git", "out"])

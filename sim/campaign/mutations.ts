@@ -106,8 +106,9 @@ export const MUTATIONS: Mutation[] = [
         id: "open-loop-duty-doubled",
         rule: "the imu fault's open-loop duty at most 30 % (60 %)",
         file: "src/control/faultPolicy.ts",
-        find: "openLoopDutyMax: IMU_FAULT_UP_DUTY,",
-        replace: "openLoopDutyMax: IMU_FAULT_UP_DUTY * 2,",
+        find: "capDuty < IMU_FAULT_UP_DUTY ? capDuty : IMU_FAULT_UP_DUTY",
+        replace:
+            "capDuty < IMU_FAULT_UP_DUTY * 2 ? capDuty : IMU_FAULT_UP_DUTY * 2",
     },
     {
         id: "latch-helper-fast",

@@ -41,7 +41,8 @@ export function newAllowance(): Allowance {
         level: ALLOW_ALL,
         rateCapDps: NO_RATE_CAP_DPS,
         openLoop: false,
-        openLoopDutyMax: IMU_FAULT_UP_DUTY,
+        // Nothing open-loop until allowanceOf has judged the faults.
+        openLoopDutyMax: 0,
     }
 }
 
