@@ -19,6 +19,7 @@ const PURE = [
     "checksum.ts",
     "debounce.ts",
     "imuSource.ts",
+    "i2cTransport.ts",
     "motorWrites.ts",
     "mpu6050.ts",
     "settingsCodec.ts",
