@@ -5,4 +5,5 @@ export const VM_TEST_FILES = [
     "test/console.test.ts",
     "test/service-vm.test.ts",
     "test/page-vm.test.ts",
+    "test/imu-i2c.test.ts",
 ]

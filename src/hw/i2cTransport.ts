@@ -6,6 +6,12 @@
 
 import { ByteArrayLike } from "./mpu6050"
 
+/**
+ * A transport that waits for a reply (jacdacI2c.ts) takes one slower than this for none: a
+ * transaction over the bus takes a few ms.
+ */
+export const REPLY_TIMEOUT_MS = 100
+
 export interface I2cTransport {
     /** One byte from register `reg` of the device at 7-bit address `address`. */
     readReg(address: number, reg: number): Promise<number>

@@ -8,13 +8,11 @@
 // when no reply comes within REPLY_TIMEOUT_MS (the service is gone or silent).
 
 import * as ds from "@devicescript/core"
-import { I2cTransport } from "./i2cTransport"
+import { I2cTransport, REPLY_TIMEOUT_MS } from "./i2cTransport"
 
 /** The I2C service's `transaction` command and its report (the same code). */
 const CMD_TRANSACTION = 0x80
 const STATUS_OK = 0
-/** A reply slower than this counts as none (a transaction on the bus takes a few ms). */
-export const REPLY_TIMEOUT_MS = 100
 
 /** (A module function: DeviceScript closures cannot use `this`.) */
 function listen(role: ds.I2C, transport: JacdacI2c): void {
