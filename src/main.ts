@@ -11,7 +11,8 @@
 //      STARTUP_WAIT_MS: the controller counts "no fresh sample for 100 ms" from its first tick, and
 //      it must see a button held at start as held from its first tick (a restart with DOWN held
 //      must not look like a new press of DOWN); the switches' debouncers start at the present level;
-//   4. the loop: inputs, controller.step(inputs, ds.millis()), one motor write, the TICK line, and
+//   4. the loop: inputs, controller.step(inputs, ds.millis()), one motor write, the TICK line (in the
+//      simulator only: TICK_LINES), and
 //      the outputs handed to the table's Jacdac service (src/service/: it keeps a reference and
 //      sends events only when the state changes, a fault is raised or something is refused).
 // The service (services/inversiontable.md) runs from step 1 on, on the firmware's server device (not
@@ -40,6 +41,13 @@ import { TableIo, boardTableIo, simTableIo } from "./hw/tableIo"
 import { faultsField, tickLine } from "./hw/tickLine"
 
 const SIMULATOR = ds.isSimulator()
+/**
+ * The TICK line (hw/tickLine.ts), one per tick: printed only where something reads it, the
+ * simulator's harness (sim/firmware/tickFeed.ts). Never on the table's console, where at 50 Hz it
+ * would cost the chip ~70 characters of formatting and output every 20 ms and bury the lines a
+ * person reads (FW, FAULTS, STATUS, IMU errors).
+ */
+const TICK_LINES = SIMULATOR
 
 /** How long the settings service may take to bind and answer (it binds within ~1 s). */
 const SETTINGS_TIMEOUT_MS = 3000
@@ -320,7 +328,7 @@ while (true) {
             controller.acknowledgeWarnings()
         }
         service.warningsAcknowledged = controller.warningsAcknowledged()
-        console.log(tickLine(nowMs, out))
+        if (TICK_LINES) console.log(tickLine(nowMs, out))
         const faultsNow = faultsField(out.faults)
         if (faultsNow !== faultsShown) {
             faultsShown = faultsNow

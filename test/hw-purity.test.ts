@@ -20,6 +20,7 @@ const PURE = [
     "framedRecord.ts",
     "debounce.ts",
     "imuSource.ts",
+    "i2cTransport.ts",
     "motorWrites.ts",
     "mpu6050.ts",
     "settingsCodec.ts",

@@ -42,6 +42,7 @@ const ROLES = [
     "grip",
     "gyro",
     "home",
+    "i2c",
     "homeSwitch",
     "latch",
     "led",

@@ -6,4 +6,5 @@ export const VM_TEST_FILES = [
     "test/service-vm.test.ts",
     "test/page-vm.test.ts",
     "test/sim-firmware-cli.test.ts",
+    "test/imu-i2c.test.ts",
 ]

@@ -19,6 +19,7 @@ export { BUS_HOST, BUS_PORT, assertPortFree } from "./port"
 export { runScenarioOnFirmware } from "./runner"
 export type {
     FirmwareProbe,
+    ChipFaultEvent,
     FirmwareRunOptions,
     FirmwareRunReport,
 } from "./runner"

@@ -24,12 +24,13 @@ import {
     SettingKey,
     settingKeys,
 } from "../../src/control/settings"
-import { tickTimeS } from "../engine/clock"
+import { TICKS_PER_S, tickTimeS } from "../engine/clock"
 import { ScenarioEngine } from "../engine/engine"
 import { isPowerCycle } from "../engine/events"
 import { InputName, Scenario } from "../scenario"
 import { TraceRow } from "../trace"
 import { FirmwareLoopError } from "./errors"
+import { ChipFault, Mpu6050Chip } from "./mpu6050Chip"
 import { ButtonRole } from "./panel"
 import { RealTimePlant } from "./plant"
 import { RoleBinding } from "./roles"
@@ -68,8 +69,17 @@ export interface FirmwareProbe {
     onDuty?(duty: number, atMs: number): void
 }
 
+/** A register-level fault of the emulated MPU-6050 (imuPath "i2c"), from tick round(atS / 0.02) on. */
+export interface ChipFaultEvent {
+    atS: number
+    /** null: the chip healthy again */
+    fault: ChipFault | null
+}
+
 export interface FirmwareRunOptions extends SessionOptions {
     probe?: FirmwareProbe
+    /** the emulated chip's faults over the run (at 0: from power-up); needs imuPath "i2c" */
+    chipFaults?: ChipFaultEvent[]
     /** stops the run (FirmwareLoopError "stopped: …") and with it the VM, e.g. a test's timeout */
     signal?: AbortSignal
 }
@@ -87,6 +97,8 @@ export interface FirmwareRunReport {
     /** the latest this loop woke up after a tick was due */
     maxHostLateMs: number
     wallMs: number
+    /** the emulated MPU-6050 as the run left it (imuPath "i2c"), else null */
+    chip: Mpu6050Chip | null
 }
 
 /** Runs the scenario against the firmware; rows go to onRow as they complete. */
@@ -101,7 +113,8 @@ export async function runScenarioOnFirmware(
             session,
             onRow,
             options.probe ?? {},
-            options.signal
+            options.signal,
+            options.chipFaults ?? []
         ).run()
     )
 }
@@ -129,8 +142,14 @@ class FirmwareRun {
         private readonly session: FirmwareSession,
         private readonly onRow: (row: TraceRow) => void,
         private readonly probe: FirmwareProbe,
-        private readonly signal?: AbortSignal
+        private readonly signal?: AbortSignal,
+        private readonly chipFaults: ChipFaultEvent[] = []
     ) {
+        if (chipFaults.length > 0 && session.devices.chip === null)
+            throw new FirmwareLoopError(
+                'chip faults need the emulated MPU-6050 (imuPath "i2c")'
+            )
+        this.applyChipFaults(0)
         this.engine = new ScenarioEngine(s)
         this.plant = new RealTimePlant(this.engine.table, session.devices, {
             onLatch: closed =>
@@ -162,6 +181,7 @@ class FirmwareRun {
             maxFirmwareStepMs: this.feed.maxStepMs,
             maxHostLateMs: this.plant.maxLateMs,
             wallMs: performance.now() - t0,
+            chip: this.session.devices.chip,
         }
     }
 
@@ -174,6 +194,7 @@ class FirmwareRun {
         this.checkFirmware()
         this.completePendingRow()
         if (k === this.engine.ticks) return false
+        if (k > 0) this.applyChipFaults(k)
         for (let e = this.engine.nextEvent(k); e !== null;) {
             this.pushButtons()
             if (isPowerCycle(e)) return this.powerCycleThenTick(k)
@@ -237,6 +258,13 @@ class FirmwareRun {
         throw new FirmwareLoopError(
             `this firmware reads no stored settings (it has no settings role), and the scenario sets ${differ.join(", ")}: it can only run scenarios with the default settings`
         )
+    }
+
+    /** The chip faults due at tick k. */
+    private applyChipFaults(k: number): void {
+        for (const e of this.chipFaults)
+            if (Math.round(e.atS * TICKS_PER_S) === k)
+                this.session.devices.chip!.fault = e.fault
     }
 
     private async powerCycle(): Promise<void> {

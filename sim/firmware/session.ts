@@ -18,7 +18,7 @@ import { JDDevice } from "jacdac-ts"
 import { Settings } from "../../src/control/settings"
 import { BridgedBus, startBridgedBus } from "./bus"
 import { deployProgram } from "./deploy"
-import { TableDevices } from "./devices"
+import { ImuPath, TableDevices } from "./devices"
 import { FirmwareLoopError } from "./errors"
 import { firmwareDevsPath } from "./paths"
 import { bindRolesByName, BindResult, waitForVmDevice } from "./roles"
@@ -42,6 +42,8 @@ export interface SessionOptions {
     devsFile?: string
     /** every VM output line, as it arrives */
     onVmLine?: LineListener
+    /** the IMU the firmware is given (devices.ts; default "roles") */
+    imuPath?: ImuPath
     /** if port 8081 is taken, wait this long for it (default 0: fail at once, in one line) */
     waitForPortMs?: number
 }
@@ -70,7 +72,7 @@ export class FirmwareSession {
         devsFile: string
     ) {
         this.devsFile = devsFile
-        this.devices = new TableDevices(bridged.bus)
+        this.devices = new TableDevices(bridged.bus, options.imuPath)
         this.workDir = fs.mkdtempSync(path.join(os.tmpdir(), "fil-vm-"))
     }
 

@@ -77,12 +77,11 @@ function finite(x: any): boolean {
     return typeof x === "number" && x - x === 0
 }
 
-function bool(x: any): boolean {
-    return x === true
-}
-
-/** Inputs as the controller trusts them: booleans are true only when exactly true. */
-function sanitize(inputs: Inputs, lastSeq: number): Inputs {
+/**
+ * Inputs as the controller trusts them: booleans are true only when exactly true. Written into
+ * `into` (the controller's own record, reused every tick: nothing keeps it past the tick).
+ */
+function sanitize(inputs: Inputs, lastSeq: number, into: Inputs): Inputs {
     let imu: ImuSample | null = inputs ? inputs.imu : null
     if (!imu || typeof imu !== "object")
         imu = {
@@ -96,18 +95,20 @@ function sanitize(inputs: Inputs, lastSeq: number): Inputs {
             gzDps: 0,
         }
     if (!inputs) inputs = {} as Inputs
-    return {
-        imu: imu,
-        grip: bool(inputs.grip),
-        latch: bool(inputs.latch),
-        up: bool(inputs.up),
-        down: bool(inputs.down),
-        stop: bool(inputs.stop),
-        preset: bool(inputs.preset),
-        home: bool(inputs.home),
-        homeSwitch: bool(inputs.homeSwitch),
-    }
+    into.imu = imu
+    into.grip = inputs.grip === true
+    into.latch = inputs.latch === true
+    into.up = inputs.up === true
+    into.down = inputs.down === true
+    into.stop = inputs.stop === true
+    into.preset = inputs.preset === true
+    into.home = inputs.home === true
+    into.homeSwitch = inputs.homeSwitch === true
+    return into
 }
+
+/** The reasons of no active fault (never written). */
+const NO_REASONS: (string | null)[] = []
 
 export class Controller {
     settings: Settings
@@ -147,6 +148,8 @@ export class Controller {
     wasAtHome: boolean
     /** the latch read open before the angle was first known (the start): judged then, once */
     latchOpenedUnjudged: boolean
+    /** this tick's inputs as the controller trusts them (sanitize; one record, reused) */
+    cleanInputs: Inputs
     /** the last word on the duty, independent of the supervisor */
     guard: Guard
     guardView: GuardView
@@ -207,10 +210,21 @@ export class Controller {
             this.supervisor.faults.raise("settings", programProblem)
         this.wasAtHome = false
         this.latchOpenedUnjudged = false
+        this.cleanInputs = sanitize(null as unknown as Inputs, -1, {
+            imu: null as unknown as ImuSample,
+            grip: false,
+            latch: false,
+            up: false,
+            down: false,
+            stop: false,
+            preset: false,
+            home: false,
+            homeSwitch: false,
+        })
         this.world = {
             nowMs: 0,
             dtMs: 0,
-            inputs: sanitize(null as unknown as Inputs, -1),
+            inputs: this.cleanInputs,
             estTrusted: false,
             estDeg: 0,
             rateDps: 0,
@@ -334,7 +348,7 @@ export class Controller {
     }
 
     step(rawInputs: Inputs, callerNowMs: number): Outputs {
-        const inputs = sanitize(rawInputs, this.lastSeq)
+        const inputs = sanitize(rawInputs, this.lastSeq, this.cleanInputs)
         const faults = this.supervisor.faults
         const first = this.lastMs < 0
         const nowMs = this.clock(callerNowMs)
@@ -420,6 +434,8 @@ export class Controller {
 
         // The exercise program: a session begins when the table leaves home (not in service mode:
         // the table is empty then), and ends when it is back.
+        // Service mode until the decision below (only sup.decide enters or leaves it).
+        const inService = this.supervisor.inService()
         const prog = this.program
         prog.firstTick(nowMs)
         if (!booting && estTrusted) {
@@ -430,7 +446,7 @@ export class Controller {
                 !prog.session.active &&
                 this.wasAtHome &&
                 !atHomeNow &&
-                !this.supervisor.inService()
+                !inService
             )
                 prog.begin(
                     nowMs,
@@ -452,9 +468,7 @@ export class Controller {
         const limitS = this.sessionLimitS()
 
         // Monitor. In service mode the table is empty: its deepest is the service mode's own.
-        const effMax = this.supervisor.inService()
-            ? SERVICE_MAX_DEG
-            : this.effectiveMaxDeg()
+        const effMax = inService ? SERVICE_MAX_DEG : this.effectiveMaxDeg()
         const home = this.settings.homeDeg
         const mm = this.motionMonitor
         if (estTrusted) {
@@ -488,7 +502,7 @@ export class Controller {
                 (!inputs.latch || this.latchOpenedUnjudged) &&
                 !atHome &&
                 !switchHome &&
-                !this.supervisor.inService()
+                !inService
             )
                 faults.raise("latch", "strap latch open away from home")
             this.latchOpenedUnjudged = false
@@ -509,7 +523,7 @@ export class Controller {
         // Decide.
         let request: MotionRequest
         const sup = this.supervisor
-        const wasInService = sup.inService()
+        const wasInService = inService
         if (booting) {
             sup.mode = "boot"
             sup.state = "boot"
@@ -626,6 +640,8 @@ export class Controller {
             request.kind === "openLoop" || request.kind === "off"
                 ? est.angleDeg
                 : this.planner.targetDeg
+        const warning = sup.session.warning(limitS)
+        const alarm = faults.firstAlarm()
         return {
             duty: duty,
             state: sup.state,
@@ -637,8 +653,8 @@ export class Controller {
             setpointDeg: this.planner.posDeg,
             effectiveMaxDeg: effMax,
             sessionInvertedS: sup.session.invertedMs / 1000,
-            warning: sup.session.warning(limitS),
-            alarm: faults.anyAlarm(),
+            warning: warning,
+            alarm: alarm !== "",
             grip: inputs.grip,
             latch: inputs.latch,
             calibration:
@@ -657,7 +673,7 @@ export class Controller {
             warningsAcknowledged: prog.progress.warningsAcknowledged,
             progressRevision: prog.progressRevision,
             recordRevision: prog.recordRevision,
-            sound: this.soundNow(nowMs, sup.session.warning(limitS)),
+            sound: this.soundNow(nowMs, alarm, warning),
         }
     }
 
@@ -666,8 +682,7 @@ export class Controller {
      * one-shot (the cap reached, a session that counted, the rhythm program started); "" for silence. The patterns are the
      * firmware's (src/hw/signals.ts); the names are the trace's `sound` column.
      */
-    soundNow(nowMs: number, warning: boolean): string {
-        const alarm = this.supervisor.faults.firstAlarm()
+    soundNow(nowMs: number, alarm: string, warning: boolean): string {
         if (alarm !== "") return "alarm-" + alarm
         if (warning) return "warning"
         return this.program.oneShotNow(nowMs)
@@ -857,6 +872,7 @@ export class Controller {
 
     /** For each latched fault, the monitor's reason now (null when the condition is not present). */
     currentReasons(names: FaultName[]): (string | null)[] {
+        if (names.length === 0) return NO_REASONS
         const out: (string | null)[] = []
         for (const name of names) {
             if (name === "imu") out.push(this.imuMonitor.reason)

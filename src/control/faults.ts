@@ -13,6 +13,13 @@ export class FaultRegister {
     revision: number
     /** how many faults have been raised since start (a session records whether any was) */
     raises: number
+    /**
+     * names() and reasonList() as of revision listedRevision: built again only after a raise or a
+     * clear, never changed once handed out (an output keeps the list of its own tick).
+     */
+    listedNames: FaultName[]
+    listedReasons: string[]
+    listedRevision: number
 
     constructor() {
         this.active = []
@@ -24,6 +31,24 @@ export class FaultRegister {
         this.raisedNow = false
         this.revision = 0
         this.raises = 0
+        this.listedNames = []
+        this.listedReasons = []
+        this.listedRevision = 0
+    }
+
+    /** Builds the lists handed out by names() and reasonList() again if a fault changed since. */
+    list(): void {
+        if (this.listedRevision === this.revision) return
+        const names: FaultName[] = []
+        const reasons: string[] = []
+        for (let i = 0; i < FAULT_TABLE.length; i++)
+            if (this.active[i]) {
+                names.push(FAULT_TABLE[i].name)
+                reasons.push(FAULT_TABLE[i].name + ": " + this.reasons[i])
+            }
+        this.listedNames = names
+        this.listedReasons = reasons
+        this.listedRevision = this.revision
     }
 
     /** Latch a fault; the first reason is kept while it stays latched. */
@@ -79,19 +104,16 @@ export class FaultRegister {
         return false
     }
 
+    /** The active faults' names, in FAULT_TABLE order (a list not to be changed by its reader). */
     names(): FaultName[] {
-        const out: FaultName[] = []
-        for (let i = 0; i < FAULT_TABLE.length; i++)
-            if (this.active[i]) out.push(FAULT_TABLE[i].name)
-        return out
+        this.list()
+        return this.listedNames
     }
 
+    /** "name: reason" of each active fault, in FAULT_TABLE order (not to be changed either). */
     reasonList(): string[] {
-        const out: string[] = []
-        for (let i = 0; i < FAULT_TABLE.length; i++)
-            if (this.active[i])
-                out.push(FAULT_TABLE[i].name + ": " + this.reasons[i])
-        return out
+        this.list()
+        return this.listedReasons
     }
 
     /** The bits (FAULT_TABLE order) of the active faults that a restart must not forget. */

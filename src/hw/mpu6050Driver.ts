@@ -1,6 +1,7 @@
 // The table's IMU: an MPU-6050 on I2C (hardware.md), read by its own fiber at 50 Hz so that the control
 // loop never waits for the bus. The register map, configuration and decoding are in mpu6050.ts (pure,
-// tested on the host and in the VM); this file only moves bytes.
+// tested on the host and in the VM); this file only moves bytes, through an I2cTransport: the
+// board's I2C peripheral on the table, a Jacdac I2C service in the simulator (i2cTransport.ts).
 //
 // Every failure - no answer, wrong identity, an I2C error, a configuration that does not read back,
 // a chip that lost its configuration - is reported as an error sample (ok = false, zeros) with its
@@ -8,9 +9,10 @@
 // RETRY_MS until the chip answers properly again.
 
 import * as ds from "@devicescript/core"
-import { i2c } from "@devicescript/i2c"
 import { ImuSample } from "../control/types"
+import { I2cTransport } from "./i2cTransport"
 import { ImuSource, failedImuSample, noImuSampleYet } from "./imuSource"
+import { ByteArrayLike } from "./mpu6050"
 import {
     BURST_LENGTH,
     CONFIG_REGISTERS,
@@ -41,13 +43,15 @@ function errorText(e: any): string {
 }
 
 export class Mpu6050Imu implements ImuSource {
+    bus: I2cTransport
     sample: ImuSample
     seq: number
     good: number
     configured: boolean
     lastReason: string | null
 
-    constructor() {
+    constructor(bus: I2cTransport) {
+        this.bus = bus
         this.sample = noImuSampleYet()
         this.seq = 0
         this.good = 0
@@ -77,7 +81,7 @@ export class Mpu6050Imu implements ImuSource {
         }
     }
 
-    accept(burst: Buffer): void {
+    accept(burst: ByteArrayLike): void {
         const r = decodeBurst(burst)
         if (r === null) {
             this.fail(
@@ -100,10 +104,10 @@ export class Mpu6050Imu implements ImuSource {
 }
 
 /** Identity check, reset, wake-up, configuration with read-back. Returns null or the reason it failed. */
-async function configureMpu(): Promise<string | null> {
+async function configureMpu(bus: I2cTransport): Promise<string | null> {
     let who = 0
     try {
-        who = await i2c.readReg(MPU6050_ADDRESS, REG_WHO_AM_I)
+        who = await bus.readReg(MPU6050_ADDRESS, REG_WHO_AM_I)
     } catch (e) {
         return (
             "does not answer at I2C address " +
@@ -116,17 +120,17 @@ async function configureMpu(): Promise<string | null> {
     const idError = whoAmIError(who)
     if (idError !== null) return idError
     try {
-        await i2c.writeReg(MPU6050_ADDRESS, REG_PWR_MGMT_1, PWR_RESET)
+        await bus.writeReg(MPU6050_ADDRESS, REG_PWR_MGMT_1, PWR_RESET)
         await ds.sleep(RESET_WAIT_MS)
-        await i2c.writeReg(MPU6050_ADDRESS, REG_PWR_MGMT_1, PWR_AWAKE_PLL_X)
+        await bus.writeReg(MPU6050_ADDRESS, REG_PWR_MGMT_1, PWR_AWAKE_PLL_X)
         for (let i = 0; i < CONFIG_REGISTERS.length; i++)
-            await i2c.writeReg(
+            await bus.writeReg(
                 MPU6050_ADDRESS,
                 CONFIG_REGISTERS[i],
                 CONFIG_VALUES[i]
             )
         for (let i = 0; i < CONFIG_REGISTERS.length; i++) {
-            const v = await i2c.readReg(MPU6050_ADDRESS, CONFIG_REGISTERS[i])
+            const v = await bus.readReg(MPU6050_ADDRESS, CONFIG_REGISTERS[i])
             if (v !== CONFIG_VALUES[i])
                 return (
                     "register " +
@@ -137,7 +141,7 @@ async function configureMpu(): Promise<string | null> {
                     hex2(CONFIG_VALUES[i])
                 )
         }
-        const pwr = await i2c.readReg(MPU6050_ADDRESS, REG_PWR_MGMT_1)
+        const pwr = await bus.readReg(MPU6050_ADDRESS, REG_PWR_MGMT_1)
         if (pwr !== PWR_AWAKE_PLL_X)
             return "does not wake up (PWR_MGMT_1 reads " + hex2(pwr) + ")"
     } catch (e) {
@@ -147,11 +151,12 @@ async function configureMpu(): Promise<string | null> {
 }
 
 async function mpuLoop(imu: Mpu6050Imu) {
+    const bus = imu.bus
     let next = ds.millis()
     let nextCheckMs = 0
     while (true) {
         if (!imu.configured) {
-            const error = await configureMpu()
+            const error = await configureMpu(imu.bus)
             if (error !== null) {
                 imu.fail(error)
                 await ds.sleep(RETRY_MS)
@@ -167,7 +172,7 @@ async function mpuLoop(imu: Mpu6050Imu) {
             if (ds.millis() >= nextCheckMs) {
                 // A chip reset by a brown-out comes back asleep and keeps returning its last bytes.
                 nextCheckMs = ds.millis() + HEALTH_CHECK_MS
-                const pwr = await i2c.readReg(MPU6050_ADDRESS, REG_PWR_MGMT_1)
+                const pwr = await bus.readReg(MPU6050_ADDRESS, REG_PWR_MGMT_1)
                 if (pwr !== PWR_AWAKE_PLL_X) {
                     healthy = false
                     imu.fail(
@@ -179,7 +184,7 @@ async function mpuLoop(imu: Mpu6050Imu) {
             }
             if (healthy)
                 imu.accept(
-                    await i2c.readRegBuf(
+                    await bus.readRegBuf(
                         MPU6050_ADDRESS,
                         REG_ACCEL_XOUT_H,
                         BURST_LENGTH

@@ -3,7 +3,7 @@
 // services (boards/inversion_table_esp32.board.json: pins, pull-ups, polarity).
 //
 // Simulator role names (the harness contract, exactly): accel, gyro (ds.Accelerometer,
-// ds.Gyroscope); up, down, stop, preset, home, grip, homeSwitch (ds.Button, pressed = true); latch
+// ds.Gyroscope) or i2c (ds.I2C, an MPU-6050 behind it: simulatorImu.ts); up, down, stop, preset, home, grip, homeSwitch (ds.Button, pressed = true); latch
 // (ds.Switch, on = closed); motor (ds.Motor); buzzer (ds.Buzzer); led (ds.Led). buzzer and led may
 // stay unbound.
 //
@@ -21,7 +21,8 @@ import { ImuSource } from "./imuSource"
 import { TableInputs, buttonInput, switchInput } from "./inputs"
 import { MotorOutput } from "./motorOut"
 import { Mpu6050Imu } from "./mpu6050Driver"
-import { SimImu } from "./simImu"
+import { SimulatorImu } from "./simulatorImu"
+import { i2c } from "@devicescript/i2c"
 
 export interface TableIo {
     imu: ImuSource
@@ -31,7 +32,7 @@ export interface TableIo {
 }
 
 export function simTableIo(): TableIo {
-    const imu = new SimImu()
+    const imu = new SimulatorImu()
     const inputs = new TableInputs(
         buttonInput(new ds.Button("grip")),
         switchInput(new ds.Switch("latch")),
@@ -63,7 +64,7 @@ class BoardStatusLed implements StatusLed {
 }
 
 export function boardTableIo(): TableIo {
-    const imu = new Mpu6050Imu()
+    const imu = new Mpu6050Imu(i2c)
     imu.start()
     const inputs = new TableInputs(
         buttonInput(board.startGrip()),

@@ -1,5 +1,6 @@
-// The one line the firmware prints per control tick, and its parser: the contract between the
-// firmware and the firmware-in-the-loop harness, written once. Pure (host-tested in
+// The one line the firmware prints per control tick in the simulator (never on the table: main.ts's
+// TICK_LINES), and its parser: the contract between the firmware and the firmware-in-the-loop
+// harness, written once. Pure (host-tested in
 // test/tickLine.test.ts, and in the VM); no regular expressions (DeviceScript has none).
 //
 //     TICK <nowMs> <estDeg> <targetDeg> <duty> <state> <faults or -> <latch 0/1> <grip 0/1>
