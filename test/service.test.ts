@@ -144,6 +144,11 @@ describe("service protocol helpers", () => {
         )
         for (const bad of [0, 5, 255, -1, 1.5, NaN, undefined, "level", null])
             expect(P.calibrationStepName(bad)).toBe("")
+        // The wire's list and its refusal text are the controller's steps, in its order.
+        expect(P.CALIBRATION_STEP_NAMES).toEqual(["", ...CALIBRATION_STEPS])
+        expect(P.CALIBRATION_STEP_CODES_TEXT).toBe(
+            CALIBRATION_STEPS.map((s, i) => `${i + 1} ${s}`).join(", ")
+        )
     })
 
     it("gives each setting the register 0x80 + its schema index, and back", () => {

@@ -4,6 +4,20 @@
 
 import { BUZZER_PATTERNS, ONCE_PERIOD_MS } from "../../src/hw/signals"
 
+/** What each sound tells (the firmware carries only the patterns). */
+const MEANINGS: Record<string, string> = {
+    warning: "30 s left in the session",
+    cap: "the session's deepest angle (the cap) reached",
+    counted: "the session just ended counted toward the program",
+    rhythm: "the rhythm program started",
+}
+
+function meaningOf(sound: string, beeps: number): string {
+    if (sound in MEANINGS) return MEANINGS[sound]
+    const fault = sound.replace(/^alarm-/, "")
+    return `the fault ${fault} (${beeps} ${beeps === 1 ? "beep" : "beeps"} per period)`
+}
+
 export function renderSoundsDoc(): string {
     const lines = [
         "# Sounds",
@@ -21,7 +35,7 @@ export function renderSoundsDoc(): string {
     ]
     for (const p of BUZZER_PATTERNS)
         lines.push(
-            `| \`${p.sound}\` | ${p.toneHz} Hz | ${p.beeps} | ${p.beepMs} ms | ${p.gapMs} ms | ${p.periodMs === ONCE_PERIOD_MS ? "once" : p.periodMs / 1000 + " s"} | ${p.meaning} |`
+            `| \`${p.sound}\` | ${p.toneHz} Hz | ${p.beeps} | ${p.beepMs} ms | ${p.gapMs} ms | ${p.periodMs === ONCE_PERIOD_MS ? "once" : p.periodMs / 1000 + " s"} | ${meaningOf(p.sound, p.beeps)} |`
         )
     lines.push("")
     return lines.join("\n")

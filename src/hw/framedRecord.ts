@@ -1,6 +1,9 @@
 // The stored form every record of the table's flash shares: `version|checksum|body`, the checksum
 // (checksum32.ts) over the body. One place reads and writes the frame; each record's codec
 // (keptCodec, progressCodec, sessionCodec) says what its body holds. Pure: host-tested.
+//
+// Kept small: the firmware's function code is close to the DeviceScript image's 64 KB limit
+// (docs/platform.md).
 
 import { checksum32 } from "./checksum"
 
@@ -19,29 +22,28 @@ export interface Unframed {
     problem: string | null
 }
 
-export function unframeRecord(text: any, version: number): Unframed {
-    if (text === undefined || text === null || text === "")
-        return { empty: true, body: "", problem: null }
-    if (typeof text !== "string")
-        return { empty: false, body: "", problem: "unreadable (not text)" }
+/** Why a stored frame cannot be trusted, or null when it can (text is a non-empty string). */
+function frameProblem(text: string, version: number): string | null {
     const bar1 = text.indexOf("|")
     const bar2 = bar1 < 0 ? -1 : text.indexOf("|", bar1 + 1)
     if (bar1 <= 0 || bar2 <= bar1 + 1)
-        return {
-            empty: false,
-            body: "",
-            problem: "unreadable (no version and checksum)",
-        }
-    if (text.slice(0, bar1) !== "" + version)
-        return { empty: false, body: "", problem: "of another format version" }
-    const body = text.slice(bar2 + 1)
-    if (text.slice(bar1 + 1, bar2) !== "" + checksum32(body))
-        return {
-            empty: false,
-            body: "",
-            problem: "fails its checksum (corrupted)",
-        }
-    return { empty: false, body: body, problem: null }
+        return "unreadable (no version and checksum)"
+    if (text.slice(0, bar1) !== "" + version) return "of another format version"
+    if (text.slice(bar1 + 1, bar2) !== "" + checksum32(text.slice(bar2 + 1)))
+        return "fails its checksum (corrupted)"
+    return null
+}
+
+export function unframeRecord(text: any, version: number): Unframed {
+    const out: Unframed = { empty: false, body: "", problem: null }
+    if (text === undefined || text === null || text === "") out.empty = true
+    else if (typeof text !== "string") out.problem = "unreadable (not text)"
+    else {
+        out.problem = frameProblem(text, version)
+        if (out.problem === null)
+            out.body = text.slice(text.indexOf("|", text.indexOf("|") + 1) + 1)
+    }
+    return out
 }
 
 /** A framed JSON body: the parsed value, or why not (the frame's problem, or bad JSON). */
@@ -50,11 +52,13 @@ export function unframeJson(
     version: number
 ): { empty: boolean; value: any; problem: string | null } {
     const f = unframeRecord(text, version)
-    if (f.empty || f.problem !== null)
-        return { empty: f.empty, value: null, problem: f.problem }
-    try {
-        return { empty: false, value: JSON.parse(f.body), problem: null }
-    } catch (_e) {
-        return { empty: false, value: null, problem: "unreadable (bad JSON)" }
+    const out = { empty: f.empty, value: null as any, problem: f.problem }
+    if (!f.empty && f.problem === null) {
+        try {
+            out.value = JSON.parse(f.body)
+        } catch (_e) {
+            out.problem = "unreadable (bad JSON)"
+        }
     }
+    return out
 }

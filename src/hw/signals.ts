@@ -36,8 +36,6 @@ export interface BuzzerPatternSpec {
     /** from the start of one beep to the start of the next */
     gapMs: number
     periodMs: number
-    /** what it tells, in a few words (the docs' table) */
-    meaning: string
 }
 
 function buzzerPatterns(): BuzzerPatternSpec[] {
@@ -49,7 +47,6 @@ function buzzerPatterns(): BuzzerPatternSpec[] {
             beepMs: WARNING_BEEP_MS,
             gapMs: WARNING_BEEP_SPACING_MS,
             periodMs: WARNING_PERIOD_MS,
-            meaning: "30 s left in the session",
         },
         {
             sound: "cap",
@@ -58,7 +55,6 @@ function buzzerPatterns(): BuzzerPatternSpec[] {
             beepMs: 400,
             gapMs: 500,
             periodMs: ONCE_PERIOD_MS,
-            meaning: "the session's deepest angle (the cap) reached",
         },
         {
             sound: "counted",
@@ -67,7 +63,6 @@ function buzzerPatterns(): BuzzerPatternSpec[] {
             beepMs: 200,
             gapMs: 400,
             periodMs: ONCE_PERIOD_MS,
-            meaning: "the session just ended counted toward the program",
         },
         {
             sound: "rhythm",
@@ -76,7 +71,6 @@ function buzzerPatterns(): BuzzerPatternSpec[] {
             beepMs: 80,
             gapMs: 160,
             periodMs: ONCE_PERIOD_MS,
-            meaning: "the rhythm program started",
         },
     ]
     for (let i = 0; i < FAULT_TABLE.length; i++) {
@@ -89,13 +83,6 @@ function buzzerPatterns(): BuzzerPatternSpec[] {
             beepMs: ALARM_BEEP_MS,
             gapMs: ALARM_BEEP_MS + ALARM_GAP_MS,
             periodMs: ALARM_PERIOD_MS,
-            meaning:
-                "the fault " +
-                row.name +
-                " (" +
-                (i + 1) +
-                (i === 0 ? " beep" : " beeps") +
-                " per period)",
         })
     }
     return out

@@ -37,7 +37,7 @@ import {
     FLAG_LATCH,
     FLAG_UNSAVED,
     FLAG_WARNING,
-    calibrationStepCodesText,
+    CALIBRATION_STEP_CODES_TEXT,
     calibrationStepName,
     clipText,
     commandName,
@@ -403,7 +403,7 @@ export class TableServiceCore {
                     seq,
                     name,
                     "unknown calibration step (" +
-                        calibrationStepCodesText() +
+                        CALIBRATION_STEP_CODES_TEXT +
                         ")"
                 )
             else this.toDesk(seq, name, DESK_CALIBRATE, step, null, null)

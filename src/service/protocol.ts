@@ -3,7 +3,6 @@
 // @devicescript import, so the host tests it, and a host program (the console) may import it too.
 // The firmware's server (server.ts) and its logic (core.ts) use it.
 
-import { CALIBRATION_STEPS } from "../control/calibration"
 import { SETTINGS_SCHEMA, SettingSpec } from "../control/settings"
 import { FAULT_NAMES, FaultName, StateName } from "../control/types"
 
@@ -24,22 +23,14 @@ export const STATE_NAMES: StateName[] = [
 /** A state the enum does not know (a controller newer than this table): never sent by this firmware. */
 export const UNKNOWN_STATE_CODE = 255
 
-/** enum CalibrationStep: code = index; 0 is no step; the steps are the controller's, in its order. */
-export const CALIBRATION_STEP_NAMES: string[] = stepCodes()
-
-/** "1 level, 2 gyro, 3 home, 4 axis": the codes as a refusal names them. */
-export function calibrationStepCodesText(): string {
-    let text = ""
-    for (let i = 1; i < CALIBRATION_STEP_NAMES.length; i++)
-        text = text + (i > 1 ? ", " : "") + i + " " + CALIBRATION_STEP_NAMES[i]
-    return text
-}
-
-function stepCodes(): string[] {
-    const out = [""]
-    for (const step of CALIBRATION_STEPS) out.push(step)
-    return out
-}
+/**
+ * enum CalibrationStep: code = index; 0 is no step. The steps are calibration.ts CALIBRATION_STEPS,
+ * in its order (test/service.test.ts holds the two together; a literal here keeps the firmware's
+ * code small).
+ */
+export const CALIBRATION_STEP_NAMES = ["", "level", "gyro", "home", "axis"]
+/** The codes as a refusal names them (checked against the list by the same test). */
+export const CALIBRATION_STEP_CODES_TEXT = "1 level, 2 gyro, 3 home, 4 axis"
 
 /** Register codes (the rw ones are the settings, one each, 0x80 + the SETTINGS_SCHEMA index). */
 export const REG_TELEMETRY = 0x101
