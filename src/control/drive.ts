@@ -25,7 +25,7 @@ import {
     SETTLE_TOLERANCE_DEG,
 } from "./tuning"
 import { filterGain } from "./estimator"
-import { Planner } from "./planner"
+import { brakingSpeedDps, Planner } from "./planner"
 
 export class DriveLoop {
     /** the motor is off and the worm gear holds */
@@ -97,8 +97,23 @@ export class DriveLoop {
         // The speed asked of the table changes no faster than the move's acceleration (plus a
         // little room for the correction): the feedback may not jerk the table either.
         const slew = (plan.accelDps2 + CORRECTION_ACCEL_DPS2) * dtS
+        // Toward the goal, never faster than a stop on it allows from where the table is: a table
+        // lagging its plan must not catch up so late that it runs past the goal (the deepest angle).
+        const toGoDeg = plan.targetDeg - estDeg
+        const roomDps = Math.min(
+            rateLimitDps,
+            brakingSpeedDps(
+                toGoDeg < 0 ? -toGoDeg : toGoDeg,
+                plan.accelDps2,
+                dtS
+            )
+        )
         const wantedDps = clamp(
-            clamp(setpointVelDps + correctionDps, -rateLimitDps, rateLimitDps),
+            clamp(
+                setpointVelDps + correctionDps,
+                toGoDeg < 0 ? -roomDps : -rateLimitDps,
+                toGoDeg > 0 ? roomDps : rateLimitDps
+            ),
             this.wantedDps - slew,
             this.wantedDps + slew
         )
