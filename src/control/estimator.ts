@@ -1,9 +1,11 @@
 // The angle estimator: accelerometer tilt fused with the gyro rate (a complementary filter), plus a
-// gyro bias estimate learned whenever the worm gear holds the table still. It measures; it decides
-// nothing.
+// gyro bias estimate learned whenever the worm gear holds the table still, and followed while it
+// moves from the accelerometer (the angle error's integral). It measures; it decides nothing.
 
 import { atan2Deg } from "./trig"
 import {
+    BIAS_FOLLOW_FACTOR,
+    BIAS_FOLLOW_MAX_ERROR_DEG,
     BIAS_TRACK_TAU_S,
     ESTIMATOR_MAX_TAU_S,
     ESTIMATOR_QUIET_SCATTER_DEG,
@@ -126,8 +128,18 @@ export class AngleEstimator {
                 filterGain(dtS, ESTIMATOR_SCATTER_TAU_S)
         }
         this.lastAccelDeg = accelDeg
-        this.angleDeg +=
-            (accelDeg - this.angleDeg) * filterGain(dtS, this.tauS())
+        const tauS = this.tauS()
+        const errorDeg = accelDeg - this.angleDeg
+        // Moving, the bias is learned from the accelerometer: the angle error's integral, from small
+        // errors only (a large one is a transient, a start or a jolt, not the bias).
+        if (
+            !still &&
+            errorDeg < BIAS_FOLLOW_MAX_ERROR_DEG &&
+            errorDeg > -BIAS_FOLLOW_MAX_ERROR_DEG
+        )
+            this.biasDps -=
+                (errorDeg * dtS) / (tauS * tauS * BIAS_FOLLOW_FACTOR)
+        this.angleDeg += errorDeg * filterGain(dtS, tauS)
         this.rateDps +=
             (rate - this.rateDps) * filterGain(dtS, RATE_FILTER_TAU_S)
     }

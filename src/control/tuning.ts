@@ -23,6 +23,12 @@ export const ESTIMATOR_SCATTER_TAU_S = 1
 export const STILL_AFTER_MS = 300
 /** The gyro bias estimate follows the still gyro with this time constant. */
 export const BIAS_TRACK_TAU_S = 2
+/** While the table moves, the bias follows what the accelerometer says the gyro got wrong: the
+ *  angle error integrated, its loop this many times slower than the complementary filter's own
+ *  (a bias that drifts during a long move would make the table run slow, or fast, at its rate). */
+export const BIAS_FOLLOW_FACTOR = 10
+/** ...from angle errors below this only (a larger one is a transient, not a drifting bias). */
+export const BIAS_FOLLOW_MAX_ERROR_DEG = 0.5
 
 /** The reported rate is the bias-corrected gyro, smoothed with this time constant. */
 export const RATE_FILTER_TAU_S = 0.04
