@@ -45,9 +45,17 @@ class Feed {
     seq = 0
     t = 0
     bias = 0
+    /** the estimator's accelerometer scatter, squared */
+    scatterSqDeg2 = 0
     /** one tick: a new sample (seq + 1) unless `same`; the monitor judges it at time t */
     tick(s: ImuSample): string | null {
-        this.mon.check(s, this.t, accelAngleDeg(s.axG, s.azG), this.bias)
+        this.mon.check(
+            s,
+            this.t,
+            accelAngleDeg(s.axG, s.azG),
+            this.bias,
+            this.scatterSqDeg2
+        )
         this.t += TICK_MS
         return this.mon.reason
     }
@@ -138,11 +146,11 @@ describe("ImuMonitor: stale (no fresh sample for 100 ms)", () => {
     function staleAt(times: number[]): (string | null)[] {
         const mon = new ImuMonitor()
         const s = sampleAt(0, 1)
-        mon.check(s, 0, 0, 0)
-        mon.check(sampleAt(0, 2), 1000, 0, 0) // fresh at 1000
+        mon.check(s, 0, 0, 0, 0)
+        mon.check(sampleAt(0, 2), 1000, 0, 0, 0) // fresh at 1000
         const out: (string | null)[] = []
         for (const t of times) {
-            mon.check(sampleAt(0, 2), t, 0, 0)
+            mon.check(sampleAt(0, 2), t, 0, 0, 0)
             out.push(mon.reason)
         }
         return out
@@ -172,11 +180,11 @@ describe("ImuMonitor: stale (no fresh sample for 100 ms)", () => {
     it("the stale clock starts with the first check, even without any sample", () => {
         const mon = new ImuMonitor()
         const s = sampleAt(0, 7)
-        mon.check({ ...s, seq: -1 }, 500, 0, 0) // seq -1 equals the monitor's initial lastSeq: not new
+        mon.check({ ...s, seq: -1 }, 500, 0, 0, 0) // seq -1 equals the monitor's initial lastSeq: not new
         expect(mon.fresh).toBe(false)
-        mon.check({ ...s, seq: -1 }, 580, 0, 0)
+        mon.check({ ...s, seq: -1 }, 580, 0, 0, 0)
         expect(mon.reason).toBeNull()
-        mon.check({ ...s, seq: -1 }, 620, 0, 0)
+        mon.check({ ...s, seq: -1 }, 620, 0, 0, 0)
         expect(mon.reason).not.toBeNull()
     })
 })

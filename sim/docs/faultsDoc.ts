@@ -43,12 +43,12 @@ export function renderFaultsDoc(): string {
         "| fault | bit | kind | raised when | what it still allows | gone when | cleared by STOP | kept over a restart | meaning |"
     )
     lines.push("|---|---|---|---|---|---|---|---|---|")
-    for (const row of FAULT_TABLE) {
+    FAULT_TABLE.forEach((row, bit) => {
         lines.push(
             "| " +
                 [
                     "`" + row.name + "`",
-                    String(row.bit),
+                    String(bit),
                     row.kind,
                     cell(row.raisedWhen),
                     cell(row.allowsText),
@@ -59,7 +59,7 @@ export function renderFaultsDoc(): string {
                 ].join(" | ") +
                 " |"
         )
-    }
+    })
     lines.push("")
     lines.push(
         "In short, what each allows while active (before any relaxing condition):"

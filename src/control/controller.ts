@@ -307,15 +307,12 @@ export class Controller {
      *  not a number or goes backwards, and runs on one tick later instead. */
     clock(nowMs: number): number {
         const faults = this.supervisor.faults
-        if (this.lastMs < 0) {
-            if (finite(nowMs)) return nowMs
-            faults.raise("watchdog", "control clock is not a number")
-            return 0
-        }
+        const first = this.lastMs < 0
         if (!finite(nowMs)) {
             faults.raise("watchdog", "control clock is not a number")
-            return this.lastMs + TICK_MS
+            return first ? 0 : this.lastMs + TICK_MS
         }
+        if (first) return nowMs
         const t = nowMs - this.clockOffsetMs
         if (t < this.lastMs) {
             faults.raise(
@@ -377,7 +374,13 @@ export class Controller {
         const accelDeg = rawAccelDeg - this.settings.accelOffsetDeg
         const gyroDps = sample.gyDps - this.settings.gyroBiasDps
         const mon = this.imuMonitor
-        mon.check(sample, nowMs, accelDeg, this.estimator.biasDps)
+        mon.check(
+            sample,
+            nowMs,
+            accelDeg,
+            this.estimator.biasDps,
+            this.estimator.scatterSqDeg2
+        )
         if (mon.reason !== null) {
             faults.raise("imu", mon.reason)
             this.imuRecovered = false

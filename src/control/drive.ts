@@ -102,11 +102,7 @@ export class DriveLoop {
         const toGoDeg = plan.targetDeg - estDeg
         const roomDps = Math.min(
             rateLimitDps,
-            brakingSpeedDps(
-                toGoDeg < 0 ? -toGoDeg : toGoDeg,
-                plan.accelDps2,
-                dtS
-            )
+            brakingSpeedDps(Math.abs(toGoDeg), plan.accelDps2, dtS)
         )
         const wantedDps = clamp(
             clamp(

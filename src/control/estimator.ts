@@ -132,11 +132,7 @@ export class AngleEstimator {
         const errorDeg = accelDeg - this.angleDeg
         // Moving, the bias is learned from the accelerometer: the angle error's integral, from small
         // errors only (a large one is a transient, a start or a jolt, not the bias).
-        if (
-            !still &&
-            errorDeg < BIAS_FOLLOW_MAX_ERROR_DEG &&
-            errorDeg > -BIAS_FOLLOW_MAX_ERROR_DEG
-        )
+        if (!still && Math.abs(errorDeg) < BIAS_FOLLOW_MAX_ERROR_DEG)
             this.biasDps -=
                 (errorDeg * dtS) / (tauS * tauS * BIAS_FOLLOW_FACTOR)
         this.angleDeg += errorDeg * filterGain(dtS, tauS)

@@ -23,9 +23,9 @@ export const ALLOW_ALL = 3
 export const NO_RATE_CAP_DPS = 1000
 
 export interface FaultRow {
+    /** (its place in FAULT_TABLE is its bit number in the service's Faults bitmask and in stored
+     *  records) */
     name: FaultName
-    /** bit number in the service's Faults bitmask (and in stored records) */
-    bit: number
     /** "alarm": the state is `fault` and the alarm sounds; "notice": shown, and acknowledged by STOP */
     kind: "alarm" | "notice"
     /** when it is raised */
@@ -51,19 +51,14 @@ export interface FaultRow {
 export const FAULT_TABLE: FaultRow[] = [
     {
         name: "imu",
-        bit: 0,
         kind: "alarm",
         raisedWhen:
-            "no fresh IMU sample for 100 ms, an I2C error, acceleration magnitude outside 0.7..1.3 g for 0.2 s, " +
-            "frozen readings (all six axes identical for 0.5 s), accelerometer and gyro disagreeing by more than " +
-            "5 degrees for 0.5 s, or a reading that is not a plausible number",
+            "no fresh IMU sample for 100 ms, an I2C error, acceleration magnitude outside 0.7..1.3 g for 0.2 s, frozen readings (all six axes identical for 0.5 s), accelerometer and gyro disagreeing by more than 5 degrees for 0.5 s, readings that scatter more than 3.4 degrees from one sample to the next (a mean over about a second), or a reading that is not a plausible number",
         allows: ALLOW_HELPER_UP,
         rateCapDps: NO_RATE_CAP_DPS,
         openLoop: true,
         allowsText:
-            "UP held drives toward home open-loop, its duty ramped up to at most 30 %, until the home switch or " +
-            "120 s of driving; with a known home switch, the dead-man and session returns drive the same way on " +
-            "their own",
+            "UP held drives toward home open-loop, its duty ramped up to at most 30 %, until the home switch or 120 s of driving; with a known home switch, the dead-man and session returns drive the same way on their own",
         goneWhen: "the sensor has given healthy readings for 0.5 s",
         clearedAt: "home",
         survivesRestart: false,
@@ -72,7 +67,6 @@ export const FAULT_TABLE: FaultRow[] = [
     },
     {
         name: "latch",
-        bit: 1,
         kind: "alarm",
         raisedWhen:
             "the strap latch reads open away from home, or with the angle unknown and the home switch not pressed",
@@ -80,8 +74,7 @@ export const FAULT_TABLE: FaultRow[] = [
         rateCapDps: LATCH_HELPER_RATE_DPS,
         openLoop: false,
         allowsText:
-            "while the latch reads open or has bounced in the last 2 s: only UP held, at most 2 deg/s; once it " +
-            "has read closed for 2 s: every move toward home, the automatic returns included, at returnRateDps",
+            "while the latch reads open or has bounced in the last 2 s: only UP held, at most 2 deg/s; once it has read closed for 2 s: every move toward home, the automatic returns included, at returnRateDps",
         goneWhen: "the latch reads closed, or the table is at home",
         clearedAt: "home",
         survivesRestart: false,
@@ -90,7 +83,6 @@ export const FAULT_TABLE: FaultRow[] = [
     },
     {
         name: "overtravel",
-        bit: 2,
         kind: "alarm",
         raisedWhen:
             "the estimated angle beyond the effective deepest angle + 1, or below home - 5",
@@ -98,8 +90,7 @@ export const FAULT_TABLE: FaultRow[] = [
         rateCapDps: NO_RATE_CAP_DPS,
         openLoop: false,
         allowsText:
-            "beyond the deepest angle: every move toward home, the automatic returns included; below home: " +
-            "nothing (the estimate or the calibration is wrong at the home end)",
+            "beyond the deepest angle: every move toward home, the automatic returns included; below home: nothing (the estimate or the calibration is wrong at the home end)",
         goneWhen: "the angle is back within its limits",
         clearedAt: "home",
         survivesRestart: false,
@@ -107,15 +98,13 @@ export const FAULT_TABLE: FaultRow[] = [
     },
     {
         name: "overspeed",
-        bit: 3,
         kind: "alarm",
         raisedWhen: "the measured rate above 12 deg/s (the hard rate + 2)",
         allows: ALLOW_HELPER_UP,
         rateCapDps: LATCH_HELPER_RATE_DPS,
         openLoop: false,
         allowsText:
-            "only UP held, toward home at 2 deg/s, the angle watched; a drive that does not follow for 1 s is " +
-            "cut until UP is pressed again",
+            "only UP held, toward home at 2 deg/s, the angle watched; a drive that does not follow for 1 s is cut until UP is pressed again",
         goneWhen: "the rate is back under the limit",
         clearedAt: "home",
         survivesRestart: true,
@@ -124,7 +113,6 @@ export const FAULT_TABLE: FaultRow[] = [
     },
     {
         name: "stall",
-        bit: 4,
         kind: "alarm",
         raisedWhen:
             "the motor commanded to move and the table not following for 1 s (rate below a fifth of the planned rate)",
@@ -132,8 +120,7 @@ export const FAULT_TABLE: FaultRow[] = [
         rateCapDps: LATCH_HELPER_RATE_DPS,
         openLoop: false,
         allowsText:
-            "only UP held, toward home at 2 deg/s, the angle watched; a drive that does not follow for 1 s is " +
-            "cut until UP is pressed again",
+            "only UP held, toward home at 2 deg/s, the angle watched; a drive that does not follow for 1 s is cut until UP is pressed again",
         goneWhen: "at once (the drive is off)",
         clearedAt: "home",
         survivesRestart: true,
@@ -142,7 +129,6 @@ export const FAULT_TABLE: FaultRow[] = [
     },
     {
         name: "direction",
-        bit: 5,
         kind: "alarm",
         raisedWhen:
             "the table moving against the motor command for 0.3 s, or 0.3 degrees against a command held steady",
@@ -159,7 +145,6 @@ export const FAULT_TABLE: FaultRow[] = [
     },
     {
         name: "watchdog",
-        bit: 6,
         kind: "alarm",
         raisedWhen:
             "a control tick more than 100 ms late, or a control clock that is not a number or goes backwards",
@@ -175,7 +160,6 @@ export const FAULT_TABLE: FaultRow[] = [
     },
     {
         name: "settings",
-        bit: 7,
         kind: "notice",
         raisedWhen:
             "stored settings or records unreadable, failing their checksum or out of range: the defaults are used",

@@ -12,6 +12,7 @@ import {
     IMU_DISAGREE_DEG,
     IMU_DISAGREE_MS,
     IMU_FROZEN_MS,
+    IMU_NOISY_SCATTER_DEG,
     IMU_MAX_ABS_DPS,
     IMU_MAX_ABS_G,
     IMU_STALE_MS,
@@ -36,26 +37,22 @@ export function sampleIsNumeric(s: ImuSample): boolean {
     )
 }
 
-function sameValues(a: ImuSample, b: ImuSample): boolean {
-    return (
-        a.axG === b.axG &&
-        a.ayG === b.ayG &&
-        a.azG === b.azG &&
-        a.gxDps === b.gxDps &&
-        a.gyDps === b.gyDps &&
-        a.gzDps === b.gzDps
-    )
-}
-
-function copySampleInto(from: ImuSample, to: ImuSample): void {
-    to.ok = from.ok
-    to.seq = from.seq
-    to.axG = from.axG
-    to.ayG = from.ayG
-    to.azG = from.azG
-    to.gxDps = from.gxDps
-    to.gyDps = from.gyDps
-    to.gzDps = from.gzDps
+/** Whether `s` reads the same as `kept` on all six axes; `kept` then holds `s`'s values. */
+function sameThenKeep(s: ImuSample, kept: ImuSample): boolean {
+    const same =
+        s.axG === kept.axG &&
+        s.ayG === kept.ayG &&
+        s.azG === kept.azG &&
+        s.gxDps === kept.gxDps &&
+        s.gyDps === kept.gyDps &&
+        s.gzDps === kept.gzDps
+    kept.axG = s.axG
+    kept.ayG = s.ayG
+    kept.azG = s.azG
+    kept.gxDps = s.gxDps
+    kept.gyDps = s.gyDps
+    kept.gzDps = s.gzDps
+    return same
 }
 
 export class ImuMonitor {
@@ -115,13 +112,14 @@ export class ImuMonitor {
 
     /**
      * Judge this tick's sample. `accelDeg` is the sample's accelerometer angle, `biasDps` the
-     * estimator's gyro bias.
+     * estimator's gyro bias, `scatterSqDeg2` its accelerometer scatter (squared).
      */
     check(
         s: ImuSample,
         nowMs: number,
         accelDeg: number,
-        biasDps: number
+        biasDps: number,
+        scatterSqDeg2: number
     ): void {
         this.fresh = false
         // The first check starts the stale clock.
@@ -138,6 +136,13 @@ export class ImuMonitor {
             this.sinceFresh.start(nowMs)
             this.fresh = true
             reason = this.judgeSample(s, nowMs, accelDeg, biasDps)
+            // A sensor this noisy (vibration, a failing part) leaves the angle uncertain by degrees.
+            // The scatter is already a mean over the last second or so: no timer of its own.
+            if (
+                reason === null &&
+                scatterSqDeg2 > IMU_NOISY_SCATTER_DEG * IMU_NOISY_SCATTER_DEG
+            )
+                reason = "IMU readings too noisy"
         }
         if (
             !this.fresh &&
@@ -175,14 +180,13 @@ export class ImuMonitor {
         if (this.implausible.atLeast(nowMs, IMU_ACCEL_IMPLAUSIBLE_MS))
             reason = "implausible acceleration " + fmt1(magnitudeG) + " g"
 
-        if (this.hasPrevious && sameValues(s, this.previous)) {
+        if (sameThenKeep(s, this.previous) && this.hasPrevious) {
             // Frozen since the previous sample, which already read the same.
             if (!this.frozen.running())
                 this.frozen.start(nowMs - Math.round(this.dtS * 1000))
             if (reason === null && this.frozen.atLeast(nowMs, IMU_FROZEN_MS))
                 reason = "IMU readings frozen"
         } else this.frozen.stop()
-        copySampleInto(s, this.previous)
         this.hasPrevious = true
 
         if (!this.referenceReady) {

@@ -64,6 +64,10 @@ export const IMU_ACCEL_IMPLAUSIBLE_MS = 200
 export const IMU_FROZEN_MS = 500
 export const IMU_DISAGREE_DEG = 5
 export const IMU_DISAGREE_MS = 500
+/** The accelerometer angle's scatter (the estimator's mean over about a second of the RMS change
+ *  between samples that the gyro does not explain) beyond which the angle cannot be trusted to the
+ *  degree the limits need. The scenario format's noisiest sensor (imuNoise 10) scatters up to 3.1. */
+export const IMU_NOISY_SCATTER_DEG = 3.4
 export const OVERTRAVEL_DEEP_MARGIN_DEG = 1
 export const OVERTRAVEL_HOME_MARGIN_DEG = 5
 export const OVERSPEED_MARGIN_DPS = 2
