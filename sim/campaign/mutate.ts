@@ -26,6 +26,10 @@ export const FAST_SUITE = [
     "test/faults.test.ts",
     "test/program.test.ts",
     "test/rhythm.test.ts",
+    "test/layers.test.ts",
+    "test/arrival.test.ts",
+    "test/imu-noise.test.ts",
+    "test/estimator.test.ts",
 ]
 
 const NOT_COPIED = new Set(["node_modules", ".git", "out"])

@@ -31,6 +31,35 @@ export const MUTATIONS: Mutation[] = [
         replace: "const latchOk = w.inputs.latch",
     },
     {
+        id: "guard-no-latch-settle",
+        rule: "the guard's own latch settle (closed 0.2 s) before a move deeper",
+        file: "src/control/guard.ts",
+        find: "this.latchClosed.atLeast(nowMs, LATCH_SETTLE_MS) &&",
+        replace: "true &&",
+    },
+    {
+        id: "no-braking-room",
+        rule: "toward the goal no faster than a stop on it allows from where the table is",
+        file: "src/control/drive.ts",
+        find: "toGoDeg > 0 ? roomDps : rateLimitDps",
+        replace: "rateLimitDps",
+    },
+    {
+        id: "noise-ignored",
+        rule: "an IMU whose readings scatter more than 3.4 degrees is the imu fault",
+        file: "src/control/imuMonitor.ts",
+        find: "scatterSqDeg2 > IMU_NOISY_SCATTER_DEG * IMU_NOISY_SCATTER_DEG",
+        replace:
+            "scatterSqDeg2 > 100 * IMU_NOISY_SCATTER_DEG * IMU_NOISY_SCATTER_DEG",
+    },
+    {
+        id: "bias-not-followed",
+        rule: "the gyro bias followed while the table moves",
+        file: "src/control/estimator.ts",
+        find: "(errorDeg * dtS) / (tauS * tauS * BIAS_FOLLOW_FACTOR)",
+        replace: "0",
+    },
+    {
         id: "deeper-cap",
         rule: "the deepest angle (5 degrees deeper)",
         file: "src/control/controller.ts",

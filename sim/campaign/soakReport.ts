@@ -1,5 +1,6 @@
 // The soak's figures in words: the lines `npm run soak` prints and writes into docs/campaign.md.
 
+import * as path from "node:path"
 import {
     DEADMAN_STOP_MS,
     HARD_MAX_RATE_DPS,
@@ -42,7 +43,9 @@ export function soakLines(t: SoakTally, m: SoakMeta): string[] {
     for (const f of t.failed.slice(0, 10))
         lines.push(
             `  - session ${f.i}: ${[...new Set(f.rules)].join(", ")}` +
-                (f.savedAs ? `, saved as ${f.savedAs}` : "")
+                (f.savedAs
+                    ? `, saved as ${path.relative(process.cwd(), f.savedAs)}`
+                    : "")
         )
     if (t.failed.length > 10)
         lines.push(`  - and ${t.failed.length - 10} more (every one saved)`)
