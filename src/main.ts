@@ -31,8 +31,7 @@ import {
 import { Outputs } from "./control/types"
 import { SettingsStore } from "./hw/settingsStore"
 import { decodeSettings } from "./hw/settingsCodec"
-import { KEPT_KEY, decodeKept, encodeKept } from "./hw/keptCodec"
-import { KeptRecord } from "./control/keptRecord"
+import { DecodedKept, KEPT_KEYS, nextKept, readKept } from "./hw/keptCodec"
 import { ProgramStart, newTableStart, startAfter } from "./control/exercise"
 import { ProgramStore } from "./hw/programStore"
 import { TableServiceCore } from "./service/core"
@@ -112,25 +111,23 @@ let programStart: ProgramStart = newTableStart()
 let settings: Settings = defaultSettings()
 let settingsError: string | null = null
 let settingsLoaded = false
-/** What the last run asked a restart not to forget (keptRecord.ts), and its text in flash. */
-let kept: KeptRecord | null = null
-let keptStored: string | null = null
+/** What the last run asked a restart not to forget (keptRecord.ts): the slot in use, its record. */
+let kept: DecodedKept = readKept("", "")
 
 async function loadSettings() {
     const loaded = await store.load()
     settings = loaded.settings
     settingsError = loaded.error
     // The record kept over restarts (a latched fault a boot cannot re-check, the open-loop budget).
-    const keptText = await store.readKeyText(KEPT_KEY)
-    if (keptText !== null) {
-        keptStored = keptText
-        const decoded = decodeKept(keptText)
-        kept = decoded.record
-        if (decoded.error !== null)
+    const first = await store.readKeyText(KEPT_KEYS[0])
+    const second = await store.readKeyText(KEPT_KEYS[1])
+    if (first !== null && second !== null) {
+        kept = readKept(first, second)
+        if (kept.error !== null)
             settingsError =
                 settingsError === null
-                    ? decoded.error
-                    : settingsError + "; " + decoded.error
+                    ? kept.error
+                    : settingsError + "; " + kept.error
     }
     // The exercise program: the progress (the first-use acknowledgement in it), this start's number,
     // the session records (an interrupted session's ended as a restart).
@@ -149,11 +146,11 @@ let recordWanted = false
 
 async function saveKept() {
     keptWanted = false
-    const text = encodeKept(controller.keptRecord())
-    if (text === keptStored) return
-    if (await store.writeKeyText(KEPT_KEY, text)) {
-        keptStored = text
-        console.log("kept record stored: " + text)
+    const next = nextKept(kept, controller.keptRecord())
+    if (next === null) return
+    if (await store.writeKeyText(KEPT_KEYS[next.slot], next.text)) {
+        kept = next
+        console.log("kept record stored: " + next.text)
     } else {
         // Try again on the next round: a restart must not forget it.
         keptWanted = true
@@ -246,7 +243,12 @@ console.log(
 )
 
 // 4. The control loop.
-let controller = new Controller(settings, settingsError, kept, programStart)
+let controller = new Controller(
+    settings,
+    settingsError,
+    kept.record,
+    programStart
+)
 /** The kept record's figures last seen in the outputs: a change is stored (saveKept). */
 let keptBits = -1
 let progressRevision = 0
@@ -294,7 +296,7 @@ while (true) {
         controller = new Controller(
             copySettings(controller.settings),
             storeAfterAck ? settingsError : null,
-            decodeKept(keptStored).record,
+            kept.record,
             startAfter(controller.program)
         )
         service.ctl = controller

@@ -75,6 +75,17 @@ describe("the short campaign", () => {
         }
     })
 
+    it("a restart in the middle of a write of the record a restart must not forget never loses it", () => {
+        const kept = tornWriteCounts(SEED, 40).find(c => c.slots === 2)
+        expect(kept?.kind).toMatch(/^kept/)
+        // Every flash the campaign writes from, every cut: the old record or the new one, or a
+        // refusal on a table whose first write was cut; nothing stored only on a table never written.
+        expect(kept?.lost).toBe(0)
+        expect(kept?.broken).toBe(0)
+        expect(kept?.readNothing).toBeGreaterThan(0)
+        expect(kept?.readOld).toBeGreaterThan(kept?.refused ?? 0)
+    })
+
     it("fuzzed inputs end in a clear refusal or are taken with every value in range", () => {
         const counts = [
             fuzzScenarios(SEED, 150),

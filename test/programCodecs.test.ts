@@ -47,7 +47,7 @@ describe("the stored progress", () => {
         const cases: [unknown, RegExp][] = [
             [42, /unreadable \(not text\)/],
             ["garbage", /no version and checksum/],
-            ["9" + good.slice(1), /another format version/],
+            ["9" + good.slice(1), /of format version 9, expected 1/],
             [
                 good.replace('"countedSessions":5', '"countedSessions":6'),
                 /checksum/,

@@ -31,11 +31,11 @@ async function main(): Promise<number> {
     // A restart in the middle of a flash write: every cut of N / 10 writes of each record kind.
     const torn = tornWriteCounts(seed, Math.max(1, Math.round(n / 10)))
     const tornLines = [
-        "| record | writes | cuts | read the old | read the new | refused | nothing stored (erased, cut before the first byte) | broken, read as good |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| record | slots | writes | cuts | read the old | read the new | refused | nothing stored (a table never written) | lost (nothing stored where a record was) | broken, read as good |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ...torn.map(
             c =>
-                `| ${c.kind} | ${c.pairs} | ${c.cuts} | ${c.readOld} | ${c.readNew} | ${c.refused} | ${c.readNothing} | ${c.broken === 0 ? "0" : "**" + c.broken + "**: " + c.brokenExamples.join(", ")} |`
+                `| ${c.kind} | ${c.slots} | ${c.pairs} | ${c.cuts} | ${c.readOld} | ${c.readNew} | ${c.refused} | ${c.readNothing} | ${c.lost} | ${c.broken === 0 ? "0" : "**" + c.broken + "**: " + c.brokenExamples.join(", ")} |`
         ),
     ]
     process.stdout.write("\n" + tornLines.join("\n") + "\n")

@@ -362,7 +362,7 @@ function readOf(kind: string, text: string): "refused" | "good" {
     if (kind === "settings")
         return decodeSettings(text).error === null ? "good" : "refused"
     if (kind === "kept") {
-        const d = decodeKept(text)
+        const d = decodeKept(text, 0)
         return d.error === null ? "good" : "refused"
     }
     if (kind === "progress") {

@@ -28,7 +28,7 @@ import {
     SRV_SETTINGS,
 } from "jacdac-ts"
 import { Settings } from "../../src/control/settings"
-import { encodeKept, KEPT_KEY } from "../../src/hw/keptCodec"
+import { encodeKept, KEPT_KEYS } from "../../src/hw/keptCodec"
 import {
     BOOTS_KEY,
     encodeProgress,
@@ -80,7 +80,9 @@ const VM_ENTRY: {
     settings: settings => [
         { key: SETTINGS_KEY, value: encodeStoredSettings(settings) },
     ],
-    kept: kept => (kept === null ? [] : [text(KEPT_KEY, encodeKept(kept))]),
+    // In the first of its two slots, as generation 0 (keptCodec.ts).
+    kept: kept =>
+        kept === null ? [] : [text(KEPT_KEYS[0], encodeKept(kept, 0))],
     progress: p => (p === null ? [] : [text(PROGRESS_KEY, encodeProgress(p))]),
     boots: n => (n === 0 ? [] : [text(BOOTS_KEY, String(n))]),
     sessions: slots => {

@@ -27,13 +27,12 @@ export function emptyKeptRecord(): KeptRecord {
 
 /** null when `x` is a record a restart may trust, else what is wrong with it (one line). */
 export function checkKeptRecord(x: any): string | null {
-    if (x === null || x === undefined || typeof x !== "object")
-        return "not a record"
+    if (x === null || typeof x !== "object") return "not a record"
     if (!Array.isArray(x.faults) || !Array.isArray(x.reasons))
         return "no fault list"
     if (x.faults.length !== x.reasons.length)
         return "fault and reason lists differ in length"
-    if (x.faults.length > FAULT_TABLE.length) return "too many faults"
+    // In fault-table order, each once (below): never more faults than the table has.
     let lastIndex = -1
     for (let i = 0; i < x.faults.length; i++) {
         const name = x.faults[i]
@@ -52,6 +51,10 @@ export function checkKeptRecord(x: any): string | null {
     const ms = x.openLoopUsedMs
     if (typeof ms !== "number" || !(ms >= 0 && ms <= IMU_FAULT_UP_MAX_MS))
         return "open-loop time out of range"
+    // The stored form's generation (src/hw/keptCodec.ts), when there is one: a count.
+    const g = x.generation
+    if (g !== undefined && !(typeof g === "number" && g >= 0 && g % 1 === 0))
+        return "a generation that is not a count"
     return null
 }
 

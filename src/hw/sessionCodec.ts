@@ -63,9 +63,9 @@ function numberField(text: string): number {
 /** A stored record, or null for text that is not one (damaged, of another version). */
 export function decodeSessionRecord(text: any): SessionRecord | null {
     const frame = unframeRecord(text, SESSION_RECORD_VERSION)
-    if (frame.empty || frame.problem !== null) return null
-    const body = frame.body
-    const f = body.split(",")
+    // Nothing stored, or a frame that cannot be trusted, has no body.
+    if (frame.body === "") return null
+    const f = frame.body.split(",")
     if (f.length !== 8) return null
     const r: SessionRecord = {
         number: numberField(f[0]),

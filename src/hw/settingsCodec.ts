@@ -1,4 +1,4 @@
-// The stored settings record: format version, checksum, JSON. The pure half of settingsStore.ts
+// The stored settings record: format version, checksum, JSON (the frame of framedRecord.ts). The pure half of settingsStore.ts
 // (host-tested in test/settingsCodec.test.ts, and in the VM).
 //
 // The record is one ASCII string, stored as the bytes of the text under SETTINGS_KEY:
@@ -23,10 +23,7 @@ import {
     settingKeys,
 } from "../control/settings"
 import { checksum32 } from "./checksum"
-import { printable } from "../control/printable"
-
-/** A damaged record's version field is shown to at most this many characters (escaped). */
-const VERSION_TEXT_MAX_CHARS = 12
+import { frameRecord, unframeJson } from "./framedRecord"
 
 /** The settings service's key (at most 13 characters). */
 export const SETTINGS_KEY = "tblSettings"
@@ -52,7 +49,7 @@ export function encodeSettings(s: Settings): string {
     const source = s as any
     for (const spec of SETTINGS_SCHEMA) values.push(source[spec.key])
     const json = JSON.stringify({ keys: schemaSignature(), values: values })
-    return SETTINGS_FORMAT_VERSION + "|" + checksum32(json) + "|" + json
+    return frameRecord(SETTINGS_FORMAT_VERSION, json)
 }
 
 function fail(reason: string): DecodedSettings {
@@ -64,31 +61,10 @@ function fail(reason: string): DecodedSettings {
 
 /** Decodes a stored record (undefined or empty when nothing is stored). Never throws. */
 export function decodeSettings(record: any): DecodedSettings {
-    if (record === undefined || record === null || record === "")
-        return fail("missing (first start, or erased)")
-    if (typeof record !== "string") return fail("unreadable (not text)")
-    const bar1 = record.indexOf("|")
-    const bar2 = bar1 < 0 ? -1 : record.indexOf("|", bar1 + 1)
-    if (bar1 <= 0 || bar2 <= bar1 + 1)
-        return fail("unreadable (no version and checksum)")
-    const version = record.slice(0, bar1)
-    if (version !== "" + SETTINGS_FORMAT_VERSION)
-        return fail(
-            "have format version " +
-                printable(version, VERSION_TEXT_MAX_CHARS) +
-                ", expected " +
-                SETTINGS_FORMAT_VERSION
-        )
-    const sumText = record.slice(bar1 + 1, bar2)
-    const json = record.slice(bar2 + 1)
-    if (sumText !== "" + checksum32(json))
-        return fail("fail their checksum (corrupted)")
-    let parsed: any = null
-    try {
-        parsed = JSON.parse(json)
-    } catch (_e) {
-        return fail("unreadable (bad JSON)")
-    }
+    const read = unframeJson(record, SETTINGS_FORMAT_VERSION)
+    if (read.empty) return fail("missing (first start, or erased)")
+    if (read.problem !== null) return fail(read.problem)
+    const parsed = read.value
     if (
         parsed === null ||
         typeof parsed !== "object" ||
