@@ -16,6 +16,7 @@ import {
     faultNames,
     stateCode,
     toWireFixed10,
+    REFUSAL_WRITE,
 } from "../../src/service/protocol"
 import { SeqFilter } from "../../src/service/seqFilter"
 import { check, releasedInputs } from "./util"
@@ -86,16 +87,20 @@ describe("service in the VM", () => {
         }
         expect(core.state()).toBe(1)
         // Handed to the controller's desk, answered at its next tick.
-        check(core.writeSetting("maxRateDps", 3), "handed in")
+        check(core.writeSetting(0x81, 3), "handed in")
         core.command(CMD_CLEAR_FAULTS, 9, 0)
         core.command(CMD_CLEAR_FAULTS, 9, 0)
         core.command(0x84, 10, 0)
         core.command(0x84, 10, 0)
         core.feed(c.step(atHome(51), 51 * 20))
         expect(c.settings.maxRateDps).toBe(4)
+        // A refused write: its register code (max_rate_dps, 0x81) and the controller's reason.
+        const refusal = core.lastError
         check(
-            core.lastError.indexOf("maxRateDps: only in service mode") === 0,
-            core.lastError
+            refusal[1] === 0x81 &&
+                refusal[2] === REFUSAL_WRITE &&
+                refusal[4].indexOf("only in service mode") === 0,
+            refusal[4]
         )
         expect(core.commandsRun).toBe(2)
         expect(acks).toBe(1)
