@@ -283,7 +283,8 @@ export class TableServiceCore {
     calibration(): CalibrationReport {
         const o = this.out
         if (!o) return [0, 0, ""]
-        // The steps the service hands in are known ones (an unknown code is refused in command()).
+        // The steps the service hands in are known ones (an unknown code is refused in command());
+        // only a host program calling the controller itself could leave another (-1 here).
         return [
             CALIBRATION_STEP_NAMES.indexOf(o.calibrationStep),
             CALIBRATION_STATUSES.indexOf(o.calibrationStatus),
@@ -387,12 +388,13 @@ export class TableServiceCore {
     // ---- writes and commands ----
 
     /**
-     * A register write to a setting, handed to the controller's desk (taken up at its next tick).
-     * False when refused at once (not a setting, the table starting, the desk full); a refusal by
+     * A write to a setting's register (`code`: REG_FIRST_SETTING + its SETTINGS_SCHEMA index),
+     * handed to the controller's desk (taken up at its next tick). False when refused at once (not a setting, the table starting, the desk full); a refusal by
      * the controller (not in service mode, out of range) comes with the tick's answers.
      */
     writeSetting(code: number, raw: any): boolean {
-        // (settingOfRegister, inline: the server writes only its settings' codes, 0x80 and up)
+        // The setting of the register (protocol.ts settingOfRegister, written out: fewer
+        // instructions on the device). The server writes only its settings' codes, 0x80 and up.
         const spec: SettingSpec | undefined =
             SETTINGS_SCHEMA[code - REG_FIRST_SETTING]
         if (!spec) {
