@@ -47,7 +47,6 @@ import {
     REFUSAL_WRITE,
     REG_RECORD_INDEX,
     Refusal,
-    calibrationStepName,
     clipText,
     faultBits,
     settingFromWire,
@@ -438,9 +437,13 @@ export class TableServiceCore {
         }
         if (!this.seqs.accept(seq)) return
         if (code === CMD_CALIBRATE) {
-            const step = calibrationStepName(arg)
-            // The step as asked for, known or not (none when the payload lacks it).
+            // The step as asked for, known or not (0: none, when the payload lacks it), and its
+            // name ("" for none: protocol.ts calibrationStepName, written out for the device).
             const asked = arg | 0
+            const step =
+                asked > 0 && asked < CALIBRATION_STEP_NAMES.length
+                    ? CALIBRATION_STEP_NAMES[asked]
+                    : ""
             if (step === "")
                 this.handled(
                     seq,

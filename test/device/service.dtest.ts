@@ -16,6 +16,8 @@ import {
     faultNames,
     stateCode,
     toWireFixed10,
+    CMD_CALIBRATE,
+    REFUSAL_COMMAND,
     REFUSAL_WRITE,
 } from "../../src/service/protocol"
 import { SeqFilter } from "../../src/service/seqFilter"
@@ -109,5 +111,23 @@ describe("service in the VM", () => {
             events.length >= 2,
             "state events and one refusal: " + events.length
         )
+        // A calibrate without its step (a payload of the seq alone), and one with a step unknown:
+        // refused with their seq (counted: run once each), the step as asked for (none, 9).
+        core.command(CMD_CALIBRATE, 11, undefined)
+        const noStep = core.lastError
+        check(
+            noStep[0] === 11 &&
+                noStep[1] === CMD_CALIBRATE &&
+                noStep[2] === REFUSAL_COMMAND &&
+                noStep[3] === 0,
+            noStep[4]
+        )
+        core.command(CMD_CALIBRATE, 12, 9)
+        check(core.lastError[3] === 9, core.lastError[4])
+        check(
+            core.lastError[4].indexOf("unknown calibration step") === 0,
+            core.lastError[4]
+        )
+        expect(core.commandsRun).toBe(4)
     })
 })
