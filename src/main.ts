@@ -170,7 +170,7 @@ async function settingsSaver() {
                     : "settings not stored: " + error
             )
             if (error !== null)
-                service.report("save: settings not stored: " + error)
+                service.storingFailed("settings not stored: " + error)
             service.settingsUnsaved = settingsUnsaved()
         }
         if (progressWanted) {

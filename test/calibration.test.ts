@@ -147,7 +147,10 @@ describe("calibration steps", () => {
         r.run(1000)
         expect(r.c.startCalibration("level")).toBeNull()
         r.run(LEVEL_MEASURE_MS + 200)
-        expect(r.out.calibration).toMatch(/^level: done/)
+        expect([r.out.calibrationStep, r.out.calibrationStatus]).toEqual([
+            "level",
+            "done",
+        ])
         expect(r.c.settings.accelOffsetDeg).toBeCloseTo(1.5, 1)
         r.run(3000)
         expect(Math.abs(r.out.estDeg - r.angle)).toBeLessThan(0.2)
@@ -163,7 +166,10 @@ describe("calibration steps", () => {
         r.run(2000)
         expect(r.c.startCalibration("gyro")).toBeNull()
         r.run(GYRO_MEASURE_MS + 200)
-        expect(r.out.calibration).toMatch(/^gyro: done/)
+        expect([r.out.calibrationStep, r.out.calibrationStatus]).toEqual([
+            "gyro",
+            "done",
+        ])
         expect(r.c.settings.gyroBiasDps).toBeCloseTo(0.7, 2)
         // The bias is not subtracted twice: the still table reads still at once.
         r.run(100)
@@ -176,7 +182,10 @@ describe("calibration steps", () => {
         r.enterService()
         expect(r.c.startCalibration("home")).toBeNull()
         r.run(200)
-        expect(r.out.calibration).toMatch(/^home: done/)
+        expect([r.out.calibrationStep, r.out.calibrationStatus]).toEqual([
+            "home",
+            "done",
+        ])
         expect(r.c.settings.homeDeg).toBeCloseTo(-63, 1)
         r.driveTo(-20)
         expect(r.c.startCalibration("home")).toMatch(/outside the home range/)
@@ -198,7 +207,10 @@ describe("calibration steps", () => {
         const start = r.angle
         expect(r.c.startCalibration("axis")).toBeNull()
         r.run(8000)
-        expect(r.out.calibration).toMatch(/^axis: done/)
+        expect([r.out.calibrationStep, r.out.calibrationStatus]).toEqual([
+            "axis",
+            "done",
+        ])
         expect(r.angle).toBeGreaterThan(start + AXIS_MOVE_DEG / 2)
     })
 
@@ -207,7 +219,7 @@ describe("calibration steps", () => {
         r.enterService()
         expect(r.c.startCalibration("axis")).toBeNull()
         r.run(8000)
-        expect(r.out.calibration).not.toMatch(/done/)
+        expect(r.out.calibrationStatus).not.toBe("done")
         expect(r.out.duty).toBe(0)
     })
 

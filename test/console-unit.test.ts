@@ -49,14 +49,23 @@ import {
 import { loadHistory, saveHistory } from "../sim/console/interactive"
 import { parseConsoleArgs, runConsole } from "../sim/console/main"
 import { SeqCounter, SEQ_MAX } from "../sim/console/seq"
+import * as tableModule from "../sim/console/table"
 import {
+    decodeCalibration,
+    decodeRefusal,
     decodeTelemetry,
     loadTableSpec,
-    parseCalibrationText,
+    refusesCommand,
+    refusesWrite,
+    sameRefusal,
     sameSettingValue,
     SERVICES_JSON,
 } from "../sim/console/table"
+import { jdpack, jdunpack } from "jacdac-ts"
+import * as P from "../src/service/protocol"
 import { INVERSION_TABLE_SERVICE_CLASS } from "../src/service/protocol"
+import { TableServiceCore } from "../src/service/core"
+import { CALIBRATION_STATUSES } from "../src/control/calibration"
 import { isYes, warningsText } from "../sim/console/warnings"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -463,10 +472,14 @@ const TELEMETRY: Telemetry = {
 const STATUS: StatusSnapshot = {
     ...TELEMETRY,
     effectiveMaxDeg: 45,
-    calibration: "home: done: home angle -65 deg",
+    calibration: {
+        step: "home",
+        status: "done",
+        message: "home angle -65 deg",
+    },
     warningsAcknowledged: false,
     faultReasons: "",
-    lastError: "",
+    lastError: null,
 }
 
 describe("formatter", () => {
@@ -493,7 +506,13 @@ describe("formatter", () => {
             faults: ["imu", "latch"],
             state: "fault",
             faultReasons: "imu: no sample",
-            lastError: "seq 4 save: no",
+            lastError: {
+                kind: P.REFUSAL_COMMAND,
+                seq: 4,
+                code: P.CMD_SAVE,
+                step: 0,
+                reason: "no",
+            },
             warningsAcknowledged: true,
         })
         expect(faulty).toMatch(/^faults +imu, latch/m)
@@ -611,22 +630,119 @@ describe("decoding the table's registers", () => {
             /unknown state 99/
         )
     })
-    it("the calibration text", () => {
-        expect(
-            parseCalibrationText(
-                "level: refused: the table reads -65 deg, not flat: lock it flat"
+    it("the calibration register: step and status by their codes, the message as it came", () => {
+        // What the firmware's core sends, through the wire format and back.
+        const wire = (v: unknown[]) =>
+            decodeCalibration(
+                jdunpack(jdpack(P.CALIBRATION_FORMAT, v), P.CALIBRATION_FORMAT)
             )
+        expect(
+            wire([
+                1,
+                CALIBRATION_STATUSES.indexOf("refused"),
+                "the table reads -65 deg, not flat: lock it flat",
+            ])
         ).toEqual({
             step: "level",
             status: "refused",
             message: "the table reads -65 deg, not flat: lock it flat",
         })
-        expect(parseCalibrationText("gyro: running: measuring")).toEqual({
+        expect(wire([2, 1, "measuring"])).toEqual({
             step: "gyro",
             status: "running",
             message: "measuring",
         })
-        expect(parseCalibrationText("")).toBeNull()
+        // Before any step: nothing, shown as such.
+        const none = wire(
+            new TableServiceCore({
+                save: () => null,
+                acknowledgeWarnings: () => null,
+            }).calibration()
+        )
+        expect(none).toEqual({ step: "", status: "", message: "" })
+        expect(formatStatus({ ...STATUS, calibration: none })).toMatch(
+            /^calibration +no step run since start$/m
+        )
+        // Codes this console does not know are named, never taken for a known one.
+        expect(wire([9, 7, "x"])).toEqual({
+            step: "step 9",
+            status: "",
+            message: "x",
+        })
+        // The parser of the old text form is gone.
+        expect(Object.keys(tableModule)).not.toContain("parseCalibrationText")
+    })
+    it("a refusal: which write or command, its seq and step, the reason last", () => {
+        const wire = (v: unknown[]) =>
+            decodeRefusal(
+                jdunpack(jdpack(P.REFUSAL_FORMAT, v), P.REFUSAL_FORMAT)
+            )
+        const write = wire([
+            0,
+            0x81,
+            P.REFUSAL_WRITE,
+            0,
+            "12 is out of range 1..8 deg/s",
+        ])
+        expect(write).toEqual({
+            kind: P.REFUSAL_WRITE,
+            seq: 0,
+            code: 0x81,
+            step: 0,
+            reason: "12 is out of range 1..8 deg/s",
+        })
+        expect(refusesWrite(write, P.settingRegister("maxRateDps"))).toBe(true)
+        expect(refusesWrite(write, P.settingRegister("returnRateDps"))).toBe(
+            false
+        )
+        expect(refusesCommand(write, 0x81, 0)).toBe(false)
+        const cmd = wire([
+            4000000000,
+            P.CMD_CALIBRATE,
+            P.REFUSAL_COMMAND,
+            3,
+            "only in service mode",
+        ])
+        expect(cmd).toEqual({
+            kind: P.REFUSAL_COMMAND,
+            seq: 4000000000,
+            code: P.CMD_CALIBRATE,
+            step: 3,
+            reason: "only in service mode",
+        })
+        expect(refusesCommand(cmd, P.CMD_CALIBRATE, 4000000000)).toBe(true)
+        expect(refusesCommand(cmd, P.CMD_CALIBRATE, 4000000001)).toBe(false)
+        expect(refusesCommand(cmd, P.CMD_SAVE, 4000000000)).toBe(false)
+        expect(refusesWrite(cmd, P.CMD_CALIBRATE)).toBe(false)
+        expect(sameRefusal(cmd, { ...cmd! })).toBe(true)
+        expect(sameRefusal(cmd, { ...cmd!, reason: "other" })).toBe(false)
+        expect(sameRefusal(null, null)).toBe(true)
+        // Nothing refused yet (the core's first last_error), and a value in an older form: none.
+        const core = new TableServiceCore({
+            save: () => null,
+            acknowledgeWarnings: () => null,
+        })
+        expect(wire(core.lastError)).toBeNull()
+        expect(decodeRefusal(["seq 7 save: no"])).toBeNull()
+        // Shown in words from the fields.
+        expect(formatStatus({ ...STATUS, lastError: write })).toMatch(
+            /^last refusal +maxRateDps: 12 is out of range 1\.\.8 deg\/s$/m
+        )
+        expect(formatStatus({ ...STATUS, lastError: cmd })).toMatch(
+            /^last refusal +seq 4000000000 calibrate home: only in service mode$/m
+        )
+        expect(
+            formatStatus({
+                ...STATUS,
+                lastError: {
+                    ...write!,
+                    code: P.REG_RECORD_INDEX,
+                    reason: "50 is not a whole number in 0..49",
+                },
+            })
+        ).toMatch(
+            /^last refusal +record_index: 50 is not a whole number in 0\.\.49$/m
+        )
     })
     it("values compare to the table's resolution", () => {
         expect(sameSettingValue(3, 2.9990234375)).toBe(true)

@@ -27,9 +27,12 @@ import { WebSocket, WebSocketServer } from "ws"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { SETTINGS_SCHEMA, defaultSettings } from "../src/control/settings"
 import {
+    CALIBRATION_STEP_NAMES,
     CMD_CALIBRATE,
     CMD_CLEAR_FAULTS,
     INVERSION_TABLE_SERVICE_CLASS,
+    REFUSAL_COMMAND,
+    REFUSAL_WRITE,
     REG_COMMANDS_RUN,
     REG_LAST_SEQ,
     REG_SETTINGS_REVISION,
@@ -41,6 +44,7 @@ import {
     EXIT_OK,
     EXIT_REFUSED,
     EXIT_USAGE,
+    RefusedError,
 } from "../sim/console/exitCodes"
 import { CSV_HEADER } from "../sim/console/format"
 import { LiveSimTable } from "../sim/console/liveSim"
@@ -326,6 +330,24 @@ withFirmware("the console against the simulated firmware", () => {
             expect(oneLineError(set)).toBe(
                 "the table refused: maxRateDps: only in service mode: hold STOP and UP together for 3 s at home with the latch open"
             )
+            // What the table said, as fields: a write, to maxRateDps's register.
+            expect(await probe.lastError()).toEqual({
+                kind: REFUSAL_WRITE,
+                seq: 0,
+                code: settingRegister("maxRateDps"),
+                step: 0,
+                reason: "only in service mode: hold STOP and UP together for 3 s at home with the latch open",
+            })
+            // The client's own refusal carries them too.
+            const refusal = await probe.writeSetting("maxRateDps", 3).then(
+                () => null,
+                (e: unknown) => e
+            )
+            expect(refusal).toBeInstanceOf(RefusedError)
+            expect((refusal as RefusedError).refusal).toMatchObject({
+                kind: REFUSAL_WRITE,
+                code: settingRegister("maxRateDps"),
+            })
             expect((await oneShot(["get", "maxRateDps"])).out).toBe(
                 "maxRateDps = 4 deg/s"
             )
@@ -342,6 +364,20 @@ withFirmware("the console against the simulated firmware", () => {
                 expect(oneLineError(run)).toBe(
                     `calibrate ${step}: refused: only in service mode: hold STOP and UP together for 3 s at home with the latch open`
                 )
+                // As fields: the console's calibrate (the last command handled: its seq), the step.
+                const lastSeq = await probe.readNumber(REG_LAST_SEQ, "last_seq")
+                expect(await probe.lastError(), step).toEqual({
+                    kind: REFUSAL_COMMAND,
+                    seq: lastSeq,
+                    code: CMD_CALIBRATE,
+                    step: CALIBRATION_STEP_NAMES.indexOf(step),
+                    reason: expect.stringMatching(/^only in service mode/),
+                })
+                expect(await probe.calibration(), step).toEqual({
+                    step,
+                    status: "refused",
+                    message: expect.stringMatching(/^only in service mode/),
+                })
             }
             const after = await counters()
             expect(after.revision).toBe(before.revision) // no setting changed
@@ -589,6 +625,11 @@ withFirmware("the console against the simulated firmware", () => {
             expect(home.out).toMatch(
                 /^calibrate home: done: home angle -6\d(\.\d)? deg$/m
             )
+            expect(await probe.calibration()).toEqual({
+                step: "home",
+                status: "done",
+                message: expect.stringMatching(/^home angle -6\d(\.\d)? deg$/),
+            })
             // axis: a small move deeper, the angle must rise.
             const axis = await oneShot(["calibrate", "axis"])
             expect(axis.code, axis.err).toBe(EXIT_OK)

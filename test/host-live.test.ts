@@ -4,7 +4,15 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { LiveSimTable } from "../sim/console/liveSim"
+import { ConsoleIo, TableConsole } from "../sim/console/console"
+import { parseLine } from "../sim/console/commands"
+import { EXIT_OK, EXIT_REFUSED } from "../sim/console/exitCodes"
 import { TableClient } from "../sim/console/table"
+import {
+    CMD_SAVE,
+    REFUSAL_COMMAND,
+    REG_LAST_SEQ,
+} from "../src/service/protocol"
 import { HostLiveTable } from "../sim/page/hostLive"
 import { HostTableService } from "../sim/page/hostService"
 
@@ -77,6 +85,52 @@ describe("HostLiveTable", () => {
             expect(table.controller!.settings.maxRateDps).toBe(3)
             expect(await client.readSetting("maxRateDps")).toBe(3)
         } finally {
+            client.dispose()
+            await link.close()
+        }
+    })
+
+    it("a storing that fails after save was taken: the console tells it, by the save's seq", async () => {
+        await table.enterServiceMode()
+        const link = service.link()
+        const client = await TableClient.open(link)
+        const lines: string[] = []
+        const io: ConsoleIo = {
+            out: t => void lines.push(t),
+            err: t => void lines.push(t),
+            live: () => {},
+            endLive: () => {},
+            ask: null,
+        }
+        const save = service.core.hooks.save
+        try {
+            const console_ = new TableConsole(async () => client, io)
+            expect(await console_.run(parseLine("save"))).toBe(EXIT_OK)
+            expect(lines).toEqual(["settings stored in the table's flash"])
+            // The firmware stores in a fiber of its own and reports a failure shortly after.
+            service.core.hooks.save = () => {
+                setTimeout(
+                    () =>
+                        service.core.storingFailed(
+                            "settings not stored: the flash is full"
+                        ),
+                    50
+                )
+                return null
+            }
+            lines.length = 0
+            expect(await console_.run(parseLine("save"))).toBe(EXIT_REFUSED)
+            expect(lines).toEqual([
+                "the table could not store the settings: settings not stored: the flash is full",
+            ])
+            const lastError = await client.lastError()
+            expect(lastError).toMatchObject({
+                kind: REFUSAL_COMMAND,
+                code: CMD_SAVE,
+                seq: await client.readNumber(REG_LAST_SEQ, "last_seq"),
+            })
+        } finally {
+            service.core.hooks.save = save
             client.dispose()
             await link.close()
         }

@@ -15,7 +15,7 @@ import { FIRST_CAP_DEG } from "../src/control/program"
 import { WebSocket } from "ws"
 import { defaultSettings } from "../src/control/settings"
 import { HOLD_LEASE_MS } from "../sim/page/holds"
-import { CMD_SAVE } from "../src/service/protocol"
+import { CMD_SAVE, settingRegister } from "../src/service/protocol"
 import { HostSource } from "../sim/page/hostSource"
 import { Browser, launchBrowser } from "../sim/page/browser"
 import { PageServer } from "../sim/page/server"
@@ -386,7 +386,7 @@ describe("the page against the host table", () => {
         expect(await page.textContent("#unsaved")).toBe("as stored")
         await source.table.enterServiceMode()
         const core = source.service.core
-        expect(core.writeSetting("maxRateDps", 3)).toBe(true)
+        expect(core.writeSetting(settingRegister("maxRateDps"), 3)).toBe(true)
         await until(page, s => s.settingsUnsaved === true, "an unsaved change")
         expect(await page.textContent("#unsaved")).toMatch(
             /^changed, not saved: save in the console stores them/

@@ -19,6 +19,7 @@ import {
     REPORT_RECEIVE,
 } from "jacdac-ts"
 import { afterAll, beforeAll, describe, expect } from "vitest"
+import { CALIBRATION_STATUSES } from "../src/control/calibration"
 import { SERVICE_ENTRY_HOLD_MS } from "../src/control/limits"
 import { defaultSettings } from "../src/control/settings"
 import * as P from "../src/service/protocol"
@@ -74,16 +75,23 @@ async function get(code: number): Promise<unknown> {
     return r.unpackedValue[0]
 }
 
+/** Reads a register of several fields now: all of them, in their order. */
+async function getFields(code: number): Promise<unknown[]> {
+    await get(code)
+    return srv.register(code).unpackedValue
+}
+
 /** Polls a register until `ok` holds (or fails after timeoutMs with the last value). */
 async function waitFor(
     code: number,
     ok: (v: any) => boolean,
-    timeoutMs: number
-): Promise<unknown> {
+    timeoutMs: number,
+    read: (code: number) => Promise<unknown> = get
+): Promise<any> {
     const t0 = Date.now()
     let v: unknown
     while (Date.now() - t0 < timeoutMs) {
-        v = await get(code)
+        v = await read(code)
         if (ok(v)) return v
         await sleep(50)
     }
@@ -148,7 +156,14 @@ beforeAll(async () => {
         await sleep(50)
     }
     srv.on(EVENT, (ev: JDEvent) =>
-        events.push({ code: ev.code, value: ev.unpackedValue?.[0] })
+        events.push({
+            code: ev.code,
+            // a refusal: all its fields; the other events carry one
+            value:
+                ev.code === P.EV_REFUSED
+                    ? ev.unpackedValue
+                    : ev.unpackedValue?.[0],
+        })
     )
 }, 60_000)
 
@@ -221,7 +236,15 @@ describe("the InversionTable service in the VM", () => {
             // A new table: flat until the first-use warnings are acknowledged.
             expect(await get(P.REG_EFFECTIVE_MAX_ANGLE)).toBe(0)
             expect(await get(P.REG_FAULTS)).toBe(0)
-            expect(await get(P.REG_LAST_ERROR)).toBe("")
+            // Nothing refused, no calibration step yet: kind None, step 0, status None.
+            expect(await getFields(P.REG_LAST_ERROR)).toEqual([
+                0,
+                0,
+                P.REFUSAL_NONE,
+                0,
+                "",
+            ])
+            expect(await getFields(P.REG_CALIBRATION)).toEqual([0, 0, ""])
         }
     )
 
@@ -231,13 +254,25 @@ describe("the InversionTable service in the VM", () => {
             await srv
                 .register(P.settingRegister("maxRateDps"))
                 .sendSetPackedAsync([3])
-            const error = await waitFor(P.REG_LAST_ERROR, v => v !== "", 2000)
-            expect(error).toMatch(/^maxRateDps: only in service mode/)
+            const error = await waitFor(
+                P.REG_LAST_ERROR,
+                v => v[2] !== P.REFUSAL_NONE,
+                2000,
+                getFields
+            )
+            // The write named by its register's code; the reason without the key.
+            expect(error).toEqual([
+                0,
+                P.settingRegister("maxRateDps"),
+                P.REFUSAL_WRITE,
+                0,
+                expect.stringMatching(/^only in service mode/),
+            ])
             expect(await get(P.settingRegister("maxRateDps"))).toBe(4)
             await sleep(100)
             expect(
                 events.filter(e => e.code === P.EV_REFUSED).map(e => e.value)
-            ).toContain(error)
+            ).toContainEqual(error)
         }
     )
 
@@ -268,25 +303,42 @@ describe("the InversionTable service in the VM", () => {
         async () => {
             const calibrate = nextSeq++
             await cmd(P.CMD_CALIBRATE, jdpack("u32 u8", [calibrate, 3]))
+            // The refusal carries the command's seq, its code and the step (3: home).
             expect(
                 await waitFor(
                     P.REG_LAST_ERROR,
-                    v => String(v).startsWith(`seq ${calibrate} `),
-                    2000
+                    v => v[0] === calibrate,
+                    2000,
+                    getFields
                 )
-            ).toMatch(
-                new RegExp(
-                    `^seq ${calibrate} calibrate home: only in service mode`
-                )
-            )
+            ).toEqual([
+                calibrate,
+                P.CMD_CALIBRATE,
+                P.REFUSAL_COMMAND,
+                3,
+                expect.stringMatching(/^only in service mode/),
+            ])
+            // The calibration register: step home, status refused, the same reason.
+            expect(await getFields(P.REG_CALIBRATION)).toEqual([
+                3,
+                CALIBRATION_STATUSES.indexOf("refused"),
+                expect.stringMatching(/^only in service mode/),
+            ])
             await cmd(P.CMD_SAVE, new Uint8Array([1]))
             expect(
                 await waitFor(
                     P.REG_LAST_ERROR,
-                    v => String(v).startsWith("save:"),
-                    2000
+                    v => v[1] === P.CMD_SAVE,
+                    2000,
+                    getFields
                 )
-            ).toBe("save: no seq (the payload is too short)")
+            ).toEqual([
+                0,
+                P.CMD_SAVE,
+                P.REFUSAL_COMMAND,
+                0,
+                "no seq (the payload is too short)",
+            ])
             expect(await get(P.REG_STATE)).toBe(P.stateCode("idle"))
         }
     )
@@ -354,10 +406,17 @@ describe("the InversionTable service in the VM", () => {
             expect(
                 await waitFor(
                     P.REG_LAST_ERROR,
-                    v => String(v).includes(" 9 "),
-                    2000
+                    v => v[4].startsWith("9 "),
+                    2000,
+                    getFields
                 )
-            ).toBe("maxRateDps: 9 is out of range 1..8 deg/s")
+            ).toEqual([
+                0,
+                P.settingRegister("maxRateDps"),
+                P.REFUSAL_WRITE,
+                0,
+                "9 is out of range 1..8 deg/s",
+            ])
             expect(await get(P.settingRegister("maxRateDps"))).toBe(rate)
 
             const save = nextSeq++
@@ -366,18 +425,22 @@ describe("the InversionTable service in the VM", () => {
                 save
             )
             await sleep(300)
-            expect(String(await get(P.REG_LAST_ERROR))).not.toMatch(
-                new RegExp(`^seq ${save} `)
-            )
+            expect((await getFields(P.REG_LAST_ERROR))[0]).not.toBe(save)
 
             await cmd(P.CMD_CALIBRATE, jdpack("u32 u8", [nextSeq++, 3]))
+            const done = CALIBRATION_STATUSES.indexOf("done")
             expect(
                 await waitFor(
                     P.REG_CALIBRATION,
-                    v => String(v).startsWith("home: done"),
-                    3000
+                    v => v[0] === 3 && v[1] === done,
+                    3000,
+                    getFields
                 )
-            ).toMatch(/^home: done: home angle -6[456](\.\d)? deg$/)
+            ).toEqual([
+                3,
+                done,
+                expect.stringMatching(/^home angle -6[456](\.\d)? deg$/),
+            ])
 
             panel.setButton("stop", true)
             await sleep(150)
@@ -410,12 +473,17 @@ describe("the InversionTable service in the VM", () => {
                 expect(
                     await waitFor(
                         P.REG_LAST_ERROR,
-                        v => String(v).startsWith(`seq ${refused} `),
-                        2000
+                        v => v[0] === refused,
+                        2000,
+                        getFields
                     )
-                ).toBe(
-                    `seq ${refused} set_counted_sessions 3: countedSessions: the first-use warnings are not acknowledged yet`
-                )
+                ).toEqual([
+                    refused,
+                    P.CMD_SET_COUNTED_SESSIONS,
+                    P.REFUSAL_COMMAND,
+                    0,
+                    "countedSessions: the first-use warnings are not acknowledged yet",
+                ])
                 await cmd(
                     P.CMD_ACKNOWLEDGE_WARNINGS,
                     jdpack("u32", [nextSeq++])
@@ -449,10 +517,17 @@ describe("the InversionTable service in the VM", () => {
             expect(
                 await waitFor(
                     P.REG_LAST_ERROR,
-                    v => String(v).startsWith("record_index"),
-                    2000
+                    v => v[1] === P.REG_RECORD_INDEX,
+                    2000,
+                    getFields
                 )
-            ).toBe("record_index: 50 is not a whole number in 0..49")
+            ).toEqual([
+                0,
+                P.REG_RECORD_INDEX,
+                P.REFUSAL_WRITE,
+                0,
+                "50 is not a whole number in 0..49",
+            ])
             expect(await get(P.REG_SESSION_LIMIT)).toBe(300)
 
             panel.setButton("stop", true)

@@ -8,7 +8,10 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
-import { CALIBRATION_STEPS } from "../src/control/calibration"
+import {
+    CALIBRATION_STATUSES,
+    CALIBRATION_STEPS,
+} from "../src/control/calibration"
 import { Controller } from "../src/control/controller"
 import { acknowledgedTableStart } from "../src/control/exercise"
 import { SERVICE_ENTRY_HOLD_MS, TICK_MS } from "../src/control/limits"
@@ -198,23 +201,11 @@ describe("service protocol helpers", () => {
         expect(P.settingToWire(maxRate, -65)).toBe(-65 - 1 / 1024)
     })
 
-    it("keeps texts within one packet and names the key or the command's seq once", () => {
+    it("keeps texts within one packet and names the commands", () => {
         const long = "x".repeat(500)
         expect(P.clipText(long).length).toBe(P.MAX_TEXT_CHARS)
         expect(P.clipText(long).endsWith("...")).toBe(true)
         expect(P.clipText("short")).toBe("short")
-        expect(
-            P.writeRefusalText(
-                "maxRateDps",
-                "maxRateDps: 12 is out of range 1..8 deg/s"
-            )
-        ).toBe("maxRateDps: 12 is out of range 1..8 deg/s")
-        expect(P.writeRefusalText("maxRateDps", "only in service mode")).toBe(
-            "maxRateDps: only in service mode"
-        )
-        expect(P.commandRefusalText(7, "calibrate home", "no")).toBe(
-            "seq 7 calibrate home: no"
-        )
         expect(P.commandName(P.CMD_ACKNOWLEDGE_WARNINGS)).toBe(
             "acknowledge_warnings"
         )
@@ -243,6 +234,36 @@ describe("seq filter", () => {
 
 // ---------------------------------------------------------------- the core on the real controller
 
+/** A setting's register code. */
+const reg = (key: string) => P.settingRegister(key)
+
+/** The refusal fields of a write to `key`'s register. */
+function write(key: string, reason: string | RegExp): unknown[] {
+    return [
+        0,
+        P.settingRegister(key),
+        P.REFUSAL_WRITE,
+        0,
+        typeof reason === "string" ? reason : expect.stringMatching(reason),
+    ]
+}
+
+/** The refusal fields of a command. */
+function command(
+    seq: number,
+    code: number,
+    step: number,
+    reason: string | RegExp
+): unknown[] {
+    return [
+        seq,
+        code,
+        P.REFUSAL_COMMAND,
+        step,
+        typeof reason === "string" ? reason : expect.stringMatching(reason),
+    ]
+}
+
 describe("service core", () => {
     it("reads boot and refuses everything before the controller runs", () => {
         const { h } = hooks()
@@ -251,11 +272,13 @@ describe("service core", () => {
         expect(core.telemetry()).toEqual([0, 0, 0, 0, 0, 0, 0])
         expect(core.setting("maxRateDps")).toBe(4)
         expect(core.setting("homeDeg")).toBe(-65 - 1 / 1024)
-        expect(core.writeSetting("maxRateDps", 3)).toBe(false)
-        expect(core.lastError).toMatch(/^maxRateDps: the table is starting/)
+        expect(core.writeSetting(reg("maxRateDps"), 3)).toBe(false)
+        expect(core.lastError).toEqual(
+            write("maxRateDps", /^the table is starting/)
+        )
         core.command(P.CMD_CLEAR_FAULTS, 1, 0)
-        expect(core.lastError).toMatch(
-            /^seq 1 clear_faults: the table is starting/
+        expect(core.lastError).toEqual(
+            command(1, P.CMD_CLEAR_FAULTS, 0, /^the table is starting/)
         )
     })
 
@@ -320,12 +343,14 @@ describe("service core", () => {
         const { rig, core } = running()
         const revision = core.settingsRevision()
         // Handed to the controller's desk; its answer comes with the next tick.
-        expect(core.writeSetting("maxRateDps", 3)).toBe(true)
+        expect(core.writeSetting(reg("maxRateDps"), 3)).toBe(true)
         expect(core.takeEvents()).toEqual([])
         rig.run(TICK_MS, core)
         expect(rig.c.settings.maxRateDps).toBe(4)
         expect(core.setting("maxRateDps")).toBe(4)
-        expect(core.lastError).toMatch(/^maxRateDps: only in service mode/)
+        expect(core.lastError).toEqual(
+            write("maxRateDps", /^only in service mode/)
+        )
         expect(core.takeEvents()).toEqual([
             { code: P.EV_REFUSED, value: core.lastError },
         ])
@@ -338,35 +363,53 @@ describe("service core", () => {
         rig.enterService(core)
         core.takeEvents()
         expect(
-            core.writeSetting("maxRateDps", Math.round(3.3 * 1024) / 1024)
+            core.writeSetting(reg("maxRateDps"), Math.round(3.3 * 1024) / 1024)
         ).toBe(true)
         // Nothing changes between ticks: the controller takes the write up at its next one.
         expect(rig.c.settings.maxRateDps).toBe(4)
         rig.run(TICK_MS, core)
         expect(rig.c.settings.maxRateDps).toBe(3.3)
-        expect(core.writeSetting("homeDeg", -70)).toBe(true)
+        expect(core.writeSetting(reg("homeDeg"), -70)).toBe(true)
         rig.run(TICK_MS, core)
         expect(vmFixed10(core.setting("homeDeg"))).toBe(-70)
-        expect(core.writeSetting("progression", 0)).toBe(true)
+        expect(core.writeSetting(reg("progression"), 0)).toBe(true)
         rig.run(TICK_MS, core)
         expect(rig.c.settings.progression).toBe(false)
         expect(core.takeEvents()).toEqual([])
         rig.run(40, core)
         expect(core.settingsRevision()).toBe(3)
 
-        core.writeSetting("maxRateDps", 12)
+        core.writeSetting(reg("maxRateDps"), 12)
         rig.run(TICK_MS, core)
-        expect(core.lastError).toBe("maxRateDps: 12 is out of range 1..8 deg/s")
-        core.writeSetting("sessionLimitS", undefined)
+        // The register code names the setting: the reason does not repeat the key.
+        expect(core.lastError).toEqual([
+            0,
+            0x81,
+            P.REFUSAL_WRITE,
+            0,
+            "12 is out of range 1..8 deg/s",
+        ])
+        core.writeSetting(reg("sessionLimitS"), undefined)
         rig.run(TICK_MS, core)
-        expect(core.lastError).toBe(
-            "sessionLimitS: undefined is not a number (range 60..900 s)"
+        expect(core.lastError).toEqual(
+            write(
+                "sessionLimitS",
+                "undefined is not a number (range 60..900 s)"
+            )
         )
-        core.writeSetting("progression", undefined)
+        core.writeSetting(reg("progression"), undefined)
         rig.run(TICK_MS, core)
-        expect(core.lastError).toMatch(/^progression: undefined is not allowed/)
-        expect(core.writeSetting("bogus", 1)).toBe(false)
-        expect(core.lastError).toBe("bogus: not a setting")
+        expect(core.lastError).toEqual(
+            write("progression", /^undefined is not allowed/)
+        )
+        expect(core.writeSetting(0x9f, 1)).toBe(false)
+        expect(core.lastError).toEqual([
+            0,
+            0x9f,
+            P.REFUSAL_WRITE,
+            0,
+            "not a setting",
+        ])
         expect(rig.c.settings.maxRateDps).toBe(3.3)
         expect(rig.c.settings.sessionLimitS).toBe(300)
         expect(core.takeEvents().map(e => e.code)).toEqual([
@@ -396,12 +439,14 @@ describe("service core", () => {
         expect(
             core.takeEvents().filter(e => e.code === P.EV_REFUSED)
         ).toHaveLength(1)
-        expect(core.lastError).toMatch(
-            /^seq 42 calibrate level: only in service mode/
+        expect(core.lastError).toEqual(
+            command(42, P.CMD_CALIBRATE, 1, /^only in service mode/)
         )
-        expect(core.calibration()).toMatch(
-            /^level: refused: only in service mode/
-        )
+        expect(core.calibration()).toEqual([
+            1,
+            CALIBRATION_STATUSES.indexOf("refused"),
+            expect.stringMatching(/^only in service mode/),
+        ])
         expect(core.commandsRun).toBe(2)
     })
 
@@ -412,30 +457,32 @@ describe("service core", () => {
         expect(core.lastSeq).toBe(0)
         rig.run(TICK_MS, core)
         expect(core.lastSeq).toBe(1)
-        expect(core.lastError).toMatch(/^seq 1 save: only in service mode/)
+        expect(core.lastError).toEqual(
+            command(1, P.CMD_SAVE, 0, /^only in service mode/)
+        )
         core.command(P.CMD_RESTORE_DEFAULTS, 2, 0)
         rig.run(TICK_MS, core)
-        expect(core.lastError).toMatch(
-            /^seq 2 restore_defaults: only in service mode/
+        expect(core.lastError).toEqual(
+            command(2, P.CMD_RESTORE_DEFAULTS, 0, /^only in service mode/)
         )
         core.command(P.CMD_CALIBRATE, 3, 4)
         rig.run(TICK_MS, core)
-        expect(core.lastError).toMatch(
-            /^seq 3 calibrate axis: only in service mode/
+        expect(core.lastError).toEqual(
+            command(3, P.CMD_CALIBRATE, 4, /^only in service mode/)
         )
         expect(calls.save).toBe(0)
-        core.lastError = ""
+        const before = core.lastError
         core.command(P.CMD_CLEAR_FAULTS, 4, 0)
         core.command(P.CMD_ACKNOWLEDGE_WARNINGS, 5, 0)
         rig.run(TICK_MS, core)
-        expect(core.lastError).toBe("")
+        expect(core.lastError).toBe(before)
         expect(core.commandsRun).toBe(5)
     })
 
     it("in service mode: save asks the firmware to store, restore_defaults restores, calibrate starts a step", () => {
         const { rig, core, calls } = running()
         rig.enterService(core)
-        expect(core.writeSetting("maxAngleDeg", 60)).toBe(true)
+        expect(core.writeSetting(reg("maxAngleDeg"), 60)).toBe(true)
         core.command(P.CMD_SAVE, 10, 0)
         expect(calls.save).toBe(0)
         rig.run(TICK_MS, core)
@@ -446,11 +493,19 @@ describe("service core", () => {
         expect(rig.c.settings.maxAngleDeg).toBe(45)
         core.command(P.CMD_CALIBRATE, 12, 3)
         rig.run(100, core)
-        expect(core.calibration()).toMatch(/^home: done: home angle -65/)
+        expect(core.calibration()).toEqual([
+            3,
+            CALIBRATION_STATUSES.indexOf("done"),
+            expect.stringMatching(/^home angle -65/),
+        ])
         core.command(P.CMD_CALIBRATE, 13, 9)
-        expect(core.lastError).toBe(
-            "seq 13 calibrate 9: unknown calibration step (1 level, 2 gyro, 3 home, 4 axis)"
-        )
+        expect(core.lastError).toEqual([
+            13,
+            P.CMD_CALIBRATE,
+            P.REFUSAL_COMMAND,
+            9,
+            "unknown calibration step (1 level, 2 gyro, 3 home, 4 axis)",
+        ])
         expect(core.commandsRun).toBe(4)
     })
 
@@ -462,18 +517,38 @@ describe("service core", () => {
         rig.enterService(core)
         core.command(P.CMD_SAVE, 20, 0)
         rig.run(TICK_MS, core)
-        expect(core.lastError).toBe("seq 20 save: no flash here")
+        expect(core.lastError).toEqual(
+            command(20, P.CMD_SAVE, 0, "no flash here")
+        )
         core.command(P.CMD_ACKNOWLEDGE_WARNINGS, 21, 0)
         expect(core.warningsAcknowledged).toBe(false)
-        expect(core.lastError).toBe(
-            "seq 21 acknowledge_warnings: no flash here either"
+        expect(core.lastError).toEqual(
+            command(21, P.CMD_ACKNOWLEDGE_WARNINGS, 0, "no flash here either")
         )
-        core.report(
-            "save: settings not stored: storage did not keep the record"
+    })
+
+    it("reports a storing that failed after the save was taken as a refusal of that save, with its seq", () => {
+        const { rig, core } = running()
+        rig.enterService(core)
+        core.command(P.CMD_SAVE, 30, 0)
+        rig.run(TICK_MS, core)
+        expect(core.lastError[2]).toBe(P.REFUSAL_NONE)
+        core.command(P.CMD_CLEAR_FAULTS, 31, 0)
+        rig.run(TICK_MS, core)
+        core.takeEvents()
+        core.storingFailed(
+            "settings not stored: storage did not keep the record"
         )
-        expect(core.lastError).toBe(
-            "save: settings not stored: storage did not keep the record"
+        const failed = command(
+            30,
+            P.CMD_SAVE,
+            0,
+            "settings not stored: storage did not keep the record"
         )
+        expect(core.lastError).toEqual(failed)
+        expect(core.takeEvents()).toEqual([
+            { code: P.EV_REFUSED, value: failed },
+        ])
     })
 
     it("after a fault ends service mode, a refused command names the fault within its one packet", () => {
@@ -486,14 +561,22 @@ describe("service core", () => {
         expect(rig.out.state).not.toBe("service")
         core.command(P.CMD_CALIBRATE, 4000000000, 1)
         rig.run(TICK_MS, core)
-        expect(core.lastError.length).toBeLessThanOrEqual(P.MAX_TEXT_CHARS)
-        expect(core.lastError).toMatch(
-            /^seq 4000000000 calibrate level: only in service mode \(service mode was ended by watchdog: /
+        expect(core.lastError[4].length).toBeLessThanOrEqual(P.MAX_TEXT_CHARS)
+        expect(core.lastError).toEqual(
+            command(
+                4000000000,
+                P.CMD_CALIBRATE,
+                1,
+                /^only in service mode \(service mode was ended by watchdog: /
+            )
         )
-        core.writeSetting("maxRateDps", 3)
+        core.writeSetting(reg("maxRateDps"), 3)
         rig.run(TICK_MS, core)
-        expect(core.lastError).toMatch(
-            /^maxRateDps: only in service mode \(service mode was ended by watchdog/
+        expect(core.lastError).toEqual(
+            write(
+                "maxRateDps",
+                /^only in service mode \(service mode was ended by watchdog/
+            )
         )
     })
 
@@ -516,9 +599,13 @@ describe("service core", () => {
         expect(core.recordIndexNow()).toBe(1)
         expect(core.recordText).toBe("")
         expect(core.writeRecordIndex(50)).toBe(false)
-        expect(core.lastError).toBe(
-            "record_index: 50 is not a whole number in 0..49"
-        )
+        expect(core.lastError).toEqual([
+            0,
+            P.REG_RECORD_INDEX,
+            P.REFUSAL_WRITE,
+            0,
+            "50 is not a whole number in 0..49",
+        ])
         expect(core.writeRecordIndex(2.5)).toBe(false)
         expect(core.recordRequested).toBe(-1)
         const revision = core.recordsRevision()
@@ -541,19 +628,29 @@ describe("service core", () => {
         const { rig, core } = running()
         core.command(P.CMD_SET_COUNTED_SESSIONS, 40, 5, "why not")
         rig.run(TICK_MS, core)
-        expect(core.lastError).toMatch(
-            /^seq 40 set_counted_sessions 5: only in service mode/
+        expect(core.lastError).toEqual(
+            command(40, P.CMD_SET_COUNTED_SESSIONS, 0, /^only in service mode/)
         )
         rig.enterService(core)
         core.command(P.CMD_SET_COUNTED_SESSIONS, 41, 5, "")
         rig.run(TICK_MS, core)
-        expect(core.lastError).toBe(
-            "seq 41 set_counted_sessions 5: countedSessions: a reason is needed (it is recorded)"
+        expect(core.lastError).toEqual(
+            command(
+                41,
+                P.CMD_SET_COUNTED_SESSIONS,
+                0,
+                "countedSessions: a reason is needed (it is recorded)"
+            )
         )
         core.command(P.CMD_SET_COUNTED_SESSIONS, 42, 33, "too many")
         rig.run(TICK_MS, core)
-        expect(core.lastError).toBe(
-            "seq 42 set_counted_sessions 33: countedSessions: 33 is not a whole number in 0..32"
+        expect(core.lastError).toEqual(
+            command(
+                42,
+                P.CMD_SET_COUNTED_SESSIONS,
+                0,
+                "countedSessions: 33 is not a whole number in 0..32"
+            )
         )
         rig.run(100, core)
         expect(core.countedSessions()).toBe(0)
@@ -564,12 +661,21 @@ describe("service core", () => {
         rig.enterService(core)
         core.takeEvents()
         for (let i = 0; i < DESK_QUEUE_MAX; i++)
-            expect(core.writeSetting("maxRateDps", i % 2 ? 3 : 5)).toBe(true)
-        expect(core.writeSetting("maxRateDps", 6)).toBe(false)
-        expect(core.lastError).toBe("maxRateDps: the table is busy, try again")
+            expect(core.writeSetting(reg("maxRateDps"), i % 2 ? 3 : 5)).toBe(
+                true
+            )
+        expect(core.writeSetting(reg("maxRateDps"), 6)).toBe(false)
+        expect(core.lastError).toEqual(
+            write("maxRateDps", "the table is busy, try again")
+        )
         core.command(P.CMD_RESTORE_DEFAULTS, 77, 0)
-        expect(core.lastError).toBe(
-            "seq 77 restore_defaults: the table is busy, try again"
+        expect(core.lastError).toEqual(
+            command(
+                77,
+                P.CMD_RESTORE_DEFAULTS,
+                0,
+                "the table is busy, try again"
+            )
         )
         expect(rig.c.settings.maxRateDps).toBe(4)
         rig.run(TICK_MS, core)
@@ -581,12 +687,22 @@ describe("service core", () => {
     it("refuses a command without a seq (a short payload) and does not count it", () => {
         const { core } = running()
         core.command(P.CMD_CLEAR_FAULTS, undefined, 0)
-        expect(core.lastError).toBe(
-            "clear_faults: no seq (the payload is too short)"
+        expect(core.lastError).toEqual(
+            command(
+                0,
+                P.CMD_CLEAR_FAULTS,
+                0,
+                "no seq (the payload is too short)"
+            )
         )
         core.command(P.CMD_CALIBRATE, 5, undefined)
-        expect(core.lastError).toBe(
-            "seq 5 calibrate undefined: unknown calibration step (1 level, 2 gyro, 3 home, 4 axis)"
+        expect(core.lastError).toEqual(
+            command(
+                5,
+                P.CMD_CALIBRATE,
+                0,
+                "unknown calibration step (1 level, 2 gyro, 3 home, 4 axis)"
+            )
         )
         expect(core.commandsRun).toBe(1)
     })
@@ -773,6 +889,66 @@ describe("the compiled spec agrees with the controller and protocol.ts", () => {
             P.EV_FAULT_RAISED
         )
         expect(packet("event", "refused").identifier).toBe(P.EV_REFUSED)
+    })
+
+    it("carries the calibration and the refusals as fields, the words last, in protocol.ts's formats", () => {
+        expect(packet("ro", "calibration").packFormat).toBe(
+            P.CALIBRATION_FORMAT
+        )
+        expect(
+            packet("ro", "calibration").fields.map(f => [f.name, f.type])
+        ).toEqual([
+            ["step", "CalibrationStep"],
+            ["status", "CalibrationStatus"],
+            ["message", "string"],
+        ])
+        const refusalFields = [
+            ["seq", "u32"],
+            ["code", "u16"],
+            ["kind", "RefusalKind"],
+            ["step", "CalibrationStep"],
+            ["reason", "string"],
+        ]
+        for (const p of [
+            packet("ro", "last_error"),
+            packet("event", "refused"),
+        ]) {
+            expect(p.packFormat, p.name).toBe(P.REFUSAL_FORMAT)
+            expect(
+                p.fields.map(f => [f.name, f.type]),
+                p.name
+            ).toEqual(refusalFields)
+        }
+        const e = compiledSpec().enums
+        const members = (name: string) =>
+            Object.entries(e[name].members).map(([k, v]) => [
+                k.toLowerCase(),
+                v,
+            ])
+        // The calibrator's statuses, "" (none) first: code = index.
+        expect(members("CalibrationStatus")).toEqual(
+            CALIBRATION_STATUSES.map((n, i) => [n === "" ? "none" : n, i])
+        )
+        expect(members("RefusalKind")).toEqual([
+            ["none", P.REFUSAL_NONE],
+            ["write", P.REFUSAL_WRITE],
+            ["command", P.REFUSAL_COMMAND],
+        ])
+    })
+
+    it("the server hands each setting's write to the core with that setting's register code", () => {
+        const text = fs.readFileSync(
+            path.join(SERVICE_DIR, "server.ts"),
+            "utf8"
+        )
+        const writes = [
+            ...text.matchAll(
+                /async set_(\w+)\(v: \w+\) \{\s*await this\.writeSetting\((0x[0-9a-f]+), v\)/g
+            ),
+        ].map(m => [m[1], Number(m[2])])
+        expect(writes).toEqual(
+            SETTINGS_SCHEMA.map(s => [s.key, P.settingRegister(s.key)])
+        )
     })
 })
 

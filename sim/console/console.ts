@@ -5,7 +5,7 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { settingSpec } from "../../src/control/settings"
-import { REG_LAST_ERROR } from "../../src/service/protocol"
+import { CMD_SAVE } from "../../src/service/protocol"
 import { Command, helpText } from "./commands"
 import {
     ConsoleError,
@@ -15,6 +15,7 @@ import {
     UsageError,
 } from "./exitCodes"
 import {
+    calibrationText,
     CSV_HEADER,
     csvRow,
     formatFaults,
@@ -25,7 +26,7 @@ import {
     Telemetry,
     watchLine,
 } from "./format"
-import { CALIBRATION_SETTLE_MS, TableClient } from "./table"
+import { CALIBRATION_SETTLE_MS, refusesCommand, TableClient } from "./table"
 import { formatProgress, formatSessions, sessionsCsv } from "./sessionsFormat"
 import { isYes, ACK_QUESTION, warningsText } from "./warnings"
 
@@ -157,9 +158,12 @@ export class TableConsole {
             }
             case "calibrate": {
                 const table = await this.table()
-                const outcome = await table.calibrate(cmd.step, text => {
-                    if (text.startsWith(cmd.step + ": running"))
-                        io.out(`  ${text}`)
+                const outcome = await table.calibrate(cmd.step, reading => {
+                    if (
+                        reading.step === cmd.step &&
+                        reading.status === "running"
+                    )
+                        io.out(`  ${calibrationText(reading)}`)
                 })
                 const line = `calibrate ${cmd.step}: ${outcome.status}: ${outcome.message}`
                 if (outcome.status === "done") {
@@ -175,21 +179,15 @@ export class TableConsole {
             }
             case "save": {
                 const table = await this.table()
-                await table.save()
-                // The table stores in a fiber of its own; a failure shows in last_error shortly after
-                // ("save: settings not stored: ...").
-                const before = await table.readString(
-                    REG_LAST_ERROR,
-                    "last_error"
-                )
+                const seq = await table.save()
+                // The table stores in a fiber of its own; a failure shows in last_error shortly
+                // after, as a refusal of this save (its seq).
                 await sleep(SAVE_CONFIRM_MS)
-                const lastError = await table.readString(
-                    REG_LAST_ERROR,
-                    "last_error"
-                )
-                if (lastError !== before && lastError.startsWith("save:"))
+                const lastError = await table.lastError()
+                if (refusesCommand(lastError, CMD_SAVE, seq))
                     throw new RefusedError(
-                        `the table could not store the settings: ${lastError}`
+                        `the table could not store the settings: ${lastError!.reason}`,
+                        lastError
                     )
                 io.out("settings stored in the table's flash")
                 return EXIT_OK

@@ -8,6 +8,8 @@
 //   3  no table: nothing serves the bus, the table's service does not appear, it stopped answering,
 //      the connection was lost
 
+import type { TableRefusal } from "../../src/service/protocol"
+
 export const EXIT_OK = 0
 export const EXIT_REFUSED = 1
 export const EXIT_USAGE = 2
@@ -63,13 +65,13 @@ export class UsageError extends ConsoleError {
 
 /** The table refused (and said why), or a calibration step did not succeed. */
 export class RefusedError extends ConsoleError {
-    /** the table's own words, when it gave them */
-    readonly reason: string
+    /** the table's refusal (its fields), when it sent one */
+    readonly refusal: TableRefusal | null
 
-    constructor(message: string, reason = "") {
+    constructor(message: string, refusal: TableRefusal | null = null) {
         super(EXIT_REFUSED, message)
         this.name = "RefusedError"
-        this.reason = reason
+        this.refusal = refusal
     }
 }
 

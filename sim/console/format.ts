@@ -9,6 +9,15 @@ import {
     settingSpec,
 } from "../../src/control/settings"
 import { FaultName } from "../../src/control/types"
+import { CalibrationStatus } from "../../src/control/calibration"
+import {
+    calibrationStepName,
+    commandName,
+    REFUSAL_WRITE,
+    REG_RECORD_INDEX,
+    settingOfRegister,
+    TableRefusal,
+} from "../../src/service/protocol"
 import { faultMeaning, FAULT_RULES } from "./faultTable"
 
 /** One telemetry report (register 0x101), decoded. */
@@ -27,16 +36,52 @@ export interface Telemetry {
     unsaved: boolean
 }
 
+/** The `calibration` register, decoded: the step's name ("" before any), its status, its message. */
+export interface CalibrationReading {
+    step: string
+    status: CalibrationStatus
+    message: string
+}
+
 /** Everything `status` shows. */
 export interface StatusSnapshot extends Telemetry {
     effectiveMaxDeg: number
-    /** "level: done: accelerometer offset 0.3 deg", or "" before any step */
-    calibration: string
+    calibration: CalibrationReading
     warningsAcknowledged: boolean
     /** why each active fault was raised, "; "-joined, or "" */
     faultReasons: string
-    /** the table's last refusal, or "" */
-    lastError: string
+    /** the table's last refusal, or null */
+    lastError: TableRefusal | null
+}
+
+/** A calibration reading in words: "level: done: accelerometer offset 0.3 deg", or "nothing". */
+export function calibrationText(c: CalibrationReading): string {
+    if (c.step === "" && c.status === "") return "nothing"
+    return (
+        `${c.step || "no step"}: ${c.status || "unknown status"}` +
+        (c.message !== "" ? `: ${c.message}` : "")
+    )
+}
+
+/** The register a refused write names: the setting's key, record_index, or its code. */
+function registerName(code: number): string {
+    const spec = settingOfRegister(code)
+    if (spec) return spec.key
+    if (code === REG_RECORD_INDEX) return "record_index"
+    return `register 0x${code.toString(16)}`
+}
+
+/**
+ * A refusal in words, from its fields: "maxRateDps: 12 is out of range 1..8 deg/s" for a write,
+ * "seq 7 calibrate home: only in service mode: ..." for a command.
+ */
+export function refusalText(r: TableRefusal): string {
+    if (r.kind === REFUSAL_WRITE) return `${registerName(r.code)}: ${r.reason}`
+    const step =
+        r.step !== 0
+            ? " " + (calibrationStepName(r.step) || String(r.step))
+            : ""
+    return `seq ${r.seq} ${commandName(r.code)}${step}: ${r.reason}`
 }
 
 export type SettingValues = Partial<Record<SettingKey, number | boolean>>
@@ -113,7 +158,9 @@ export function formatStatus(s: StatusSnapshot): string {
         ],
         [
             "calibration",
-            s.calibration === "" ? "no step run since start" : s.calibration,
+            s.calibration.step === "" && s.calibration.status === ""
+                ? "no step run since start"
+                : calibrationText(s.calibration),
         ],
         [
             "settings",
@@ -130,7 +177,8 @@ export function formatStatus(s: StatusSnapshot): string {
     ]
     if (s.alarm) rows.push(["alarm", "sounding"])
     if (s.faultReasons !== "") rows.push(["fault reasons", s.faultReasons])
-    if (s.lastError !== "") rows.push(["last refusal", s.lastError])
+    if (s.lastError !== null)
+        rows.push(["last refusal", refusalText(s.lastError)])
     return rows.map(([k, v]) => `${k.padEnd(14)} ${v}`).join("\n")
 }
 

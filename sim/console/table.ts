@@ -5,10 +5,13 @@
 //   READ_TIMEOUT_MS). No cached value is ever returned.
 // - Setting writes: SET (no ACK exists), then the register, settings_revision and last_error read
 //   back: taken when the revision moved and the value reads as written; refused when the table says
-//   so (the `refused` event, or last_error naming the key); sent once more if neither shows.
-// - Commands: a fresh seq each, never an ACK; arrival is seen in last_seq (or a refusal naming the
+//   so (the `refused` event, or last_error: a write refusal with the setting's register code); sent
+//   once more if neither shows.
+// - Commands: a fresh seq each, never an ACK; arrival is seen in last_seq (or a refusal with the
 //   seq), the same seq resent every COMMAND_RESEND_MS until COMMAND_TIMEOUT_MS; a repeat is
 //   harmless (the table runs a seq once). Then last_error tells whether it was refused.
+// - Refusals and the calibration register are read as their fields (services/inversiontable.md):
+//   which register or command, its seq, the step and status codes; the words are only shown.
 // - Every wait has a timeout and ends at once when the connection is lost: a TableError (exit 3).
 
 import * as fs from "node:fs"
@@ -27,7 +30,12 @@ import {
     settingSpec,
 } from "../../src/control/settings"
 import {
+    CALIBRATION_STATUSES,
+    CalibrationStatus,
+} from "../../src/control/calibration"
+import {
     CALIBRATION_STEP_NAMES,
+    calibrationStepName,
     CMD_ACKNOWLEDGE_WARNINGS,
     CMD_CALIBRATE,
     CMD_RESTORE_DEFAULTS,
@@ -55,14 +63,25 @@ import {
     REG_STREAMING_SAMPLES,
     REG_TELEMETRY,
     REG_WARNINGS_ACKNOWLEDGED,
+    REFUSAL_COMMAND,
+    REFUSAL_FORMAT,
+    REFUSAL_NONE,
+    REFUSAL_WRITE,
     settingRegister,
     stateName,
+    TableRefusal,
 } from "../../src/service/protocol"
 import { REPO_ROOT } from "../firmware/paths"
 import { SESSION_SLOTS, SessionRecord } from "../../src/control/sessions"
 import { decodeSessionRecord } from "../../src/hw/sessionCodec"
 import { ConsoleError, RefusedError, TableError } from "./exitCodes"
-import { SettingValues, StatusSnapshot, Telemetry } from "./format"
+import {
+    CalibrationReading,
+    calibrationText,
+    SettingValues,
+    StatusSnapshot,
+    Telemetry,
+} from "./format"
 import { SeqCounter } from "./seq"
 import { BusLink } from "./transport"
 
@@ -144,24 +163,81 @@ export type CalibrationOutcome = {
     message: string
 }
 
-/** "gyro: running: measuring" → its parts (message may itself contain ": "). */
-export function parseCalibrationText(
-    text: string
-): { step: string; status: string; message: string } | null {
-    const a = text.indexOf(": ")
-    if (a < 0) return null
-    const b = text.indexOf(": ", a + 2)
-    if (b < 0)
-        return {
-            step: text.slice(0, a),
-            status: text.slice(a + 2),
-            message: "",
-        }
+/** A status that ends a step. */
+function isOutcome(
+    status: CalibrationStatus
+): status is CalibrationOutcome["status"] {
+    return status === "done" || status === "refused" || status === "failed"
+}
+
+/**
+ * The `calibration` register's fields (CALIBRATION_FORMAT): the step by its CalibrationStep code ("" for
+ * none, "step N" for a code this console does not know), the status by its CalibrationStatus code ("" for
+ * none or an unknown code), the message.
+ */
+export function decodeCalibration(v: readonly unknown[]): CalibrationReading {
+    const [step, status, message] = v
+    const code = typeof step === "number" ? step : 0
     return {
-        step: text.slice(0, a),
-        status: text.slice(a + 2, b),
-        message: text.slice(b + 2),
+        step: code === 0 ? "" : calibrationStepName(code) || `step ${code}`,
+        status:
+            typeof status === "number" && status < CALIBRATION_STATUSES.length
+                ? CALIBRATION_STATUSES[status]
+                : "",
+        message: typeof message === "string" ? message : "",
     }
+}
+
+/**
+ * The fields of `refused` or `last_error` (REFUSAL_FORMAT), or null when nothing was refused (kind
+ * None) or the value is not one (a table that does not speak this service's version).
+ */
+export function decodeRefusal(v: readonly unknown[]): TableRefusal | null {
+    const [seq, code, kind, step, reason] = v
+    if (
+        typeof seq !== "number" ||
+        typeof code !== "number" ||
+        typeof kind !== "number" ||
+        typeof step !== "number" ||
+        typeof reason !== "string" ||
+        kind === REFUSAL_NONE
+    )
+        return null
+    return { kind, seq, code, step, reason }
+}
+
+/** The same refusal (every field): a last_error read again that has not changed. */
+export function sameRefusal(
+    a: TableRefusal | null,
+    b: TableRefusal | null
+): boolean {
+    if (a === null || b === null) return a === b
+    return (
+        a.kind === b.kind &&
+        a.seq === b.seq &&
+        a.code === b.code &&
+        a.step === b.step &&
+        a.reason === b.reason
+    )
+}
+
+/** A refusal of a write to the register `code`. */
+export function refusesWrite(r: TableRefusal | null, code: number): boolean {
+    return r !== null && r.kind === REFUSAL_WRITE && r.code === code
+}
+
+/** A refusal of the command `code` sent with `seq`. */
+export function refusesCommand(
+    r: TableRefusal | null,
+    code: number,
+    seq: number
+): boolean {
+    return (
+        r !== null &&
+        r.kind === REFUSAL_COMMAND &&
+        r.code === code &&
+        r.seq === seq
+    )
 }
 
 export function decodeTelemetry(v: readonly unknown[]): Telemetry {
@@ -182,9 +258,14 @@ export function decodeTelemetry(v: readonly unknown[]): Telemetry {
     }
 }
 
-/** A command's refusal: `text` is the table's "<command>: <reason>" (its "seq N " taken off). */
-function refused(text: string): RefusedError {
-    return new RefusedError(`the table refused ${text}`, text)
+/** A command's refusal: what the console sent (`label`) and the table's reason. */
+function refused(label: string, r: TableRefusal): RefusedError {
+    return new RefusedError(`the table refused ${label}: ${r.reason}`, r)
+}
+
+/** A write's refusal: the setting and the table's reason. */
+function refusedWrite(key: string, r: TableRefusal): RefusedError {
+    return new RefusedError(`the table refused: ${key}: ${r.reason}`, r)
 }
 
 export function sameSettingValue(a: unknown, b: unknown): boolean {
@@ -224,8 +305,8 @@ export async function findTable(
 
 export class TableClient {
     private svc: JDService
-    /** the last texts of `refused` events, numbered in arrival order (refusalCount counts them all) */
-    private refusals: { n: number; text: string }[] = []
+    /** the last `refused` events, numbered in arrival order (refusalCount counts them all) */
+    private refusals: { n: number; refusal: TableRefusal }[] = []
     private refusalCount = 0
     private readonly detachers: (() => void)[] = []
 
@@ -259,18 +340,23 @@ export class TableClient {
         this.detachers.push(
             service.subscribe(REPORT_RECEIVE, (pkt: Packet) => {
                 if (pkt.isEvent && pkt.eventCode === EV_REFUSED) {
-                    const [text] = pkt.jdunpack<[string]>("s")
-                    this.refusals.push({ n: ++this.refusalCount, text })
+                    const refusal = decodeRefusal(
+                        pkt.data.length >= 8 ? pkt.jdunpack(REFUSAL_FORMAT) : []
+                    )
+                    if (refusal === null) return
+                    this.refusals.push({ n: ++this.refusalCount, refusal })
                     if (this.refusals.length > 50) this.refusals.shift()
                 }
             })
         )
     }
 
-    /** A `refused` event that arrived after mark (a refusalCount) and whose text starts with prefix. */
-    private refusalSince(mark: number, prefix: string): string | undefined {
-        return this.refusals.find(r => r.n > mark && r.text.startsWith(prefix))
-            ?.text
+    /** A `refused` event that arrived after mark (a refusalCount) and that `which` picks. */
+    private refusalSince(
+        mark: number,
+        which: (r: TableRefusal) => boolean
+    ): TableRefusal | undefined {
+        return this.refusals.find(r => r.n > mark && which(r.refusal))?.refusal
     }
 
     /** The service now: after a restart of the table its device may be a new one; take that. */
@@ -354,6 +440,18 @@ export class TableClient {
         return typeof v === "string" ? v : ""
     }
 
+    /** `last_error`: the table's last refusal, or null when there was none. */
+    async lastError(): Promise<TableRefusal | null> {
+        return decodeRefusal(await this.read(REG_LAST_ERROR, "last_error"))
+    }
+
+    /** The `calibration` register: the last step, its status and message. */
+    async calibration(): Promise<CalibrationReading> {
+        return decodeCalibration(
+            await this.read(REG_CALIBRATION, "calibration")
+        )
+    }
+
     async telemetry(): Promise<Telemetry> {
         return decodeTelemetry(await this.read(REG_TELEMETRY, "telemetry"))
     }
@@ -365,10 +463,7 @@ export class TableClient {
             REG_EFFECTIVE_MAX_ANGLE,
             "effective_max_angle"
         )
-        const calibration = await this.readString(
-            REG_CALIBRATION,
-            "calibration"
-        )
+        const calibration = await this.calibration()
         const warningsAcknowledged = await this.readBool(
             REG_WARNINGS_ACKNOWLEDGED,
             "warnings_acknowledged"
@@ -377,7 +472,7 @@ export class TableClient {
             t.faults.length > 0
                 ? await this.readString(REG_FAULT_REASONS, "fault_reasons")
                 : ""
-        const lastError = await this.readString(REG_LAST_ERROR, "last_error")
+        const lastError = await this.lastError()
         return {
             ...t,
             effectiveMaxDeg,
@@ -438,15 +533,14 @@ export class TableClient {
         value: number | boolean
     ): Promise<{ value: number | boolean; changed: boolean }> {
         const spec = settingSpec(key)!
-        const reg = this.service().register(settingRegister(key))
+        const code = settingRegister(key)
+        const reg = this.service().register(code)
+        const ours = (r: TableRefusal | null) => refusesWrite(r, code)
         const wire =
             spec.kind === "boolean" ? (value ? 1 : 0) : (value as number)
         for (let attempt = 0; attempt < 2; attempt++) {
             const old = await this.readSetting(key)
-            const lastErrorBefore = await this.readString(
-                REG_LAST_ERROR,
-                "last_error"
-            )
+            const lastErrorBefore = await this.lastError()
             const mark = this.refusalCount
             await reg.sendSetPackedAsync([wire], false)
             // The table takes the write up at its next control tick (its service desk): a refusal
@@ -456,7 +550,7 @@ export class TableClient {
                 let i = 0;
                 i < WRITE_POLLS &&
                 !sameSettingValue(now, value) &&
-                this.refusalSince(mark, key + ":") === undefined;
+                this.refusalSince(mark, ours) === undefined;
                 i++
             ) {
                 await sleep(WRITE_POLL_MS)
@@ -466,19 +560,12 @@ export class TableClient {
             if (same && !sameSettingValue(old, value))
                 return { value: now, changed: true }
             await sleep(WRITE_SETTLE_MS)
-            const refusal = this.refusalSince(mark, key + ":")
-            if (refusal !== undefined)
-                throw new RefusedError(`the table refused: ${refusal}`, refusal)
-            const lastError = await this.readString(
-                REG_LAST_ERROR,
-                "last_error"
-            )
-            const named = lastError.startsWith(key + ":")
-            if (named && lastError !== lastErrorBefore)
-                throw new RefusedError(
-                    `the table refused: ${lastError}`,
-                    lastError
-                )
+            const refusal = this.refusalSince(mark, ours)
+            if (refusal !== undefined) throw refusedWrite(key, refusal)
+            const lastError = await this.lastError()
+            const named = ours(lastError)
+            if (named && !sameRefusal(lastError, lastErrorBefore))
+                throw refusedWrite(key, lastError!)
             if (same && (await this.telemetry()).state === "service")
                 return { value: now, changed: false }
             if (!same && !sameSettingValue(now, old))
@@ -487,11 +574,7 @@ export class TableClient {
                 )
             // No sign yet: the write or the refused event may have been lost. The second attempt decides.
             if (attempt > 0) {
-                if (named)
-                    throw new RefusedError(
-                        `the table refused: ${lastError}`,
-                        lastError
-                    )
+                if (named) throw refusedWrite(key, lastError!)
                 if ((await this.telemetry()).state !== "service")
                     throw new RefusedError(
                         `the table refused ${key}: it is not in service mode`
@@ -524,7 +607,7 @@ export class TableClient {
         const seq = this.seq.next()
         const format = "u32" + (extra ? " " + extra.format : "")
         const payload = jdpack(format, [seq, ...(extra ? extra.values : [])])
-        const prefix = `seq ${seq} `
+        const ours = (r: TableRefusal | null) => refusesCommand(r, code, seq)
         const mark = this.refusalCount
         const runBefore = await this.readNumber(
             REG_COMMANDS_RUN,
@@ -538,9 +621,8 @@ export class TableClient {
             sends++
             const last = await this.readNumber(REG_LAST_SEQ, "last_seq")
             if (last === seq) break
-            const refusal = this.refusalSince(mark, prefix)
-            if (refusal !== undefined)
-                throw refused(refusal.slice(prefix.length))
+            const refusal = this.refusalSince(mark, ours)
+            if (refusal !== undefined) throw refused(label, refusal)
             if (
                 sends >= 2 &&
                 (await this.readNumber(REG_COMMANDS_RUN, "commands_run")) !==
@@ -553,16 +635,17 @@ export class TableClient {
                 )
             await sleep(sends === 1 ? 20 : COMMAND_RESEND_MS)
         }
-        const refusal = this.refusalSince(mark, prefix)
-        if (refusal !== undefined) throw refused(refusal.slice(prefix.length))
-        const lastError = await this.readString(REG_LAST_ERROR, "last_error")
-        if (lastError.startsWith(prefix))
-            throw refused(lastError.slice(prefix.length))
+        const refusal = this.refusalSince(mark, ours)
+        if (refusal !== undefined) throw refused(label, refusal)
+        const lastError = await this.lastError()
+        if (lastError !== null && ours(lastError))
+            throw refused(label, lastError)
         return seq
     }
 
-    async save(): Promise<void> {
-        await this.command(CMD_SAVE)
+    /** Sends `save`; resolves with its seq (a storing failure is reported with it later). */
+    async save(): Promise<number> {
+        return this.command(CMD_SAVE)
     }
 
     async restoreDefaults(): Promise<void> {
@@ -575,12 +658,12 @@ export class TableClient {
     }
 
     /**
-     * Runs one calibration step: the command, then the `calibration` register followed until the
-     * step is done, refused or failed. `onProgress` sees every new text.
+     * Runs one calibration step: the command, then the `calibration` register followed until it
+     * shows this step done, refused or failed. `onProgress` sees every new reading.
      */
     async calibrate(
         step: string,
-        onProgress?: (text: string) => void
+        onProgress?: (reading: CalibrationReading) => void
     ): Promise<CalibrationOutcome> {
         const code = CALIBRATION_STEP_NAMES.indexOf(step)
         if (code <= 0)
@@ -593,13 +676,9 @@ export class TableClient {
                 label
             )
         } catch (e) {
-            // "calibrate level: the table reads -65 deg, not flat: ..." (the step's own words).
-            if (e instanceof RefusedError && e.reason.startsWith(label + ": "))
-                return {
-                    step,
-                    status: "refused",
-                    message: e.reason.slice(label.length + 2),
-                }
+            // The table's refusal of this calibrate (its seq): the step's own words.
+            if (e instanceof RefusedError && e.refusal !== null)
+                return { step, status: "refused", message: e.refusal.reason }
             throw e
         }
         // The calibration register shows the controller's outputs of the last control tick: until
@@ -607,25 +686,23 @@ export class TableClient {
         // for home). Let a few ticks pass first.
         await sleep(CALIBRATION_SETTLE_MS)
         const deadline = performance.now() + CALIBRATION_TIMEOUT_MS
-        let shown = ""
+        let shown: CalibrationReading | null = null
         for (;;) {
-            const text = await this.readString(REG_CALIBRATION, "calibration")
-            if (text !== shown) {
-                shown = text
-                onProgress?.(text)
-            }
-            const parsed = parseCalibrationText(text)
+            const now = await this.calibration()
             if (
-                parsed &&
-                parsed.step === step &&
-                (parsed.status === "done" ||
-                    parsed.status === "refused" ||
-                    parsed.status === "failed")
-            )
-                return { step, status: parsed.status, message: parsed.message }
+                shown === null ||
+                now.step !== shown.step ||
+                now.status !== shown.status ||
+                now.message !== shown.message
+            ) {
+                shown = now
+                onProgress?.(now)
+            }
+            if (now.step === step && isOutcome(now.status))
+                return { step, status: now.status, message: now.message }
             if (performance.now() > deadline)
                 throw new TableError(
-                    `the table does not answer: calibrate ${step} did not finish within ${CALIBRATION_TIMEOUT_MS / 1000} s (last: ${text || "nothing"})`
+                    `the table does not answer: calibrate ${step} did not finish within ${CALIBRATION_TIMEOUT_MS / 1000} s (last: ${calibrationText(now)})`
                 )
             await sleep(CALIBRATION_POLL_MS)
         }

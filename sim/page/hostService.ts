@@ -43,6 +43,7 @@ import {
     REG_FAULTS,
     REG_GRIP,
     REG_LAST_ERROR,
+    REFUSAL_FORMAT,
     REG_LAST_SEQ,
     REG_LATCH,
     REG_RATE,
@@ -183,8 +184,8 @@ export class HostTableService {
             REG_EFFECTIVE_MAX_ANGLE,
             n(() => c.effectiveMaxAngle())
         )
-        this.computed(REG_CALIBRATION, () => [c.calibration()])
-        this.computed(REG_LAST_ERROR, () => [c.lastError])
+        this.computed(REG_CALIBRATION, () => c.calibration())
+        this.computed(REG_LAST_ERROR, () => c.lastError)
         this.computed(REG_WARNINGS_ACKNOWLEDGED, () => [c.warningsAcknowledged])
         this.computed(REG_SETTINGS_REVISION, () => [c.settingsRevision()])
         this.computed(REG_LAST_SEQ, () => [c.lastSeq])
@@ -229,7 +230,7 @@ export class HostTableService {
             )
             reg.on(REPORT_RECEIVE, () => {
                 const [raw] = reg.values() as unknown[]
-                c.writeSetting(key, raw)
+                c.writeSetting(settingRegister(key), raw)
                 reg.setValues(value() as never[], true)
                 this.flushEvents()
             })
@@ -276,7 +277,7 @@ export class HostTableService {
                     ? jdpack("u8", [e.value])
                     : e.code === EV_FAULT_RAISED
                       ? jdpack("u16", [e.value])
-                      : jdpack("s", [e.value])
+                      : jdpack(REFUSAL_FORMAT, e.value)
             void this.server.sendEvent(e.code, data)
         }
     }

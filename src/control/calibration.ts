@@ -12,6 +12,17 @@ import { SettingSpec, settingSpec } from "./settings"
 
 export const CALIBRATION_STEPS = ["level", "gyro", "home", "axis"]
 
+/** How the last step went: "" (none since start), then running, done, refused, failed. */
+export type CalibrationStatus = "" | "running" | "done" | "refused" | "failed"
+/** Every status, in the order of their codes on the wire (services/inversiontable.md CalibrationStatus). */
+export const CALIBRATION_STATUSES: CalibrationStatus[] = [
+    "",
+    "running",
+    "done",
+    "refused",
+    "failed",
+]
+
 /** How long each measuring step averages. */
 export const LEVEL_MEASURE_MS = 2000
 export const GYRO_MEASURE_MS = 3000
@@ -43,8 +54,8 @@ export interface CalibrationView {
 export class Calibrator {
     /** the step running, or "" */
     step: string
-    /** the last outcome: "", "running", "done", "refused", "failed" */
-    status: string
+    /** the last outcome (CALIBRATION_STATUSES) */
+    status: CalibrationStatus
     message: string
     startedMs: number
     sum: number

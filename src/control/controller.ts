@@ -660,14 +660,9 @@ export class Controller {
             alarm: alarm !== "",
             grip: inputs.grip,
             latch: inputs.latch,
-            calibration:
-                this.calibrator.step === ""
-                    ? ""
-                    : this.calibrator.step +
-                      ": " +
-                      this.calibrator.status +
-                      ": " +
-                      this.calibrator.message,
+            calibrationStep: this.calibrator.step,
+            calibrationStatus: this.calibrator.status,
+            calibrationMessage: this.calibrator.message,
             settingsRevision: this.settingsRevision,
             keptFaultBits: faults.keptBits(),
             openLoopReservedMs: sup.openLoop.reservedMs,

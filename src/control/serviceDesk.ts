@@ -18,7 +18,7 @@ export const DESK_SAVE = 6
 export const DESK_QUEUE_MAX = 16
 
 export interface DeskRequest {
-    /** the sender's own number for it (the service: a command's seq, or a write's own count) */
+    /** the sender's own number for it (the service: a command's seq, or minus a write's register code) */
     tag: number
     kind: number
     /** a setting's key, or a calibration step */

@@ -1,6 +1,8 @@
 // The controller's contract with the world: what goes in each tick, what comes out.
 // Plain TypeScript inside the DeviceScript subset: no @devicescript import, no clock, no I/O.
 
+import type { CalibrationStatus } from "./calibration"
+
 /** The states of behaviour.md. */
 export type StateName =
     | "boot"
@@ -102,8 +104,12 @@ export interface Outputs {
     /** the inputs as the controller used them */
     grip: boolean
     latch: boolean
-    /** the last calibration step and how it went: "level: done: accelerometer offset 0.3 deg" */
-    calibration: string
+    /** the last calibration step ("" before any: calibration.ts CALIBRATION_STEPS) */
+    calibrationStep: string
+    /** how it went (calibration.ts CALIBRATION_STATUSES) */
+    calibrationStatus: CalibrationStatus
+    /** its message in words: "accelerometer offset 0.3 deg", "measuring", a refusal's reason */
+    calibrationMessage: string
     /** increases with every change of the settings */
     settingsRevision: number
     /** the active faults a restart must not forget (fault-table bits); with openLoopReservedMs, a

@@ -9,9 +9,11 @@
 //
 // Everything that changes the table goes through the controller, which refuses it outside service
 // mode or out of range: the register then keeps its value, and `last_error` and the `refused` event
-// say why. Nothing here bypasses a controller check.
+// say why, in fields (what was refused, its seq and code, the reason last). Nothing here bypasses a
+// controller check.
 
-import { settingSpec } from "../control/settings"
+import { CALIBRATION_STATUSES } from "../control/calibration"
+import { SETTINGS_SCHEMA, SettingSpec, settingSpec } from "../control/settings"
 import { Outputs } from "../control/types"
 import {
     DESK_CALIBRATE,
@@ -38,16 +40,20 @@ import {
     FLAG_UNSAVED,
     FLAG_WARNING,
     CALIBRATION_STEP_CODES_TEXT,
-    calibrationStepName,
+    CALIBRATION_STEP_NAMES,
+    CalibrationReport,
+    REFUSAL_NONE,
+    REFUSAL_COMMAND,
+    REFUSAL_WRITE,
+    REG_RECORD_INDEX,
+    Refusal,
     clipText,
-    commandName,
-    commandRefusalText,
     faultBits,
     settingFromWire,
+    REG_FIRST_SETTING,
     settingToWire,
     stateCode,
     toWireFixed10,
-    writeRefusalText,
 } from "./protocol"
 import { SeqFilter } from "./seqFilter"
 
@@ -76,7 +82,7 @@ export const RECORD_INDEX_MAX = 49
 /** What `record_index` reads while the record asked for is being read from flash. */
 export const RECORD_LOADING = 255
 
-/** An event to send: EV_STATE_CHANGED (State code), EV_FAULT_RAISED (Faults bits), EV_REFUSED (text). */
+/** An event to send: EV_STATE_CHANGED (State code), EV_FAULT_RAISED (Faults bits), EV_REFUSED (Refusal). */
 export interface ServiceEvent {
     code: number
     value: any
@@ -90,7 +96,9 @@ const BUSY = "the table is busy, try again"
 /** A command handed to the desk, waiting for its result. */
 interface PendingCommand {
     seq: number
-    name: string
+    /** the command's code, and the calibration step it asked for (0: none) */
+    code: number
+    step: number
 }
 /** The telemetry report's fields: angle, target, rate, session_inverted, faults, state, flags. */
 export const TELEMETRY_FIELDS = 7
@@ -101,7 +109,10 @@ export class TableServiceCore {
     out: Outputs | null
     stateCode: number
     faultBits: number
-    lastError: string
+    /** the last refusal's fields (`last_error`) */
+    lastError: Refusal
+    /** the seq of the last `save` handed to the storing (its failure is reported with it) */
+    saveSeq: number
     lastSeq: number
     commandsRun: number
     warningsAcknowledged: boolean
@@ -111,8 +122,6 @@ export class TableServiceCore {
     events: ServiceEvent[]
     /** commands handed to the desk and not answered yet */
     pending: PendingCommand[]
-    /** setting writes handed in (their desk tags are -1, -2, ...: apart from the seqs) */
-    writesSubmitted: number
     /** the index of the record `record` holds (0 the newest) */
     recordIndex: number
     /** that record in its stored form ("" for none) */
@@ -126,7 +135,8 @@ export class TableServiceCore {
         this.out = null
         this.stateCode = -1
         this.faultBits = 0
-        this.lastError = ""
+        this.lastError = [0, 0, REFUSAL_NONE, 0, ""]
+        this.saveSeq = 0
         this.lastSeq = 0
         this.commandsRun = 0
         this.warningsAcknowledged = false
@@ -134,7 +144,6 @@ export class TableServiceCore {
         this.seqs = new SeqFilter()
         this.events = []
         this.pending = []
-        this.writesSubmitted = 0
         this.recordIndex = -1
         this.recordText = ""
         this.recordRequested = 0
@@ -160,36 +169,53 @@ export class TableServiceCore {
     takeAnswers(desk: ServiceDesk): void {
         for (const r of desk.takeResults()) {
             if (r.kind === DESK_SETTING) {
+                // A setting check's reason starts with the key: the register code names it.
+                const named = r.key + ": "
                 if (r.error !== null)
-                    this.refuse(writeRefusalText(r.key, r.error))
+                    this.refuseWrite(
+                        -r.tag,
+                        r.error.indexOf(named) === 0
+                            ? r.error.slice(named.length)
+                            : r.error
+                    )
                 continue
             }
-            let name = "command"
+            let found: PendingCommand | null = null
             const waiting: PendingCommand[] = []
             for (const p of this.pending) {
-                if (p.seq === r.tag && name === "command") name = p.name
+                if (p.seq === r.tag && found === null) found = p
                 else waiting.push(p)
             }
             this.pending = waiting
             let reason = r.error
             // Storing is the firmware's: once the controller says it may (service mode).
-            if (r.kind === DESK_SAVE && reason === null)
+            if (r.kind === DESK_SAVE && reason === null) {
+                this.saveSeq = r.tag
                 reason = this.hooks.save()
-            this.handled(r.tag, name, reason)
+            }
+            if (found === null) this.handled(r.tag, 0, 0, reason)
+            else this.handled(r.tag, found.code, found.step, reason)
         }
     }
 
     /** A command has been dealt with: last_seq and commands_run say so, a refusal says why. */
-    handled(seq: number, name: string, reason: string | null): void {
+    handled(
+        seq: number,
+        code: number,
+        step: number,
+        reason: string | null
+    ): void {
         this.lastSeq = seq
         this.commandsRun++
-        if (reason !== null) this.refuse(commandRefusalText(seq, name, reason))
+        if (reason !== null)
+            this.refuse([seq, code, REFUSAL_COMMAND, step, reason])
     }
 
-    /** Hands a command to the desk (false: the desk is full, and the command was refused). */
+    /** Hands a command to the desk (refused at once when the table is starting or the desk full). */
     toDesk(
         seq: number,
-        name: string,
+        code: number,
+        step: number,
         kind: number,
         key: string,
         value: any,
@@ -197,14 +223,14 @@ export class TableServiceCore {
     ): void {
         const ctl = this.ctl
         if (ctl === null) {
-            this.handled(seq, name, STARTING)
+            this.handled(seq, code, step, STARTING)
             return
         }
         if (!ctl.desk.submit(seq, kind, key, value, reason)) {
-            this.handled(seq, name, BUSY)
+            this.handled(seq, code, step, BUSY)
             return
         }
-        this.pending.push({ seq: seq, name: name })
+        this.pending.push({ seq: seq, code: code, step: step })
     }
 
     /** The events queued since the last call (and the queue emptied). */
@@ -252,8 +278,17 @@ export class TableServiceCore {
         return this.out ? toWireFixed10(this.out.effectiveMaxDeg) : 0
     }
 
-    calibration(): string {
-        return this.out ? clipText(this.out.calibration) : ""
+    /** [step code, status code, message]; step 0 and status 0 before any step. */
+    calibration(): CalibrationReport {
+        const o = this.out
+        if (!o) return [0, 0, ""]
+        // The steps the service hands in are known ones (an unknown code is refused in command());
+        // only a host program calling the controller itself could leave another (-1 here).
+        return [
+            CALIBRATION_STEP_NAMES.indexOf(o.calibrationStep),
+            CALIBRATION_STATUSES.indexOf(o.calibrationStatus),
+            clipText(o.calibrationMessage),
+        ]
     }
 
     faultReasons(): string {
@@ -284,11 +319,9 @@ export class TableServiceCore {
             !(raw >= 0 && raw <= RECORD_INDEX_MAX) ||
             Math.floor(raw) !== raw
         ) {
-            this.refuse(
-                writeRefusalText(
-                    "record_index",
-                    raw + " is not a whole number in 0.." + RECORD_INDEX_MAX
-                )
+            this.refuseWrite(
+                REG_RECORD_INDEX,
+                raw + " is not a whole number in 0.." + RECORD_INDEX_MAX
             )
             return false
         }
@@ -354,31 +387,34 @@ export class TableServiceCore {
     // ---- writes and commands ----
 
     /**
-     * A register write to a setting, handed to the controller's desk (taken up at its next tick).
-     * False when refused at once (not a setting, the table starting, the desk full); a refusal by
+     * A write to a setting's register (`code`: REG_FIRST_SETTING + its SETTINGS_SCHEMA index),
+     * handed to the controller's desk (taken up at its next tick). False when refused at once (not a setting, the table starting, the desk full); a refusal by
      * the controller (not in service mode, out of range) comes with the tick's answers.
      */
-    writeSetting(key: string, raw: any): boolean {
-        const spec = settingSpec(key)
+    writeSetting(code: number, raw: any): boolean {
+        // The setting of the register (protocol.ts settingOfRegister, written out: fewer
+        // instructions on the device). The server writes only its settings' codes, 0x80 and up.
+        const spec: SettingSpec | undefined =
+            SETTINGS_SCHEMA[code - REG_FIRST_SETTING]
         if (!spec) {
-            this.refuse(writeRefusalText(key, "not a setting"))
+            this.refuseWrite(code, "not a setting")
             return false
         }
         if (!this.ctl) {
-            this.refuse(writeRefusalText(key, STARTING))
+            this.refuseWrite(code, STARTING)
             return false
         }
-        this.writesSubmitted++
+        // The desk's tag of a write: minus its register code (apart from the seqs, which are >= 0).
         if (
             !this.ctl.desk.submit(
-                -this.writesSubmitted,
+                -code,
                 DESK_SETTING,
-                key,
+                spec.key,
                 settingFromWire(spec, raw),
                 null
             )
         ) {
-            this.refuse(writeRefusalText(key, BUSY))
+            this.refuseWrite(code, BUSY)
             return false
         }
         return true
@@ -389,47 +425,68 @@ export class TableServiceCore {
      * `arg` is the calibrate command's step code, or set_counted_sessions' count (`arg2` its reason).
      */
     command(code: number, seq: any, arg: any, arg2?: any): void {
-        let name = commandName(code)
         if (typeof seq !== "number" || !(seq >= 0)) {
-            this.refuse(clipText(name + ": no seq (the payload is too short)"))
+            this.refuse([
+                0,
+                code,
+                REFUSAL_COMMAND,
+                0,
+                "no seq (the payload is too short)",
+            ])
             return
         }
         if (!this.seqs.accept(seq)) return
         if (code === CMD_CALIBRATE) {
-            const step = calibrationStepName(arg)
-            name = name + " " + (step !== "" ? step : "" + arg)
+            // The step as asked for, known or not (0: none, when the payload lacks it), and its
+            // name ("" for none: protocol.ts calibrationStepName, written out for the device).
+            const asked = arg | 0
+            const step =
+                asked > 0 && asked < CALIBRATION_STEP_NAMES.length
+                    ? CALIBRATION_STEP_NAMES[asked]
+                    : ""
             if (step === "")
                 this.handled(
                     seq,
-                    name,
+                    code,
+                    asked,
                     "unknown calibration step (" +
                         CALIBRATION_STEP_CODES_TEXT +
                         ")"
                 )
-            else this.toDesk(seq, name, DESK_CALIBRATE, step, null, null)
+            else this.toDesk(seq, code, asked, DESK_CALIBRATE, step, null, null)
         } else if (code === CMD_SAVE)
-            this.toDesk(seq, name, DESK_SAVE, "", null, null)
+            this.toDesk(seq, code, 0, DESK_SAVE, "", null, null)
         else if (code === CMD_RESTORE_DEFAULTS)
-            this.toDesk(seq, name, DESK_DEFAULTS, "", null, null)
+            this.toDesk(seq, code, 0, DESK_DEFAULTS, "", null, null)
         else if (code === CMD_CLEAR_FAULTS)
-            this.toDesk(seq, name, DESK_CLEAR_FAULTS, "", null, null)
+            this.toDesk(seq, code, 0, DESK_CLEAR_FAULTS, "", null, null)
         else if (code === CMD_SET_COUNTED_SESSIONS)
-            this.toDesk(seq, name + " " + arg, DESK_SET_COUNT, "", arg, arg2)
+            this.toDesk(seq, code, 0, DESK_SET_COUNT, "", arg, arg2)
         else if (code === CMD_ACKNOWLEDGE_WARNINGS) {
             // The firmware records it and tells the controller at its next tick (src/main.ts).
             const reason = this.hooks.acknowledgeWarnings()
             if (reason === null) this.warningsAcknowledged = true
-            this.handled(seq, name, reason)
-        } else this.handled(seq, name, "unknown command")
+            this.handled(seq, code, 0, reason)
+        } else this.handled(seq, code, 0, "unknown command")
     }
 
-    /** Something that went wrong after a command was taken (storing failed): reported like a refusal. */
-    report(text: string): void {
-        this.refuse(clipText(text))
+    /**
+     * Storing the settings failed after the `save` was taken (the firmware stores in a fiber of its
+     * own): reported like a refusal of that save, with its seq.
+     */
+    storingFailed(reason: string): void {
+        this.refuse([this.saveSeq, CMD_SAVE, REFUSAL_COMMAND, 0, reason])
     }
 
-    refuse(text: string): void {
-        this.lastError = text
-        this.events.push({ code: EV_REFUSED, value: text })
+    /** A refused register write: its code, and why. */
+    refuseWrite(code: number, reason: string): void {
+        this.refuse([0, code, REFUSAL_WRITE, 0, reason])
+    }
+
+    /** `last_error` and the `refused` event: the refusal's fields, its reason cut to one packet. */
+    refuse(r: Refusal): void {
+        r[4] = clipText(r[4])
+        this.lastError = r
+        this.events.push({ code: EV_REFUSED, value: r })
     }
 }

@@ -32,6 +32,14 @@ export const CALIBRATION_STEP_NAMES = ["", "level", "gyro", "home", "axis"]
 /** The codes as a refusal names them (checked against the list by the same test). */
 export const CALIBRATION_STEP_CODES_TEXT = "1 level, 2 gyro, 3 home, 4 axis"
 
+/**
+ * The fields of the `calibration` register, in their order on the wire: the CalibrationStep code,
+ * the CalibrationStatus code (the index in calibration.ts CALIBRATION_STATUSES) and the message.
+ */
+export type CalibrationReport = [step: number, status: number, message: string]
+/** Its pack format (services.json's, checked by test/service.test.ts). */
+export const CALIBRATION_FORMAT = "u8 u8 s"
+
 /** Register codes (the rw ones are the settings, one each, 0x80 + the SETTINGS_SCHEMA index). */
 export const REG_TELEMETRY = 0x101
 export const REG_STREAMING_SAMPLES = 0x03
@@ -192,17 +200,35 @@ export function clipText(text: string): string {
     return text.slice(0, MAX_TEXT_CHARS - 3) + "..."
 }
 
-/** A refused setting write: "<key>: <reason>", the key named once. */
-export function writeRefusalText(key: string, reason: string): string {
-    if (reason.indexOf(key + ":") === 0) return clipText(reason)
-    return clipText(key + ": " + reason)
-}
+/**
+ * enum RefusalKind: what a refusal (`refused`, `last_error`) is about. None: nothing refused since
+ * start; Write: a register write (its `code` the register); Command: a command (`code`, `seq`).
+ */
+export const REFUSAL_NONE = 0
+export const REFUSAL_WRITE = 1
+export const REFUSAL_COMMAND = 2
 
-/** A refused command: "seq <seq> <command>[ <step>]: <reason>". */
-export function commandRefusalText(
+/** The fields of `refused` and `last_error`, in their order on the wire. */
+export type Refusal = [
     seq: number,
-    command: string,
+    code: number,
+    kind: number,
+    step: number,
+    reason: string,
+]
+/** Their pack format (services.json's, checked by test/service.test.ts). */
+export const REFUSAL_FORMAT = "u32 u16 u8 u8 s"
+
+/** A refusal as a host program reads it (sim/console/table.ts decodeRefusal). */
+export interface TableRefusal {
+    /** REFUSAL_WRITE or REFUSAL_COMMAND */
+    kind: number
+    /** the command's seq (0 for a write, and for a command that came without one) */
+    seq: number
+    /** the register written, or the command */
+    code: number
+    /** the CalibrationStep code a calibrate asked for, 0 otherwise */
+    step: number
+    /** why, in words */
     reason: string
-): string {
-    return clipText("seq " + seq + " " + command + ": " + reason)
 }

@@ -56,8 +56,9 @@ export class InversionTableServer
             await this.sendEvent(spec.lookup(eventName(e.code)).encode(e.value))
     }
 
-    async writeSetting(key: string, value: any) {
-        this.core.writeSetting(key, value)
+    /** A setting's register written (`code`: REG_FIRST_SETTING + its SETTINGS_SCHEMA index). */
+    async writeSetting(code: number, value: any) {
+        this.core.writeSetting(code, value)
         await this.flushEvents()
     }
 
@@ -148,67 +149,67 @@ export class InversionTableServer
         return this.core.setting("maxAngleDeg")
     }
     async set_maxAngleDeg(v: number) {
-        await this.writeSetting("maxAngleDeg", v)
+        await this.writeSetting(0x80, v)
     }
     maxRateDps() {
         return this.core.setting("maxRateDps")
     }
     async set_maxRateDps(v: number) {
-        await this.writeSetting("maxRateDps", v)
+        await this.writeSetting(0x81, v)
     }
     returnRateDps() {
         return this.core.setting("returnRateDps")
     }
     async set_returnRateDps(v: number) {
-        await this.writeSetting("returnRateDps", v)
+        await this.writeSetting(0x82, v)
     }
     accelDps2() {
         return this.core.setting("accelDps2")
     }
     async set_accelDps2(v: number) {
-        await this.writeSetting("accelDps2", v)
+        await this.writeSetting(0x83, v)
     }
     deadmanGraceS() {
         return this.core.setting("deadmanGraceS")
     }
     async set_deadmanGraceS(v: number) {
-        await this.writeSetting("deadmanGraceS", v)
+        await this.writeSetting(0x84, v)
     }
     sessionLimitS() {
         return this.core.setting("sessionLimitS")
     }
     async set_sessionLimitS(v: number) {
-        await this.writeSetting("sessionLimitS", v)
+        await this.writeSetting(0x85, v)
     }
     homeDeg() {
         return this.core.setting("homeDeg")
     }
     async set_homeDeg(v: number) {
-        await this.writeSetting("homeDeg", v)
+        await this.writeSetting(0x86, v)
     }
     progression() {
         return this.core.setting("progression")
     }
     async set_progression(v: boolean) {
-        await this.writeSetting("progression", v)
+        await this.writeSetting(0x87, v)
     }
     accelOffsetDeg() {
         return this.core.setting("accelOffsetDeg")
     }
     async set_accelOffsetDeg(v: number) {
-        await this.writeSetting("accelOffsetDeg", v)
+        await this.writeSetting(0x88, v)
     }
     gyroBiasDps() {
         return this.core.setting("gyroBiasDps")
     }
     async set_gyroBiasDps(v: number) {
-        await this.writeSetting("gyroBiasDps", v)
+        await this.writeSetting(0x89, v)
     }
     homeSwitchFitted() {
         return this.core.setting("homeSwitchFitted")
     }
     async set_homeSwitchFitted(v: boolean) {
-        await this.writeSetting("homeSwitchFitted", v)
+        await this.writeSetting(0x8a, v)
     }
 
     async calibrate(seq: number, step: number) {

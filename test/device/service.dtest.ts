@@ -16,6 +16,9 @@ import {
     faultNames,
     stateCode,
     toWireFixed10,
+    CMD_CALIBRATE,
+    REFUSAL_COMMAND,
+    REFUSAL_WRITE,
 } from "../../src/service/protocol"
 import { SeqFilter } from "../../src/service/seqFilter"
 import { check, releasedInputs } from "./util"
@@ -86,16 +89,20 @@ describe("service in the VM", () => {
         }
         expect(core.state()).toBe(1)
         // Handed to the controller's desk, answered at its next tick.
-        check(core.writeSetting("maxRateDps", 3), "handed in")
+        check(core.writeSetting(0x81, 3), "handed in")
         core.command(CMD_CLEAR_FAULTS, 9, 0)
         core.command(CMD_CLEAR_FAULTS, 9, 0)
         core.command(0x84, 10, 0)
         core.command(0x84, 10, 0)
         core.feed(c.step(atHome(51), 51 * 20))
         expect(c.settings.maxRateDps).toBe(4)
+        // A refused write: its register code (max_rate_dps, 0x81) and the controller's reason.
+        const refusal = core.lastError
         check(
-            core.lastError.indexOf("maxRateDps: only in service mode") === 0,
-            core.lastError
+            refusal[1] === 0x81 &&
+                refusal[2] === REFUSAL_WRITE &&
+                refusal[4].indexOf("only in service mode") === 0,
+            refusal[4]
         )
         expect(core.commandsRun).toBe(2)
         expect(acks).toBe(1)
@@ -104,5 +111,23 @@ describe("service in the VM", () => {
             events.length >= 2,
             "state events and one refusal: " + events.length
         )
+        // A calibrate without its step (a payload of the seq alone), and one with a step unknown:
+        // refused with their seq (counted: run once each), the step as asked for (none, 9).
+        core.command(CMD_CALIBRATE, 11, undefined)
+        const noStep = core.lastError
+        check(
+            noStep[0] === 11 &&
+                noStep[1] === CMD_CALIBRATE &&
+                noStep[2] === REFUSAL_COMMAND &&
+                noStep[3] === 0,
+            noStep[4]
+        )
+        core.command(CMD_CALIBRATE, 12, 9)
+        check(core.lastError[3] === 9, core.lastError[4])
+        check(
+            core.lastError[4].indexOf("unknown calibration step") === 0,
+            core.lastError[4]
+        )
+        expect(core.commandsRun).toBe(4)
     })
 })
