@@ -129,7 +129,7 @@ export interface Expected {
 
 /**
  * What the fault table says must happen: the controller's fault each model fault raises (the
- * sensor's: imu, a noisy one only when its checks see it; the drive's: stall and direction, once the
+ * sensor's: imu, a noisy one too, its readings scattering past the trigger; the drive's: stall and direction, once the
  * drive moves; the latch's: away from home, or anywhere with the angle unknown), the faults a
  * restart keeps (survivesRestart), and the strictest allowance of every fault then active.
  */
@@ -143,8 +143,7 @@ export function expectedOf(state: MatrixState, fault: MatrixFault): Expected {
     const lying = noisy || injected.includes("imu-bias")
     for (const e of fault.events) {
         const f = e.fault ?? (e.set?.latch === false ? "latch" : "")
-        if (f.startsWith("imu-"))
-            (noisy && !angleLost ? maybe : must).add("imu")
+        if (f.startsWith("imu-")) must.add("imu")
         if (!state.atHome && f === "motor-stall") must.add("stall")
         if (!state.atHome && f === "motor-reversed") must.add("direction")
         if (
