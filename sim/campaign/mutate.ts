@@ -30,6 +30,7 @@ export const FAST_SUITE = [
     "test/arrival.test.ts",
     "test/imu-noise.test.ts",
     "test/estimator.test.ts",
+    "test/drive.test.ts",
 ]
 
 const NOT_COPIED = new Set(["node_modules", ".git", "out"])
