@@ -155,6 +155,8 @@ export class OpenLoopDrive {
         const target = wanted ? -allow.openLoopDutyMax : 0
         if (duty > target) duty = Math.max(target, duty - stepDuty)
         else if (duty < target) duty = Math.min(target, duty + stepDuty)
+        // The ramp's last part step, down to a rounding residue: off (the budget above counts it so).
+        if (duty > -1e-9 && duty < 1e-9) duty = 0
         this.duty = duty
         if (duty !== 0) {
             this.usedMs += w.dtMs
