@@ -367,12 +367,6 @@ while (true) {
                 " imuSamples=" +
                 io.imu.count()
         )
-        console.log(
-            "STATUS motorWrites=" +
-                io.motor.planner.writes +
-                " motorBound=" +
-                (io.motor.motor.isBound ? 1 : 0)
-        )
         maxGapMs = 0
     }
 

@@ -9,9 +9,9 @@
 // - Handlers run in the packet fiber, between control ticks (fibers switch only at await): a write
 //   or a command sees the controller between two steps, never in the middle of one.
 // - No ACK is ever sent for a command (DeviceScript servers do not): the core runs a seq once.
-// - Events go out through Server.sendEvent: three copies (0, 20, 70 ms) on a worker fiber, as
-//   Jacdac events are sent; each costs the VM's packet budget, so they are few (state changes,
-//   new faults, refusals).
+// - Events go out once each, at once, not through the platform's unbounded event worker (see
+//   sendEvent); each costs the VM's packet budget, so they are few (state changes, new faults,
+//   refusals).
 
 import * as ds from "@devicescript/core"
 import { SensorServer, startServer } from "@devicescript/server"
@@ -41,10 +41,30 @@ export class InversionTableServer
     implements ds.InversionTableServerSpec
 {
     core: TableServiceCore
+    /** an event is being sent */
+    sendingEvent: boolean
 
     constructor(core: TableServiceCore) {
         super(ds.InversionTable.spec, { interval: TELEMETRY_INTERVAL_MS })
         this.core = core
+        this.sendingEvent = false
+    }
+
+    /**
+     * An event goes out at once, once, and one at a time (another arriving meanwhile is dropped:
+     * its register still tells). The platform's own sendEvent queues three sends per event on a
+     * worker with no bound, and a flood of refused packets grew that queue until the VM ran out of
+     * memory.
+     */
+    override async sendEvent(pkt: ds.Packet) {
+        if (this.sendingEvent) return
+        this.sendingEvent = true
+        try {
+            await (ds as any)._serverSend(0x100, pkt)
+            await this._send(pkt)
+        } finally {
+            this.sendingEvent = false
+        }
     }
 
     /** Sends the events the core has queued (called after every tick, write and command). */
