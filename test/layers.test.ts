@@ -13,6 +13,7 @@ import { MotionRequest } from "../src/control/motion"
 import { Planner } from "../src/control/planner"
 import { defaultSettings } from "../src/control/settings"
 import { ImuSample, Inputs } from "../src/control/types"
+import { releasedInputs } from "./device/util"
 
 const D2R = Math.PI / 180
 
@@ -32,18 +33,7 @@ function levelSample(seq: number, angleDeg: number): ImuSample {
 }
 
 function inputs(seq: number, angleDeg: number, over: Partial<Inputs>): Inputs {
-    return {
-        imu: levelSample(seq, angleDeg),
-        grip: false,
-        latch: false,
-        up: false,
-        down: false,
-        stop: false,
-        preset: false,
-        home: false,
-        homeSwitch: false,
-        ...over,
-    }
+    return { ...releasedInputs(levelSample(seq, angleDeg)), ...over }
 }
 
 /** A request that takes the table deeper than `estDeg`. */
