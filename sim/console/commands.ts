@@ -571,10 +571,11 @@ export function helpText(topic: string | null): string {
         lines.push("  " + c.usage.padEnd(width) + c.summary)
     lines.push(
         "",
-        "One-shot: npm run console -- [--sim] COMMAND ARGS...   (e.g. -- status, -- get maxRateDps, -- set maxRateDps 3)",
-        "Interactive: npm run console -- [--sim]   (history, Tab completes commands and keys)",
+        "One-shot: npm run console -- [--sim | --serial PORT] COMMAND ARGS...   (e.g. -- status, -- get maxRateDps, -- set maxRateDps 3)",
+        "Interactive: npm run console -- [--sim | --serial PORT]   (history, Tab completes commands and keys)",
         "--sim: talk to the simulated table (started here if nothing serves ws://127.0.0.1:8081).",
-        "Without --sim: a real table over USB through `npx devs devtools --serial` (run it first, in another terminal).",
+        "--serial PORT: a real table on that serial port (e.g. /dev/ttyUSB0), directly.",
+        "Without either: a real table over USB through `npx devs devtools --serial` (run it first, in another terminal).",
         "Settings and calibration change only in service mode: at home with the latch open, hold STOP and UP for 3 s.",
         "",
         "Exit codes (one-shot):",
