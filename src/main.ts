@@ -102,7 +102,7 @@ const service = new TableServiceCore({
 // 1. Hardware, motor off; the service.
 const io: TableIo = SIMULATOR ? simTableIo() : boardTableIo()
 await io.motor.apply(0)
-const server = startTableServer(service)
+startTableServer(service)
 console.log("FW start t=" + ds.millis() + " simulator=" + (SIMULATOR ? 1 : 0))
 
 // 2. Settings.
@@ -344,7 +344,6 @@ while (true) {
         }
         io.annunciator.report(out.state, out.alarm, out.sound)
         service.feed(out)
-        await server.flushEvents()
         if (storeAfterAck && !hasFault(out, "settings")) {
             storeAfterAck = false
             saveWanted = true

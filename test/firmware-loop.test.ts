@@ -59,9 +59,11 @@ import {
     ReplayedStep,
 } from "../sim/firmware/replay"
 import {
+    FirmwareRunOptions,
     FirmwareRunReport,
     runScenarioOnFirmware,
 } from "../sim/firmware/runner"
+import { FloodCount, floodService } from "../sim/campaign/fuzzVm"
 import { FirmwareVm } from "../sim/firmware/vm"
 import { runScenario } from "../sim/run"
 import { parseScenario, Scenario } from "../sim/scenario"
@@ -164,7 +166,11 @@ function timing(r: FirmwareRunReport): string {
 }
 
 /** Runs the scenario against the firmware; again (ON_TIME_ATTEMPTS runs in all) while the machine does not keep real time. */
-async function runFil(s: Scenario, signal: AbortSignal): Promise<FilRun> {
+async function runFil(
+    s: Scenario,
+    signal: AbortSignal,
+    alongside?: FirmwareRunOptions["alongside"]
+): Promise<FilRun> {
     let run: FilRun | null = null
     for (let attempt = 0; attempt < ON_TIME_ATTEMPTS; attempt++) {
         const r: FilRun = {
@@ -177,6 +183,7 @@ async function runFil(s: Scenario, signal: AbortSignal): Promise<FilRun> {
             devsFile: FIRMWARE.devs!,
             waitForPortMs: PORT_WAIT_MS,
             signal, // a timed-out test stops its run, and the VM, instead of holding the port
+            alongside,
             probe: {
                 onInput: (name, level, at) => r.inputs.push([name, level, at]),
                 onTick: (tick, at) => r.ticks.push([tick.grip, tick.duty, at]),
@@ -462,6 +469,53 @@ describe(
                 ),
                 "no VM left at the end"
             ).toBe(true)
+        })
+
+        it("a flood of service packets while the user goes deeper and lets go: the stop and the return home as without it, no fault, no restart", async ({
+            signal,
+        }) => {
+            const release = 4
+            const s = scenario("a flood of service packets", {
+                durationS: 16,
+                seed: 7,
+                events: [
+                    { t: 0, set: { latch: true, deadman: true } },
+                    { t: 1, set: { down: true } },
+                    { t: release, set: { deadman: false } },
+                    { t: release + 0.3, set: { down: false } },
+                ],
+            })
+            expectHostClean(s)
+            // Random and malformed packets into the service, as fast as the bus takes them, from
+            // the firmware's start to the end of the run.
+            const floods: FloodCount[] = []
+            const { rows, report } = await runFil(s, signal, session => {
+                const stop = floodService(session, 20261202, 0)
+                return async () => {
+                    floods.push(await stop())
+                }
+            })
+            const flood = floods[floods.length - 1]
+            console.info(
+                `flood: ${flood.sent} packets in ${(report.wallMs / 1000).toFixed(1)} s, ${flood.refusedEvents} refused events; ${timing(report)}`
+            )
+            expect(flood.sent).toBeGreaterThan(100 * s.durationS)
+            expect(flood.refusedEvents).toBeGreaterThan(0)
+            expect(report.boots, "no restart").toHaveLength(1)
+            expect(violations(s, rows), timing(report)).toEqual([])
+            const before = rows.find(
+                r => Math.abs(r.tS - (release - TICK_S)) < 1e-9
+            )!
+            expect(before.state).toBe("moving")
+            expect(before.rateDps).toBeGreaterThan(1)
+            const stopped = firstRow(rows, release, r => r.duty === 0)!
+            expect(stopped.tS - release).toBeLessThanOrEqual(
+                FIL_LATENCY_S + 1e-9
+            )
+            expect(rows.some(r => r.state === "returning")).toBe(true)
+            const last = rows[rows.length - 1]
+            expect(last.state, "home at the end").toBe("idle")
+            expect(last.faults).toEqual([])
         })
 
         it("grip released while going deeper: the drive stops at once, every time; then the return home", async ({

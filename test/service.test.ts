@@ -18,7 +18,9 @@ import { SERVICE_ENTRY_HOLD_MS, TICK_MS } from "../src/control/limits"
 import { SETTINGS_SCHEMA, defaultSettings } from "../src/control/settings"
 import { FAULT_NAMES, Inputs, Outputs } from "../src/control/types"
 import {
+    EVENTS_QUEUED_MAX,
     RECORD_LOADING,
+    REFUSALS_QUEUED_MAX,
     ServiceHooks,
     TableServiceCore,
 } from "../src/service/core"
@@ -280,6 +282,34 @@ describe("service core", () => {
         expect(core.lastError).toEqual(
             command(1, P.CMD_CLEAR_FAULTS, 0, /^the table is starting/)
         )
+    })
+
+    it("keeps its event queue bounded under a flood of refusals, and a state change still finds room", () => {
+        const rig = new Rig()
+        const core = new TableServiceCore(hooks().h)
+        core.ctl = rig.c
+        rig.run(1000, core)
+        core.takeEvents()
+        // Nobody sends the events (the sender starved of packet budget) and no tick answers the
+        // desk: the writes past its queue are refused busy, and their refusals pile up no further.
+        for (let i = 0; i < 1000; i++)
+            core.writeSetting(reg("maxRateDps"), 3 + (i % 3))
+        const refusals = core.events.filter(e => e.code === P.EV_REFUSED)
+        expect(refusals).toHaveLength(REFUSALS_QUEUED_MAX)
+        expect(core.lastError).toEqual(write("maxRateDps", /busy/))
+        // The table's own news still queues, up to the whole bound: a new state, a new fault.
+        core.feed({ ...rig.out, state: "holding" })
+        core.feed({ ...rig.out, state: "fault", faults: ["imu"] })
+        expect(core.events.slice(REFUSALS_QUEUED_MAX)).toEqual([
+            { code: P.EV_STATE_CHANGED, value: P.stateCode("holding") },
+            { code: P.EV_STATE_CHANGED, value: P.stateCode("fault") },
+            { code: P.EV_FAULT_RAISED, value: P.faultBits(["imu"]) },
+        ])
+        for (let i = 0; i < 1000; i++)
+            core.queueEvent(P.EV_STATE_CHANGED, 1, EVENTS_QUEUED_MAX)
+        expect(core.events).toHaveLength(EVENTS_QUEUED_MAX)
+        expect(core.takeEvents()).toHaveLength(EVENTS_QUEUED_MAX)
+        expect(core.events).toEqual([])
     })
 
     it("reports the controller's outputs: state, angle, flags, events for a new state and a new fault", () => {
@@ -943,7 +973,7 @@ describe("the compiled spec agrees with the controller and protocol.ts", () => {
         )
         const writes = [
             ...text.matchAll(
-                /async set_(\w+)\(v: \w+\) \{\s*await this\.writeSetting\((0x[0-9a-f]+), v\)/g
+                /set_(\w+)\(v: \w+\) \{\s*this\.writeSetting\((0x[0-9a-f]+), v\)/g
             ),
         ].map(m => [m[1], Number(m[2])])
         expect(writes).toEqual(

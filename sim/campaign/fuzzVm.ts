@@ -24,7 +24,7 @@ const sleep = (ms: number) => new Promise<void>(r => setTimeout(r, ms))
 const REG_SET = 0x2000
 const REG_GET = 0x1000
 
-function randomPacket(rng: Rng): { cmd: number; data: Uint8Array } {
+export function randomPacket(rng: Rng): { cmd: number; data: Uint8Array } {
     const r = rng.next()
     let cmd: number
     if (r < 0.35)
@@ -42,6 +42,53 @@ function randomPacket(rng: Rng): { cmd: number; data: Uint8Array } {
     const data = new Uint8Array(n)
     for (let i = 0; i < n; i++) data[i] = rng.intBetween(0, 255)
     return { cmd: cmd & 0xffff, data }
+}
+
+/** What a flood beside a run sent and saw. */
+export interface FloodCount {
+    /** packets sent to the table's service */
+    sent: number
+    /** EV_REFUSED events the service sent meanwhile */
+    refusedEvents: number
+}
+
+/**
+ * Floods the table's service with random packets (randomPacket), one every `gapMs` (0: as fast as
+ * the bus takes them), from now until the returned stop is called; stop resolves to the counts.
+ * For runScenarioOnFirmware's `alongside`: the scenario runs while the flood goes on.
+ */
+export function floodService(
+    session: FirmwareSession,
+    seed: number,
+    gapMs: number
+): () => Promise<FloodCount> {
+    const count: FloodCount = { sent: 0, refusedEvents: 0 }
+    const rng = new Rng(seed)
+    let running = true
+    const flood = (async () => {
+        let srv: JDService | undefined
+        while (running && !srv) {
+            srv = session.bus.services({
+                serviceClass: P.INVERSION_TABLE_SERVICE_CLASS,
+            })[0]
+            if (!srv) await sleep(20)
+        }
+        if (!srv) return
+        srv.on("event", (ev: { code: number }) => {
+            if (ev.code === P.EV_REFUSED) count.refusedEvents++
+        })
+        while (running) {
+            const p = randomPacket(rng)
+            await srv.sendPacketAsync(Packet.from(p.cmd, p.data))
+            count.sent++
+            await sleep(gapMs)
+        }
+    })()
+    return async () => {
+        running = false
+        await flood
+        return count
+    }
 }
 
 /** A register's value, asked again a few times (a report can be lost on a busy bus); undefined:

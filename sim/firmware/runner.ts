@@ -82,6 +82,9 @@ export interface FirmwareRunOptions extends SessionOptions {
     chipFaults?: ChipFaultEvent[]
     /** stops the run (FirmwareLoopError "stopped: …") and with it the VM, e.g. a test's timeout */
     signal?: AbortSignal
+    /** started once the firmware runs (after its first boot), stopped when the run ends: work
+     *  beside the scenario, e.g. a flood of service packets */
+    alongside?: (session: FirmwareSession) => () => Promise<void>
 }
 
 export interface FirmwareRunReport {
@@ -114,7 +117,8 @@ export async function runScenarioOnFirmware(
             onRow,
             options.probe ?? {},
             options.signal,
-            options.chipFaults ?? []
+            options.chipFaults ?? [],
+            options.alongside
         ).run()
     )
 }
@@ -143,7 +147,10 @@ class FirmwareRun {
         private readonly onRow: (row: TraceRow) => void,
         private readonly probe: FirmwareProbe,
         private readonly signal?: AbortSignal,
-        private readonly chipFaults: ChipFaultEvent[] = []
+        private readonly chipFaults: ChipFaultEvent[] = [],
+        private readonly alongside?: (
+            session: FirmwareSession
+        ) => () => Promise<void>
     ) {
         if (chipFaults.length > 0 && session.devices.chip === null)
             throw new FirmwareLoopError(
@@ -163,14 +170,17 @@ class FirmwareRun {
 
     async run(): Promise<FirmwareRunReport> {
         const t0 = performance.now()
+        let stopAlongside: (() => Promise<void>) | null = null
         try {
             await this.boot(true)
             this.refuseIgnoredSettings()
+            if (this.alongside) stopAlongside = this.alongside(this.session)
             await this.plant.run(
                 k => this.tick(k),
                 () => this.engine.levels.latch
             )
         } finally {
+            if (stopAlongside) await stopAlongside()
             this.feed.stop()
         }
         return {

@@ -88,6 +88,15 @@ export interface ServiceEvent {
     value: any
 }
 
+/**
+ * Events waiting for the server to send them, at most: each send costs the device's packet budget
+ * (20 ms a packet), so a sender flooding the table with refused packets must not grow the queue
+ * without bound. A refusal is queued only while fewer than REFUSALS_QUEUED_MAX wait (`last_error`
+ * still tells), so a flood of refusals never crowds out a state change or a new fault.
+ */
+export const EVENTS_QUEUED_MAX = 16
+export const REFUSALS_QUEUED_MAX = 4
+
 /** Before the first tick (the controller not running yet). */
 const STARTING = "the table is starting, try again in a few seconds"
 /** The desk full (a sender flooding the table). */
@@ -155,11 +164,11 @@ export class TableServiceCore {
         const code = stateCode(out.state)
         if (code !== this.stateCode) {
             this.stateCode = code
-            this.events.push({ code: EV_STATE_CHANGED, value: code })
+            this.queueEvent(EV_STATE_CHANGED, code, EVENTS_QUEUED_MAX)
         }
         const bits = out.faults.length > 0 ? faultBits(out.faults) : 0
         if ((bits & ~this.faultBits) !== 0)
-            this.events.push({ code: EV_FAULT_RAISED, value: bits })
+            this.queueEvent(EV_FAULT_RAISED, bits, EVENTS_QUEUED_MAX)
         this.faultBits = bits
         if (this.ctl !== null && this.ctl.desk.results.length > 0)
             this.takeAnswers(this.ctl.desk)
@@ -487,6 +496,12 @@ export class TableServiceCore {
     refuse(r: Refusal): void {
         r[4] = clipText(r[4])
         this.lastError = r
-        this.events.push({ code: EV_REFUSED, value: r })
+        this.queueEvent(EV_REFUSED, r, REFUSALS_QUEUED_MAX)
+    }
+
+    /** An event for the server to send, unless `room` events already wait (the registers still tell). */
+    queueEvent(code: number, value: any, room: number): void {
+        if (this.events.length < room)
+            this.events.push({ code: code, value: value })
     }
 }

@@ -4,17 +4,22 @@
 //
 // - Served on the firmware's server device (ds.deviceIdentifier("server"), a second device id next
 //   to the VM's own), not as a role: the firmware's role list does not change.
-// - A sensor: `streaming_samples` > 0 makes it send the telemetry report every `streaming_interval`
-//   (100 ms: 10 Hz) and count down (SensorServer of @devicescript/server).
+// - A sensor: `streaming_samples` > 0 makes it send the telemetry report every 100 ms (10 Hz) and
+//   count down. The interval is fixed (a write to `streaming_interval` changes nothing), and the
+//   reports go out from the server's own fiber (startTableServer), not from the platform's
+//   SensorServer: its timers, started and stopped by writes from the bus, broke under a flood of
+//   packets (an assertion in the platform's setInterval, an endless loop in its timer worker).
 // - Handlers run in the packet fiber, between control ticks (fibers switch only at await): a write
-//   or a command sees the controller between two steps, never in the middle of one.
+//   or a command sees the controller between two steps, never in the middle of one. They never
+//   wait: what they decide goes out as registers and as events.
 // - No ACK is ever sent for a command (DeviceScript servers do not): the core runs a seq once.
-// - Events go out once each, at once, not through the platform's unbounded event worker (see
-//   sendEvent); each costs the VM's packet budget, so they are few (state changes, new faults,
-//   refusals).
+// - Events go out once each, not through the platform's unbounded event worker (flushEvents); they
+//   are few (state changes, new faults, refusals) and their queue is bounded (core.ts
+//   EVENTS_QUEUED_MAX).
+// - Everything the service sends is within its share of the VM's packet budget (sendWithin).
 
 import * as ds from "@devicescript/core"
-import { SensorServer, startServer } from "@devicescript/server"
+import { Server, startServer } from "@devicescript/server"
 import { ServiceEvent, TableServiceCore } from "./core"
 import {
     CMD_ACKNOWLEDGE_WARNINGS,
@@ -27,8 +32,19 @@ import {
     EV_STATE_CHANGED,
 } from "./protocol"
 
-/** 10 Hz telemetry while streaming (the SensorServer's minimum interval is 100 ms). */
+/** 10 Hz telemetry while streaming. */
 const TELEMETRY_INTERVAL_MS = 100
+
+/**
+ * The service's share of the VM's packet budget (sendWithin): a send every SERVICE_SEND_MS (20 a
+ * second), SERVICE_SENDS_BURST at once. Answers to the bus leave SENDS_KEPT_FOR_NEWS of it to the
+ * service's own news (events and telemetry), so a flood of questions cannot silence them.
+ */
+const SERVICE_SEND_MS = 50
+const SERVICE_SENDS_BURST = 5
+const SENDS_KEPT_FOR_NEWS = 2
+/** How often the server's fiber looks for events and telemetry to send: once per control tick. */
+const SENDER_POLL_MS = 20
 
 function eventName(code: number): string {
     if (code === EV_STATE_CHANGED) return "stateChanged"
@@ -37,52 +53,100 @@ function eventName(code: number): string {
 }
 
 export class InversionTableServer
-    extends SensorServer
+    extends Server
     implements ds.InversionTableServerSpec
 {
     core: TableServiceCore
-    /** an event is being sent */
-    sendingEvent: boolean
+    /** sends the service may make now (its share of the packet budget), and when that was counted */
+    sends: number
+    sendsAtMs: number
+    /** telemetry reports still to stream (`streaming_samples`), and when the next is due */
+    samples: number
+    nextSampleMs: number
 
     constructor(core: TableServiceCore) {
-        super(ds.InversionTable.spec, { interval: TELEMETRY_INTERVAL_MS })
+        super(ds.InversionTable.spec)
         this.core = core
-        this.sendingEvent = false
+        this.sends = SERVICE_SENDS_BURST
+        this.sendsAtMs = 0
+        this.samples = 0
+        this.nextSampleMs = 0
     }
 
     /**
-     * An event goes out at once, once, and one at a time (another arriving meanwhile is dropped:
-     * its register still tells). The platform's own sendEvent queues three sends per event on a
-     * worker with no bound, and a flood of refused packets grew that queue until the VM ran out of
-     * memory.
+     * Sends a packet within the service's share of the packet budget, leaving `kept` of it; beyond
+     * that the packet is dropped (a client asks again; the registers tell what an event would
+     * have). The VM sends at most 50 packets a second (20 ms each, a burst of 5) and each send waits
+     * for its turn: the motor's writes (up to 25 a second while moving) and the announce (2) must
+     * keep theirs, or a flood of packets to the service delays the stop itself. And a question not
+     * answered ends its handler at once: before the share, a flood (100 packets a second and more)
+     * held a fiber per packet, each waiting to answer, until the VM ran out of memory.
      */
-    override async sendEvent(pkt: ds.Packet) {
-        if (this.sendingEvent) return
-        this.sendingEvent = true
-        try {
+    async sendWithin(pkt: ds.Packet, kept: number) {
+        const nowMs = ds.millis()
+        this.sends = Math.min(
+            SERVICE_SENDS_BURST,
+            this.sends + (nowMs - this.sendsAtMs) / SERVICE_SEND_MS
+        )
+        this.sendsAtMs = nowMs
+        if (this.sends < 1 + kept) return
+        this.sends--
+        await (ds as any)._serverSend(this.serviceIndex, pkt)
+    }
+
+    /** The platform's answers (register reads, "not implemented"): within the share, after the news. */
+    override async _send(pkt: ds.Packet) {
+        await this.sendWithin(pkt, SENDS_KEPT_FOR_NEWS)
+    }
+
+    /**
+     * The server's news, from its own fiber only (neither the control loop nor a packet handler
+     * waits for the packet budget): the events the core has queued, each once (the platform's
+     * sendEvent queues three sends per event on a worker with no bound), and a telemetry report
+     * when one is due.
+     */
+    async sendNews() {
+        const events: ServiceEvent[] = this.core.takeEvents()
+        for (const e of events) {
+            const pkt = this.spec.lookup(eventName(e.code)).encode(e.value)
             await (ds as any)._serverSend(0x100, pkt)
-            await this._send(pkt)
-        } finally {
-            this.sendingEvent = false
+            await this.sendWithin(pkt, 0)
+        }
+        const nowMs = ds.millis()
+        if (this.samples > 0 && nowMs >= this.nextSampleMs) {
+            this.samples--
+            // On a 100 ms grid; after a pause, from now.
+            this.nextSampleMs =
+                (nowMs - this.nextSampleMs > TELEMETRY_INTERVAL_MS
+                    ? nowMs
+                    : this.nextSampleMs) + TELEMETRY_INTERVAL_MS
+            await this.sendWithin(
+                this.spec.lookup("reading").encode(this.core.telemetry()),
+                0
+            )
         }
     }
 
-    /** Sends the events the core has queued (called after every tick, write and command). */
-    async flushEvents() {
-        if (this.core.events.length === 0) return
-        const events: ServiceEvent[] = this.core.takeEvents()
-        const spec: ds.ServiceSpec = ds.InversionTable.spec
-        for (const e of events)
-            await this.sendEvent(spec.lookup(eventName(e.code)).encode(e.value))
+    streamingSamples() {
+        return this.samples
+    }
+    set_streamingSamples(v: number) {
+        this.samples = v
+    }
+    streamingInterval() {
+        return TELEMETRY_INTERVAL_MS
+    }
+    set_streamingInterval(_v: number) {}
+    streamingPreferredInterval() {
+        return TELEMETRY_INTERVAL_MS
     }
 
     /** A setting's register written (`code`: REG_FIRST_SETTING + its SETTINGS_SCHEMA index). */
-    async writeSetting(code: number, value: any) {
+    writeSetting(code: number, value: any) {
         this.core.writeSetting(code, value)
-        await this.flushEvents()
     }
 
-    async runCommand(code: number, seq: any, arg: any, arg2?: any) {
+    runCommand(code: number, seq: any, arg: any, arg2?: any) {
         // A multi-field command may arrive as one array argument: take it apart.
         if (Array.isArray(seq)) {
             const fields: any[] = seq
@@ -91,7 +155,6 @@ export class InversionTableServer
             arg2 = fields[2]
         }
         this.core.command(code, seq, arg, arg2)
-        await this.flushEvents()
     }
 
     reading(): any {
@@ -157,9 +220,8 @@ export class InversionTableServer
     recordIndex() {
         return this.core.recordIndexNow()
     }
-    async set_recordIndex(v: number) {
+    set_recordIndex(v: number) {
         this.core.writeRecordIndex(v)
-        await this.flushEvents()
     }
     record() {
         return this.core.recordText
@@ -168,93 +230,104 @@ export class InversionTableServer
     maxAngleDeg() {
         return this.core.setting("maxAngleDeg")
     }
-    async set_maxAngleDeg(v: number) {
-        await this.writeSetting(0x80, v)
+    set_maxAngleDeg(v: number) {
+        this.writeSetting(0x80, v)
     }
     maxRateDps() {
         return this.core.setting("maxRateDps")
     }
-    async set_maxRateDps(v: number) {
-        await this.writeSetting(0x81, v)
+    set_maxRateDps(v: number) {
+        this.writeSetting(0x81, v)
     }
     returnRateDps() {
         return this.core.setting("returnRateDps")
     }
-    async set_returnRateDps(v: number) {
-        await this.writeSetting(0x82, v)
+    set_returnRateDps(v: number) {
+        this.writeSetting(0x82, v)
     }
     accelDps2() {
         return this.core.setting("accelDps2")
     }
-    async set_accelDps2(v: number) {
-        await this.writeSetting(0x83, v)
+    set_accelDps2(v: number) {
+        this.writeSetting(0x83, v)
     }
     deadmanGraceS() {
         return this.core.setting("deadmanGraceS")
     }
-    async set_deadmanGraceS(v: number) {
-        await this.writeSetting(0x84, v)
+    set_deadmanGraceS(v: number) {
+        this.writeSetting(0x84, v)
     }
     sessionLimitS() {
         return this.core.setting("sessionLimitS")
     }
-    async set_sessionLimitS(v: number) {
-        await this.writeSetting(0x85, v)
+    set_sessionLimitS(v: number) {
+        this.writeSetting(0x85, v)
     }
     homeDeg() {
         return this.core.setting("homeDeg")
     }
-    async set_homeDeg(v: number) {
-        await this.writeSetting(0x86, v)
+    set_homeDeg(v: number) {
+        this.writeSetting(0x86, v)
     }
     progression() {
         return this.core.setting("progression")
     }
-    async set_progression(v: boolean) {
-        await this.writeSetting(0x87, v)
+    set_progression(v: boolean) {
+        this.writeSetting(0x87, v)
     }
     accelOffsetDeg() {
         return this.core.setting("accelOffsetDeg")
     }
-    async set_accelOffsetDeg(v: number) {
-        await this.writeSetting(0x88, v)
+    set_accelOffsetDeg(v: number) {
+        this.writeSetting(0x88, v)
     }
     gyroBiasDps() {
         return this.core.setting("gyroBiasDps")
     }
-    async set_gyroBiasDps(v: number) {
-        await this.writeSetting(0x89, v)
+    set_gyroBiasDps(v: number) {
+        this.writeSetting(0x89, v)
     }
     homeSwitchFitted() {
         return this.core.setting("homeSwitchFitted")
     }
-    async set_homeSwitchFitted(v: boolean) {
-        await this.writeSetting(0x8a, v)
+    set_homeSwitchFitted(v: boolean) {
+        this.writeSetting(0x8a, v)
     }
 
-    async calibrate(seq: number, step: number) {
-        await this.runCommand(CMD_CALIBRATE, seq, step)
+    calibrate(seq: number, step: number) {
+        this.runCommand(CMD_CALIBRATE, seq, step)
     }
-    async save(seq: number) {
-        await this.runCommand(CMD_SAVE, seq, 0)
+    save(seq: number) {
+        this.runCommand(CMD_SAVE, seq, 0)
     }
-    async restoreDefaults(seq: number) {
-        await this.runCommand(CMD_RESTORE_DEFAULTS, seq, 0)
+    restoreDefaults(seq: number) {
+        this.runCommand(CMD_RESTORE_DEFAULTS, seq, 0)
     }
-    async clearFaults(seq: number) {
-        await this.runCommand(CMD_CLEAR_FAULTS, seq, 0)
+    clearFaults(seq: number) {
+        this.runCommand(CMD_CLEAR_FAULTS, seq, 0)
     }
-    async acknowledgeWarnings(seq: number) {
-        await this.runCommand(CMD_ACKNOWLEDGE_WARNINGS, seq, 0)
+    acknowledgeWarnings(seq: number) {
+        this.runCommand(CMD_ACKNOWLEDGE_WARNINGS, seq, 0)
     }
-    async setCountedSessions(seq: number, count: number, reason: string) {
-        await this.runCommand(CMD_SET_COUNTED_SESSIONS, seq, count, reason)
+    setCountedSessions(seq: number, count: number, reason: string) {
+        this.runCommand(CMD_SET_COUNTED_SESSIONS, seq, count, reason)
     }
 }
 
-/** Starts the server on the firmware's server device; returns it (the loop feeds its core). */
+/**
+ * Starts the server on the firmware's server device; returns it (the loop feeds its core).
+ * - Its events and telemetry go out from a fiber of their own (sendNews), so that the control
+ *   loop never waits for the packet budget they cost.
+ */
 export function startTableServer(core: TableServiceCore): InversionTableServer {
     const server = new InversionTableServer(core)
     startServer(server)
+    const sendNews = async () => {
+        while (true) {
+            await server.sendNews()
+            await ds.sleep(SENDER_POLL_MS)
+        }
+    }
+    sendNews.start()
     return server
 }
