@@ -900,9 +900,10 @@ export class Controller {
         }
         if (kind === "stop") {
             // Brake from where the table is, not from where the plan had got to: a table lagging its
-            // setpoint must not be driven on to catch up with a stop it was never going to reach.
-            if (p.velDps > 0 ? p.posDeg > estDeg : p.posDeg < estDeg)
-                p.posDeg = estDeg
+            // setpoint must not be driven on to catch up with a stop it was never going to reach,
+            // and one ahead of it must not be braked harder than the limit onto a stop it has
+            // nearly reached already.
+            if (p.velDps !== 0) p.posDeg = estDeg
             p.stopSmoothly(this.settings.accelDps2, dtS)
             // The braking distance is reckoned with a margin: a stop never aims past the deepest
             // angle (the setpoint brakes onto it, as a move deeper would have).
