@@ -232,6 +232,26 @@ describe("AngleEstimator", () => {
         expect(Math.abs(moving.biasDps - b)).toBeLessThan(0.05)
     })
 
+    // A noisy accelerometer lengthens tau, and a bias error b then leaves a steady error of b * tau
+    // plus the noise: judged sample by sample, errors that size failed the small-error gate most of
+    // the time and the bias was followed too slowly (a 1 deg/s return ran 10 % slow, soak session
+    // 8701). The gate judges the error smoothed over tau: the noise averaged out, the bias's share.
+    it("a bias not learned at rest is learned while moving with a noisy accelerometer too", () => {
+        const b = 0.12
+        const moving = new AngleEstimator()
+        moving.bootSample(-10, 0)
+        // 0.03 g on each axis: about 1.7 deg of scatter per sample, tau near its longest
+        const r = run(SINE, 300, {
+            est: moving,
+            biasDps: b,
+            seed: 8,
+            accelNoiseG: 0.03,
+        })
+        expect(moving.tauS()).toBeGreaterThan(2 * ESTIMATOR_TAU_S)
+        expect(Math.abs(moving.biasDps - b)).toBeLessThan(0.25 * b)
+        expect(r.maxErrDeg).toBeLessThan(3)
+    })
+
     // Same cause, fixed: with an unlearned bias b the steady error stays b * tau (it once ran away to
     // 4 b once b exceeded 0.6 deg/s, because the error itself lengthened tau).
     it("an unlearned gyro bias of 0.8 deg/s leaves a steady error of about b * tau = 0.4 deg", () => {

@@ -176,6 +176,21 @@ export const MUTATIONS: Mutation[] = [
         find: 'if (row.name === "latch" && ctx.latchSteady) {',
         replace: 'if (row.name === "latch") {',
     },
+    {
+        id: "stop-from-a-lagging-setpoint",
+        rule: "a released move brakes within the acceleration limit from where the table is (also when the table is ahead of its plan)",
+        file: "src/control/controller.ts",
+        find: "if (p.velDps !== 0) p.posDeg = estDeg",
+        replace:
+            "if (p.velDps > 0 ? p.posDeg > estDeg : p.posDeg < estDeg) p.posDeg = estDeg",
+    },
+    {
+        id: "bias-gate-per-sample",
+        rule: "the gyro bias followed while moving with a noisy accelerometer (the return keeps its speed)",
+        file: "src/control/estimator.ts",
+        find: "Math.abs(this.errorMeanDeg) < BIAS_FOLLOW_MAX_ERROR_DEG",
+        replace: "Math.abs(errorDeg) < BIAS_FOLLOW_MAX_ERROR_DEG",
+    },
 ]
 
 /** The text with the mutation applied; throws if `find` does not occur that often. */

@@ -40,6 +40,8 @@ export class AngleEstimator {
     lastAccelDeg: number
     /** travel carried on by predict() since the last sample */
     predictedDeg: number
+    /** the angle error (accelerometer less estimate) smoothed over the filter's time constant */
+    errorMeanDeg: number
 
     constructor() {
         this.angleDeg = 0
@@ -49,6 +51,7 @@ export class AngleEstimator {
         this.bootSamples = 0
         this.predictedDeg = 0
         this.lastAccelDeg = NaN
+        this.errorMeanDeg = 0
         this.scatterSqDeg2 =
             ESTIMATOR_QUIET_SCATTER_DEG * ESTIMATOR_QUIET_SCATTER_DEG
     }
@@ -130,9 +133,12 @@ export class AngleEstimator {
         this.lastAccelDeg = accelDeg
         const tauS = this.tauS()
         const errorDeg = accelDeg - this.angleDeg
-        // Moving, the bias is learned from the accelerometer: the angle error's integral, from small
-        // errors only (a large one is a transient, a start or a jolt, not the bias).
-        if (!still && Math.abs(errorDeg) < BIAS_FOLLOW_MAX_ERROR_DEG)
+        // Moving, the bias is learned from the accelerometer: the angle error's integral, while the
+        // error smoothed over tau is small (a large one is a transient, a start or a jolt, not the
+        // bias; judged sample by sample, a noisy accelerometer's errors shut the learning out).
+        this.errorMeanDeg +=
+            (errorDeg - this.errorMeanDeg) * filterGain(dtS, tauS)
+        if (!still && Math.abs(this.errorMeanDeg) < BIAS_FOLLOW_MAX_ERROR_DEG)
             this.biasDps -=
                 (errorDeg * dtS) / (tauS * tauS * BIAS_FOLLOW_FACTOR)
         this.angleDeg += errorDeg * filterGain(dtS, tauS)

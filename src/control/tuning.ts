@@ -27,7 +27,8 @@ export const BIAS_TRACK_TAU_S = 2
  *  angle error integrated, its loop this many times slower than the complementary filter's own
  *  (a bias that drifts during a long move would make the table run slow, or fast, at its rate). */
 export const BIAS_FOLLOW_FACTOR = 10
-/** ...from angle errors below this only (a larger one is a transient, not a drifting bias). */
+/** ...while the angle error, smoothed over the filter's time constant, is below this (a larger one
+ *  is a transient, not a drifting bias; smoothed, the accelerometer's noise does not shut it out). */
 export const BIAS_FOLLOW_MAX_ERROR_DEG = 0.5
 
 /** The reported rate is the bias-corrected gyro, smoothed with this time constant. */
