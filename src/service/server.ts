@@ -131,7 +131,8 @@ export class InversionTableServer
         return this.samples
     }
     set_streamingSamples(v: number) {
-        this.samples = v
+        // (a short payload decodes to undefined: none)
+        this.samples = v > 0 ? v : 0
     }
     streamingInterval() {
         return TELEMETRY_INTERVAL_MS
