@@ -106,11 +106,14 @@ export class InversionTableServer
      * when one is due.
      */
     async sendNews() {
-        const events: ServiceEvent[] = this.core.takeEvents()
-        for (const e of events) {
-            const pkt = this.spec.lookup(eventName(e.code)).encode(e.value)
-            await (ds as any)._serverSend(0x100, pkt)
-            await this.sendWithin(pkt, 0)
+        // (taken only when there are some: this runs every tick, and a take allocates)
+        if (this.core.events.length > 0) {
+            const events: ServiceEvent[] = this.core.takeEvents()
+            for (const e of events) {
+                const pkt = this.spec.lookup(eventName(e.code)).encode(e.value)
+                await (ds as any)._serverSend(0x100, pkt)
+                await this.sendWithin(pkt, 0)
+            }
         }
         const nowMs = ds.millis()
         if (this.samples > 0 && nowMs >= this.nextSampleMs) {
