@@ -27,6 +27,12 @@ import {
 import * as P from "../src/service/protocol"
 import { DESK_QUEUE_MAX } from "../src/control/serviceDesk"
 import { SEQ_MEMORY, SeqFilter } from "../src/service/seqFilter"
+import {
+    SENDS_KEPT_FOR_NEWS,
+    SERVICE_SEND_MS,
+    SERVICE_SENDS_BURST,
+    SendShare,
+} from "../src/service/sendShare"
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const SERVICES_JSON = path.join(ROOT, ".devicescript", "services.json")
@@ -265,6 +271,32 @@ function command(
         typeof reason === "string" ? reason : expect.stringMatching(reason),
     ]
 }
+
+describe("the service's share of the packet budget", () => {
+    it("a burst, then a send per SERVICE_SEND_MS, never more however many ask", () => {
+        const share = new SendShare()
+        let sent = 0
+        // a flood of news: one ask every millisecond for 10 s
+        for (let t = 0; t < 10_000; t++) if (share.take(t, 0)) sent++
+        expect(sent).toBeLessThanOrEqual(
+            SERVICE_SENDS_BURST + 10_000 / SERVICE_SEND_MS
+        )
+        expect(sent).toBeGreaterThanOrEqual(10_000 / SERVICE_SEND_MS)
+    })
+
+    it("answers leave SENDS_KEPT_FOR_NEWS of it to the news: a flood of questions cannot silence them", () => {
+        const share = new SendShare()
+        let answers = 0
+        for (let t = 0; t < 1000; t++)
+            if (share.take(t, SENDS_KEPT_FOR_NEWS)) answers++
+        // the burst less the kept part went to the questions; the news still has its part at once
+        expect(answers).toBeLessThanOrEqual(
+            SERVICE_SENDS_BURST - SENDS_KEPT_FOR_NEWS + 1000 / SERVICE_SEND_MS
+        )
+        for (let i = 0; i < SENDS_KEPT_FOR_NEWS; i++)
+            expect(share.take(1000, 0)).toBe(true)
+    })
+})
 
 describe("service core", () => {
     it("reads boot and refuses everything before the controller runs", () => {

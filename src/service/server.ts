@@ -13,14 +13,15 @@
 //   or a command sees the controller between two steps, never in the middle of one. They never
 //   wait: what they decide goes out as registers and as events.
 // - No ACK is ever sent for a command (DeviceScript servers do not): the core runs a seq once.
-// - Events go out once each, not through the platform's unbounded event worker (flushEvents); they
+// - Events go out once each, not through the platform's unbounded event worker (sendNews); they
 //   are few (state changes, new faults, refusals) and their queue is bounded (core.ts
 //   EVENTS_QUEUED_MAX).
-// - Everything the service sends is within its share of the VM's packet budget (sendWithin).
+// - Everything the service sends is within its share of the VM's packet budget (sendShare.ts).
 
 import * as ds from "@devicescript/core"
 import { Server, startServer } from "@devicescript/server"
 import { ServiceEvent, TableServiceCore } from "./core"
+import { SENDS_KEPT_FOR_NEWS, SendShare } from "./sendShare"
 import {
     CMD_ACKNOWLEDGE_WARNINGS,
     CMD_CALIBRATE,
@@ -35,14 +36,6 @@ import {
 /** 10 Hz telemetry while streaming. */
 const TELEMETRY_INTERVAL_MS = 100
 
-/**
- * The service's share of the VM's packet budget (sendWithin): a send every SERVICE_SEND_MS (20 a
- * second), SERVICE_SENDS_BURST at once. Answers to the bus leave SENDS_KEPT_FOR_NEWS of it to the
- * service's own news (events and telemetry), so a flood of questions cannot silence them.
- */
-const SERVICE_SEND_MS = 50
-const SERVICE_SENDS_BURST = 5
-const SENDS_KEPT_FOR_NEWS = 2
 /** How often the server's fiber looks for events and telemetry to send: once per control tick. */
 const SENDER_POLL_MS = 20
 
@@ -57,9 +50,8 @@ export class InversionTableServer
     implements ds.InversionTableServerSpec
 {
     core: TableServiceCore
-    /** sends the service may make now (its share of the packet budget), and when that was counted */
-    sends: number
-    sendsAtMs: number
+    /** the service's share of the packet budget */
+    share: SendShare
     /** telemetry reports still to stream (`streaming_samples`), and when the next is due */
     samples: number
     nextSampleMs: number
@@ -67,31 +59,15 @@ export class InversionTableServer
     constructor(core: TableServiceCore) {
         super(ds.InversionTable.spec)
         this.core = core
-        this.sends = SERVICE_SENDS_BURST
-        this.sendsAtMs = 0
+        this.share = new SendShare()
         this.samples = 0
         this.nextSampleMs = 0
     }
 
-    /**
-     * Sends a packet within the service's share of the packet budget, leaving `kept` of it; beyond
-     * that the packet is dropped (a client asks again; the registers tell what an event would
-     * have). The VM sends at most 50 packets a second (20 ms each, a burst of 5) and each send waits
-     * for its turn: the motor's writes (up to 25 a second while moving) and the announce (2) must
-     * keep theirs, or a flood of packets to the service delays the stop itself. And a question not
-     * answered ends its handler at once: before the share, a flood (100 packets a second and more)
-     * held a fiber per packet, each waiting to answer, until the VM ran out of memory.
-     */
+    /** Sends a packet if it is within the service's share (sendShare.ts), leaving `kept` of it. */
     async sendWithin(pkt: ds.Packet, kept: number) {
-        const nowMs = ds.millis()
-        this.sends = Math.min(
-            SERVICE_SENDS_BURST,
-            this.sends + (nowMs - this.sendsAtMs) / SERVICE_SEND_MS
-        )
-        this.sendsAtMs = nowMs
-        if (this.sends < 1 + kept) return
-        this.sends--
-        await (ds as any)._serverSend(this.serviceIndex, pkt)
+        if (this.share.take(ds.millis(), kept))
+            await (ds as any)._serverSend(this.serviceIndex, pkt)
     }
 
     /** The platform's answers (register reads, "not implemented"): within the share, after the news. */
