@@ -9,7 +9,7 @@ import { buildModelTable, ScenarioEngine } from "../sim/engine/engine"
 import { allReleased, isPowerCycle, ScenarioEvents } from "../sim/engine/events"
 import { TableFlash } from "../sim/engine/flash"
 import { TableDevices } from "../sim/firmware/devices"
-import { LatenessLog } from "../sim/firmware/lateness"
+import { keptTime, LatenessLog } from "../sim/firmware/lateness"
 import { DutyLog } from "../sim/firmware/motor"
 import { RealTimePlant } from "../sim/firmware/plant"
 import { SimTable } from "../sim/model/table"
@@ -329,5 +329,19 @@ describe("the lateness log", () => {
             firmwareStepMs: 0,
             hostLateMs: 0,
         })
+    })
+
+    it("a run kept time only when each loop kept it and both together did", () => {
+        const kept = (firmwareStepMs: number, hostLateMs: number) =>
+            keptTime({ firmwareStepMs, hostLateMs })
+        expect(kept(0, 0)).toBe(true)
+        expect(kept(30, 20)).toBe(true)
+        // each alone at its limit
+        expect(kept(60, 0)).toBe(false)
+        expect(kept(0, 40)).toBe(false)
+        // each under its own limit, late together (a stale IMU sample): not kept
+        expect(kept(59, 39.9)).toBe(false)
+        expect(kept(45, 15)).toBe(false)
+        expect(kept(44, 15)).toBe(true)
     })
 })

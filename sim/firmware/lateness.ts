@@ -7,8 +7,23 @@ import { TICK_MS } from "../engine/clock"
 
 /** A run is disturbed when the firmware's loop stepped this long between two ticks (3 ticks)... */
 export const FIRMWARE_STEP_LIMIT_MS = 60
-/** ... or the harness woke up this late (2 ticks). */
+/** ... or the harness woke up this late (2 ticks)... */
 export const HOST_LATE_LIMIT_MS = 40
+/**
+ * ... or both were late by this much together (3 ticks). A sample the harness sends late and the
+ * firmware takes in late is late by both: a step of 59 ms and a harness 40 ms late, each under its
+ * own limit, left the firmware without a fresh IMU sample for its 100 ms (an imu fault).
+ */
+export const TOGETHER_LATE_LIMIT_MS = 60
+
+/** Whether the loops kept real time: a run that did not proves nothing either way. */
+export function keptTime(l: Lateness): boolean {
+    return (
+        l.firmwareStepMs < FIRMWARE_STEP_LIMIT_MS &&
+        l.hostLateMs < HOST_LATE_LIMIT_MS &&
+        l.firmwareStepMs + l.hostLateMs < TOGETHER_LATE_LIMIT_MS
+    )
+}
 
 /** Steps and delays at most this far off time are not worth keeping. */
 const NOTABLE_MS = 5
