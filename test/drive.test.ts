@@ -1,19 +1,24 @@
 // The drive loop (src/control/drive.ts) on its own: toward the planner's goal it never asks for more
 // speed than a stop on the goal allows from where the table is (brakingSpeedDps of the distance), so
 // a table lagging its plan does not catch up late and run past the goal. Only a speed already higher
-// is brought down no faster than the move's deceleration allows.
+// is brought down no faster than the move's deceleration allows, and its acceleration turns over
+// WANTED_ACCEL_TURN_TICKS ticks (a stop in the middle of a ramp never asks the motor for the whole
+// turn in one tick).
 
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { DriveLoop } from "../src/control/drive"
 import { TICK_MS } from "../src/control/limits"
 import { Planner, brakingSpeedDps } from "../src/control/planner"
-import { CORRECTION_ACCEL_DPS2 } from "../src/control/tuning"
+import {
+    CORRECTION_ACCEL_DPS2,
+    WANTED_ACCEL_TURN_TICKS,
+} from "../src/control/tuning"
 
 const DT = TICK_MS / 1000
 
 describe("the drive loop's speed toward the goal", () => {
-    it("never more than a stop on the goal allows from the table's angle (or the last speed, slewing down)", () => {
+    it("never more than a stop on the goal allows from the table's angle (or the last speed, brought down as fast as its acceleration turns)", () => {
         fc.assert(
             fc.property(
                 fc.record({
@@ -33,6 +38,8 @@ describe("the drive loop's speed toward the goal", () => {
                         max: 10,
                         noNaN: true,
                     }),
+                    // how fast it was changing, as a share of the acceleration limit
+                    lastAccelShare: fc.double({ min: -1, max: 1, noNaN: true }),
                     direction: fc.constantFrom(1, -1),
                 }),
                 c => {
@@ -45,6 +52,9 @@ describe("the drive loop's speed toward the goal", () => {
                     const drive = new DriveLoop()
                     drive.settled = false
                     drive.wantedDps = c.lastWantedDps
+                    const accelLimitDps2 = p.accelDps2 + CORRECTION_ACCEL_DPS2
+                    const lastAccelDps2 = c.lastAccelShare * accelLimitDps2
+                    drive.wantedAccelDps2 = lastAccelDps2
                     const estDeg = c.targetDeg - d * c.tableToGoDeg
                     drive.duty(1000, p, estDeg, c.tableRateDps, DT)
                     const towardDps = d * drive.wantedDps
@@ -53,17 +63,39 @@ describe("the drive loop's speed toward the goal", () => {
                         p.accelDps2,
                         DT
                     )
-                    const slewDps = (p.accelDps2 + CORRECTION_ACCEL_DPS2) * DT
+                    const turnDps2 =
+                        (2 * accelLimitDps2) / WANTED_ACCEL_TURN_TICKS
                     const lastToward = d * c.lastWantedDps
+                    // the fastest it can be brought down this tick: the limit, or as far as the
+                    // acceleration turns from where it was
+                    const downDps =
+                        Math.max(
+                            -accelLimitDps2,
+                            d * lastAccelDps2 - turnDps2
+                        ) * DT
                     if (d * (c.targetDeg - estDeg) > 0)
                         expect(towardDps).toBeLessThanOrEqual(
-                            Math.max(roomDps, lastToward - slewDps) + 1e-9
+                            Math.max(roomDps, lastToward + downDps) + 1e-9
                         )
-                    // never more than the move's rate either way
+                    // the acceleration turns no faster than the turn allows
+                    expect(
+                        Math.abs(drive.wantedAccelDps2 - lastAccelDps2)
+                    ).toBeLessThanOrEqual(turnDps2 + 1e-9)
+                    expect(Math.abs(drive.wantedAccelDps2)).toBeLessThanOrEqual(
+                        accelLimitDps2 + 1e-9
+                    )
+                    // never more than the move's rate either way (a speed above it brought down
+                    // as fast as the acceleration turns allow)
+                    const away = Math.sign(c.lastWantedDps)
                     expect(Math.abs(drive.wantedDps)).toBeLessThanOrEqual(
                         Math.max(
                             c.rateDps,
-                            Math.abs(c.lastWantedDps) - slewDps
+                            Math.abs(c.lastWantedDps) +
+                                Math.max(
+                                    -accelLimitDps2,
+                                    away * lastAccelDps2 - turnDps2
+                                ) *
+                                    DT
                         ) + 1e-9
                     )
                 }

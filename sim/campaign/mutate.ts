@@ -31,6 +31,8 @@ export const FAST_SUITE = [
     "test/imu-noise.test.ts",
     "test/estimator.test.ts",
     "test/drive.test.ts",
+    "test/accel-limit.test.ts",
+    "test/pause-resumed.test.ts",
 ]
 
 const NOT_COPIED = new Set(["node_modules", ".git", "out"])

@@ -191,6 +191,27 @@ export const MUTATIONS: Mutation[] = [
         find: "Math.abs(this.errorMeanDeg) < BIAS_FOLLOW_MAX_ERROR_DEG",
         replace: "Math.abs(errorDeg) < BIAS_FOLLOW_MAX_ERROR_DEG",
     },
+    {
+        id: "lag-fed-from-the-plan",
+        rule: "the motor's lag fed forward from the wanted speed's own acceleration (the hard acceleration limit at a stop inside a ramp)",
+        file: "src/control/drive.ts",
+        find: "MOTOR_NOMINAL_TIME_CONSTANT_S * wantedAccelDps2",
+        replace: "MOTOR_NOMINAL_TIME_CONSTANT_S * plan.lastAccelDps2",
+    },
+    {
+        id: "accel-turned-in-one-tick",
+        rule: "the wanted speed's acceleration turns over two ticks, never in one",
+        file: "src/control/drive.ts",
+        find: "(2 * accelLimitDps2) / WANTED_ACCEL_TURN_TICKS",
+        replace: "2 * accelLimitDps2",
+    },
+    {
+        id: "pause-taken-again",
+        rule: "an interrupted pause near flat goes on with what it had left (once per trip)",
+        file: "src/control/returns.ts",
+        find: "this.pauseEnd.setIn(w.nowMs, this.pauseLeftMs)",
+        replace: "this.pauseEnd.setIn(w.nowMs, RETURN_PAUSE_MS)",
+    },
 ]
 
 /** The text with the mutation applied; throws if `find` does not occur that often. */

@@ -1,8 +1,8 @@
 // The drive loop: turns the planner's setpoint into a motor duty, as a cascade. The position error
 // asks for a small speed correction on top of the planned speed; the commanded speed is never more
 // than the move's rate limit; a rate loop on the gyro-measured speed makes the table keep to it.
-// Feed-forward (planned speed and acceleration, the motor's deadzone) does most of the work, the
-// feedback the rest. Once a move has finished and the table has come to rest, the motor is switched
+// Feed-forward (the wanted speed and its acceleration, the motor's deadzone) does most of the work,
+// the feedback the rest. Once a move has finished and the table has come to rest, the motor is switched
 // off and the self-locking worm gear holds the table (holding never drives the motor).
 
 import { clamp } from "./clamp"
@@ -23,6 +23,7 @@ import {
     SETTLE_RATE_DPS,
     SETTLE_TIMEOUT_MS,
     SETTLE_TOLERANCE_DEG,
+    WANTED_ACCEL_TURN_TICKS,
 } from "./tuning"
 import { filterGain } from "./estimator"
 import { brakingSpeedDps, Planner } from "./planner"
@@ -38,6 +39,8 @@ export class DriveLoop {
     wantedDps: number
     /** the wanted speed as the rate measurement will show it (through the rate filter's lag) */
     expectedDps: number
+    /** how fast the wanted speed changed last tick */
+    wantedAccelDps2: number
 
     constructor() {
         this.settled = true
@@ -45,6 +48,7 @@ export class DriveLoop {
         this.integralDuty = 0
         this.wantedDps = 0
         this.expectedDps = 0
+        this.wantedAccelDps2 = 0
     }
 
     /** The drive was cut (safety stop, fault, boot): it is settled where it is. */
@@ -54,6 +58,7 @@ export class DriveLoop {
         this.integralDuty = 0
         this.wantedDps = 0
         this.expectedDps = 0
+        this.wantedAccelDps2 = 0
     }
 
     /**
@@ -69,7 +74,6 @@ export class DriveLoop {
     ): number {
         const setpointDeg = plan.posDeg
         const setpointVelDps = plan.velDps
-        const setpointAccelDps2 = plan.lastAccelDps2
         const setpointArrived = plan.arrived()
         const rateLimitDps = plan.rateDps
         const errorDeg = setpointDeg - estDeg
@@ -94,9 +98,6 @@ export class DriveLoop {
             -POSITION_CORRECTION_MAX_DPS,
             POSITION_CORRECTION_MAX_DPS
         )
-        // The speed asked of the table changes no faster than the move's acceleration (plus a
-        // little room for the correction): the feedback may not jerk the table either.
-        const slew = (plan.accelDps2 + CORRECTION_ACCEL_DPS2) * dtS
         // Toward the goal, never faster than a stop on it allows from where the table is: a table
         // lagging its plan must not catch up so late that it runs past the goal (the deepest angle).
         const toGoDeg = plan.targetDeg - estDeg
@@ -104,18 +105,35 @@ export class DriveLoop {
             rateLimitDps,
             brakingSpeedDps(Math.abs(toGoDeg), plan.accelDps2, dtS)
         )
-        const wantedDps = clamp(
-            clamp(
-                setpointVelDps + correctionDps,
-                toGoDeg < 0 ? -roomDps : -rateLimitDps,
-                toGoDeg > 0 ? roomDps : rateLimitDps
-            ),
-            this.wantedDps - slew,
-            this.wantedDps + slew
+        const aimDps = clamp(
+            setpointVelDps + correctionDps,
+            toGoDeg < 0 ? -roomDps : -rateLimitDps,
+            toGoDeg > 0 ? roomDps : rateLimitDps
         )
+        // The speed asked of the table changes no faster than the move's acceleration (plus a
+        // little room for the correction): the feedback may not jerk the table either. And that
+        // acceleration turns over WANTED_ACCEL_TURN_TICKS ticks at least, never in one: a stop in
+        // the middle of a ramp asks the motor for the full turn at once otherwise, which a drive
+        // stronger than its nominal gain (a heavy user going deeper) follows well past the limit.
+        const accelLimitDps2 = plan.accelDps2 + CORRECTION_ACCEL_DPS2
+        const turnDps2 = (2 * accelLimitDps2) / WANTED_ACCEL_TURN_TICKS
+        const wantedAccelDps2 = clamp(
+            clamp(
+                (aimDps - this.wantedDps) / dtS,
+                -accelLimitDps2,
+                accelLimitDps2
+            ),
+            this.wantedAccelDps2 - turnDps2,
+            this.wantedAccelDps2 + turnDps2
+        )
+        const wantedDps = this.wantedDps + wantedAccelDps2 * dtS
         this.wantedDps = wantedDps
+        this.wantedAccelDps2 = wantedAccelDps2
+        // The motor's lag is fed forward from the wanted speed's own acceleration (not the plan's):
+        // the two differ where the correction or the braking room bends the wanted speed, and a
+        // feed-forward that does not match it kicks the table at the bend.
         let duty =
-            (wantedDps + MOTOR_NOMINAL_TIME_CONSTANT_S * setpointAccelDps2) /
+            (wantedDps + MOTOR_NOMINAL_TIME_CONSTANT_S * wantedAccelDps2) /
             MOTOR_NOMINAL_DPS_PER_DUTY
         // The deadzone's share fades in over the slowest speeds, so that a speed crossing zero (a
         // move reversing) does not flip the duty across the deadzone in one tick and stop the

@@ -65,6 +65,9 @@ export const POSITION_CORRECTION_MAX_DPS = 1.5
 /** The speed asked of the table may change this much faster than the planned acceleration, so the
  *  position feedback has room to correct. */
 export const CORRECTION_ACCEL_DPS2 = 0.5
+/** The wanted speed's acceleration turns from one limit to the other over this many ticks at least
+ *  (a stop in the middle of a ramp): the motor is never asked for the whole turn in one tick. */
+export const WANTED_ACCEL_TURN_TICKS = 2
 /** The setpoint never runs further than this ahead of (or behind) the table: a table that cannot keep
  *  up (a heavy user at the rate limit) is waited for, so it never has to catch up faster. */
 export const MAX_TRACKING_LAG_DEG = 1
