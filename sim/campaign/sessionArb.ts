@@ -76,15 +76,31 @@ const settingsArb = fc
         shortSession: fc.boolean(),
         shortLimitS: fc.integer({ min: 60, max: 100 }),
         slowRamp: fc.boolean(),
+        fastRamp: fc.boolean(),
         deep: fc.boolean(),
     })
     .map((r): Record<string, number | boolean> => {
         const s: Record<string, number | boolean> = { ...r.base }
         if (r.shortSession) s.sessionLimitS = r.shortLimitS
         if (r.slowRamp) s.accelDps2 = Math.min(s.accelDps2 as number, 2)
+        // The top of the range, where the hard acceleration limit is close.
+        else if (r.fastRamp) s.accelDps2 = Math.max(s.accelDps2 as number, 9)
         if (r.deep) s.maxAngleDeg = Math.max(s.maxAngleDeg as number, 60)
         return s
     })
+
+/** How long a button is held: often a tap that ends a move in the middle of its ramp. */
+const pressS = (maxS: number) =>
+    fc.oneof(
+        fc.double({ min: 0.1, max: maxS, noNaN: true }),
+        fc.double({ min: 0.04, max: 1.2, noNaN: true })
+    )
+
+/** The user's weight: the lightest and the heaviest often, where the drive is strongest or weakest. */
+const massArb = fc.oneof(
+    { weight: 3, arbitrary: fc.integer({ min: 30, max: 160 }) },
+    { weight: 1, arbitrary: fc.constantFrom(30, 160) }
+)
 
 /** One thing a person does, and for how long (seconds). */
 type Step =
@@ -97,14 +113,14 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
         weight: 6,
         arbitrary: fc.record({
             kind: fc.constant("down" as const),
-            forS: fc.double({ min: 0.1, max: 40, noNaN: true }),
+            forS: pressS(40),
         }),
     },
     {
         weight: 3,
         arbitrary: fc.record({
             kind: fc.constant("up" as const),
-            forS: fc.double({ min: 0.1, max: 30, noNaN: true }),
+            forS: pressS(30),
         }),
     },
     {
@@ -163,7 +179,7 @@ export function sessionArb(opts: SessionOptions) {
             settings: settingsArb,
             startAtHome: fc.double({ min: 0, max: 1, noNaN: true }),
             startFraction: fc.double({ min: 0, max: 1, noNaN: true }),
-            userMassKg: fc.integer({ min: 30, max: 160 }),
+            userMassKg: massArb,
             imuNoise: fc.double({ min: 0, max: 3, noNaN: true }),
             homeSwitch: fc.boolean(),
             steps: fc.array(stepArb, { minLength: 1, maxLength: 14 }),

@@ -26,8 +26,9 @@ export class Returns {
     phase: number
     pauseAtDeg: number
     pauseEnd: Deadline
-    /** the pause near flat has been taken since the table was last at home */
-    pauseDone: boolean
+    /** how much of the pause near flat this trip still owes (an interrupted pause goes on with what
+     *  is left when the return resumes: taken once per trip, never again in full) */
+    pauseLeftMs: number
     /** the deepest estimate since the table was last at home */
     deepestSinceHomeDeg: number
     /** automatic returns wait until then (a STOP press holds them for the grace period) */
@@ -38,7 +39,7 @@ export class Returns {
         this.phase = PHASE_TO_HOME
         this.pauseAtDeg = RETURN_PAUSE_AT_DEG
         this.pauseEnd = new Deadline()
-        this.pauseDone = false
+        this.pauseLeftMs = RETURN_PAUSE_MS
         this.deepestSinceHomeDeg = homeDeg
         this.held = new Deadline()
     }
@@ -48,7 +49,7 @@ export class Returns {
         if (!w.estTrusted) return
         if (atHome) {
             this.deepestSinceHomeDeg = w.estDeg
-            this.pauseDone = false
+            this.pauseLeftMs = RETURN_PAUSE_MS
         } else if (w.estDeg > this.deepestSinceHomeDeg)
             this.deepestSinceHomeDeg = w.estDeg
     }
@@ -65,7 +66,8 @@ export class Returns {
     }
 
     /**
-     * A return begins. From deeper than 30 it pauses near flat once before going upright; the pause
+     * A return begins. From deeper than 30 it pauses near flat once per trip before going upright
+     * (what an interrupted pause left, when the return resumes); the pause
      * is where the table can stop at or above 5 degrees, never deeper than it is (`stopDeg`: where it
      * would come to rest now), and it is skipped when the table is already past flat.
      */
@@ -74,7 +76,7 @@ export class Returns {
         this.phase = PHASE_TO_HOME
         if (
             this.deepestSinceHomeDeg > RETURN_PAUSE_FROM_DEG &&
-            !this.pauseDone
+            this.pauseLeftMs > 0
         ) {
             const pauseAt = Math.min(RETURN_PAUSE_AT_DEG, stopDeg)
             if (pauseAt >= 0) {
@@ -96,11 +98,11 @@ export class Returns {
             w.driveSettled
         ) {
             this.phase = PHASE_PAUSING
-            this.pauseEnd.setIn(w.nowMs, RETURN_PAUSE_MS)
+            this.pauseEnd.setIn(w.nowMs, this.pauseLeftMs)
         }
-        if (this.phase === PHASE_PAUSING && this.pauseEnd.passed(w.nowMs)) {
-            this.phase = PHASE_TO_HOME
-            this.pauseDone = true
+        if (this.phase === PHASE_PAUSING) {
+            this.pauseLeftMs = Math.max(0, this.pauseEnd.atMs - w.nowMs)
+            if (this.pauseLeftMs === 0) this.phase = PHASE_TO_HOME
         }
         return !(this.phase === PHASE_TO_HOME && atHome && w.setpointArrived)
     }
