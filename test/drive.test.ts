@@ -104,3 +104,40 @@ describe("the drive loop's speed toward the goal", () => {
         )
     })
 })
+
+describe("the drive loop's speed toward home", () => {
+    it("never more than the return rate, also when it brings the table back from past its goal", () => {
+        fc.assert(
+            fc.property(
+                fc.record({
+                    goalDeg: fc.integer({ min: -60, max: 90 }),
+                    pastDeg: fc.double({ min: 0, max: 20, noNaN: true }),
+                    rateDps: fc.integer({ min: 1, max: 10 }),
+                    returnRateDps: fc.integer({ min: 1, max: 8 }),
+                    accelDps2: fc.integer({ min: 1, max: 10 }),
+                }),
+                c => {
+                    // A move deeper has arrived at its goal, and the table reads past it.
+                    const p = new Planner(c.goalDeg)
+                    p.moveTo(c.goalDeg, c.rateDps, c.accelDps2)
+                    const drive = new DriveLoop()
+                    drive.settled = false
+                    drive.homewardMaxDps = c.returnRateDps
+                    for (let i = 0; i < 200; i++) {
+                        drive.duty(
+                            1000 + i * TICK_MS,
+                            p,
+                            c.goalDeg + c.pastDeg,
+                            0,
+                            DT
+                        )
+                        expect(-drive.wantedDps).toBeLessThanOrEqual(
+                            c.returnRateDps + 1e-9
+                        )
+                    }
+                }
+            ),
+            { numRuns: 300, seed: 20261203 }
+        )
+    })
+})

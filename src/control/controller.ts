@@ -931,6 +931,7 @@ export class Controller {
             p.posDeg = estDeg + MAX_TRACKING_LAG_DEG
         else if (p.posDeg < estDeg - MAX_TRACKING_LAG_DEG)
             p.posDeg = estDeg - MAX_TRACKING_LAG_DEG
+        this.drive.homewardMaxDps = this.settings.returnRateDps
         const duty = this.drive.duty(
             nowMs,
             p,

@@ -26,6 +26,7 @@ import {
     WANTED_ACCEL_TURN_TICKS,
 } from "./tuning"
 import { filterGain } from "./estimator"
+import { HARD_MAX_RATE_DPS } from "./limits"
 import { brakingSpeedDps, Planner } from "./planner"
 
 export class DriveLoop {
@@ -41,6 +42,9 @@ export class DriveLoop {
     expectedDps: number
     /** how fast the wanted speed changed last tick */
     wantedAccelDps2: number
+    /** never more speed than this toward home (negative), whatever the move: a correction back
+     *  from past a goal is a move toward home too (returnRateDps; the hard limit until told) */
+    homewardMaxDps: number
 
     constructor() {
         this.settled = true
@@ -49,6 +53,7 @@ export class DriveLoop {
         this.wantedDps = 0
         this.expectedDps = 0
         this.wantedAccelDps2 = 0
+        this.homewardMaxDps = HARD_MAX_RATE_DPS
     }
 
     /** The drive was cut (safety stop, fault, boot): it is settled where it is. */
@@ -107,7 +112,10 @@ export class DriveLoop {
         )
         const aimDps = clamp(
             setpointVelDps + correctionDps,
-            toGoDeg < 0 ? -roomDps : -rateLimitDps,
+            -Math.min(
+                toGoDeg < 0 ? roomDps : rateLimitDps,
+                this.homewardMaxDps
+            ),
             toGoDeg > 0 ? roomDps : rateLimitDps
         )
         // The speed asked of the table changes no faster than the move's acceleration (plus a
