@@ -7,6 +7,7 @@ import { runScenario } from "../run"
 import { parseScenario, Scenario } from "../scenario"
 import { TraceRow } from "../trace"
 import { figuresOf, SessionFigures } from "./figures"
+import { rampsSessionArb } from "./rampsArb"
 import { sessionArb, SessionOptions } from "./sessionArb"
 
 export interface SessionResult {
@@ -38,23 +39,39 @@ export const SOAK_KINDS: SessionOptions[] = [
     { faults: true, restarts: true, progress: true },
 ]
 
+/** What a soak runs: the mixed sessions of real use, or only the ramps' corner (rampsArb.ts). */
+export type SoakKind = "mixed" | "ramps"
+
+function soakArb(kind: SoakKind, i: number): fc.Arbitrary<object> {
+    return kind === "ramps"
+        ? rampsSessionArb
+        : sessionArb(SOAK_KINDS[i % SOAK_KINDS.length])
+}
+
 /** Session number i of a soak with this seed: the same for every run, worker and machine. */
-export function soakSession(seed: number, i: number): object {
-    const arb = sessionArb(SOAK_KINDS[i % SOAK_KINDS.length])
-    return fc.sample(arb, { seed: seed + i, numRuns: 1 })[0]
+export function soakSession(
+    seed: number,
+    i: number,
+    kind: SoakKind = "mixed"
+): object {
+    return fc.sample(soakArb(kind, i), { seed: seed + i, numRuns: 1 })[0]
 }
 
 /**
  * The smallest session fast-check finds that still breaks a rule, starting from session i (shrunk
  * along the generator), or the session itself when it no longer fails.
  */
-export function shrunkSession(seed: number, i: number): object {
-    const arb = sessionArb(SOAK_KINDS[i % SOAK_KINDS.length])
+export function shrunkSession(
+    seed: number,
+    i: number,
+    kind: SoakKind = "mixed"
+): object {
+    const arb = soakArb(kind, i)
     const details = fc.check(
         fc.property(arb, json => runSession(json).violations.length === 0),
         { seed: seed + i, numRuns: 1 }
     )
     return details.counterexample !== null
         ? details.counterexample[0]
-        : soakSession(seed, i)
+        : soakSession(seed, i, kind)
 }

@@ -1,6 +1,7 @@
-// `npm run soak -- --sessions N [--seed S] [--jobs J] [--out DIR] [--json FILE] [--docs]`: N random
-// sessions (sim/campaign/sessionArb.ts: random users and settings in range, the exercise program on
-// and off, restarts at random ticks, faults in combination) across J worker threads, each trace
+// `npm run soak -- --sessions N [--seed S] [--jobs J] [--ramps] [--out DIR] [--json FILE] [--docs]`:
+// N random sessions (sim/campaign/sessionArb.ts: random users and settings in range, the exercise
+// program on and off, restarts at random ticks, faults in combination; with --ramps only the
+// corner of sim/campaign/rampsArb.ts: the fastest ramps, moves ended inside them) across J worker threads, each trace
 // checked with the contract checker and measured. Prints a progress bar on standard error, then the
 // sessions that broke a rule (each shrunk and saved under DIR as a scenario `npm run sim` replays)
 // and the worst figures. --docs writes them into docs/campaign.md. Exit 1 when a rule was broken.
@@ -13,12 +14,13 @@ import { REPO_ROOT } from "../firmware/paths"
 import { parseOptions, withUsage } from "./args"
 import { writeSection } from "./docsSection"
 import { ProgressBar } from "./progressBar"
+import type { SoakKind } from "./session"
 import { SoakSlice } from "./soakSessions"
 import { soakLines } from "./soakReport"
 import { SessionOutcome, SoakTally } from "./soakTally"
 
 const USAGE =
-    "npm run soak -- --sessions N [--seed S] [--jobs J] [--out DIR] [--json FILE] [--docs]"
+    "npm run soak -- --sessions N [--seed S] [--jobs J] [--ramps] [--out DIR] [--json FILE] [--docs]"
 export const DEFAULT_SOAK_SEED = 20261202
 
 function runWorker(
@@ -45,6 +47,7 @@ async function main(): Promise<number> {
         out: { kind: "text" },
         json: { kind: "text" },
         docs: { kind: "flag" },
+        ramps: { kind: "flag" },
     })
     if (o.sessions === undefined)
         throw new Error("--sessions N is required (" + USAGE + ")")
@@ -57,12 +60,13 @@ async function main(): Promise<number> {
     const outDir = path.resolve(
         (o.out as string | undefined) ?? path.join(REPO_ROOT, "out", "soak")
     )
+    const kind: SoakKind = o.ramps === true ? "ramps" : "mixed"
     const tally = new SoakTally()
     const bar = new ProgressBar(count)
     const t0 = performance.now()
     const slices: SoakSlice[] = []
     for (let w = 0; w < jobs; w++)
-        slices.push({ seed, count, first: w, step: jobs, outDir })
+        slices.push({ seed, count, first: w, step: jobs, outDir, kind })
     await Promise.all(
         slices.map(slice =>
             runWorker(slice, outcome => {
@@ -81,7 +85,7 @@ async function main(): Promise<number> {
         seed,
         jobs,
         elapsedS,
-        command: `npm run soak -- --sessions ${count} --seed ${seed} --jobs ${jobs}`,
+        command: `npm run soak -- --sessions ${count} --seed ${seed} --jobs ${jobs}${kind === "ramps" ? " --ramps" : ""}`,
         machine: `${cpus.length} x ${cpus[0]?.model.trim() ?? "cpu"}`,
     }
     const lines = soakLines(tally, meta)
@@ -101,7 +105,8 @@ async function main(): Promise<number> {
                 2
             ) + "\n"
         )
-    if (o.docs === true) writeSection("soak", lines.join("\n"))
+    if (o.docs === true)
+        writeSection(kind === "ramps" ? "soak-ramps" : "soak", lines.join("\n"))
     return tally.failed.length === 0 ? 0 : 1
 }
 
