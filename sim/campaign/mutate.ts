@@ -33,6 +33,7 @@ export const FAST_SUITE = [
     "test/drive.test.ts",
     "test/accel-limit.test.ts",
     "test/pause-resumed.test.ts",
+    "test/stop-from-the-table.test.ts",
 ]
 
 const NOT_COPIED = new Set(["node_modules", ".git", "out"])

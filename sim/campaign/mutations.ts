@@ -206,6 +206,13 @@ export const MUTATIONS: Mutation[] = [
         replace: "2 * accelLimitDps2",
     },
     {
+        id: "homeward-at-the-move-rate",
+        rule: "never faster toward home than returnRateDps, also a correction back from past a goal",
+        file: "src/control/controller.ts",
+        find: "this.drive.homewardMaxDps = this.settings.returnRateDps",
+        replace: "this.drive.homewardMaxDps = 10",
+    },
+    {
         id: "pause-taken-again",
         rule: "an interrupted pause near flat goes on with what it had left (once per trip)",
         file: "src/control/returns.ts",
