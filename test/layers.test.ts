@@ -12,28 +12,12 @@ import { LATCH_SETTLE_MS, TICK_MS } from "../src/control/limits"
 import { MotionRequest } from "../src/control/motion"
 import { Planner } from "../src/control/planner"
 import { defaultSettings } from "../src/control/settings"
-import { ImuSample, Inputs } from "../src/control/types"
+import { Inputs } from "../src/control/types"
 import { releasedInputs } from "./device/util"
-
-const D2R = Math.PI / 180
-
-function levelSample(seq: number, angleDeg: number): ImuSample {
-    const a = angleDeg * D2R
-    return {
-        ok: true,
-        seq,
-        axG: Math.sin(a),
-        ayG: 0,
-        azG: Math.cos(a),
-        // a little alternating noise: never frozen readings
-        gxDps: seq % 2 === 0 ? 0.02 : -0.02,
-        gyDps: 0,
-        gzDps: 0,
-    }
-}
+import { tiltSample } from "./fixtures/tiltSample"
 
 function inputs(seq: number, angleDeg: number, over: Partial<Inputs>): Inputs {
-    return { ...releasedInputs(levelSample(seq, angleDeg)), ...over }
+    return { ...releasedInputs(tiltSample(seq, angleDeg)), ...over }
 }
 
 /** A request that takes the table deeper than `estDeg`. */

@@ -10,26 +10,11 @@ import { acknowledgedTableStart } from "../src/control/exercise"
 import { TICK_MS } from "../src/control/limits"
 import { brakingDistanceDeg } from "../src/control/planner"
 import { defaultSettings } from "../src/control/settings"
-import { ImuSample, Inputs } from "../src/control/types"
+import { Inputs } from "../src/control/types"
 import { releasedInputs } from "./device/util"
+import { tiltSample } from "./fixtures/tiltSample"
 
-const D2R = Math.PI / 180
 const DT_S = TICK_MS / 1000
-
-function sample(seq: number, angleDeg: number, rateDps: number): ImuSample {
-    const a = angleDeg * D2R
-    return {
-        ok: true,
-        seq,
-        axG: Math.sin(a),
-        ayG: 0,
-        azG: Math.cos(a),
-        // a little alternating noise: never frozen readings; the tilt rate about y
-        gxDps: seq % 2 === 0 ? 0.02 : -0.02,
-        gyDps: rateDps,
-        gzDps: 0,
-    }
-}
 
 /** DOWN held for `holdS`, the table `aheadDeg` ahead of the setpoint; the stop's goal and where the
  *  table was (the estimate) when DOWN was let go. */
@@ -43,7 +28,7 @@ function releasedStop(aheadDeg: number, holdS: number) {
         const p = c.planner
         c.step(
             {
-                ...releasedInputs(sample(++seq, angle, p.velDps)),
+                ...releasedInputs(tiltSample(++seq, angle, p.velDps)),
                 grip: true,
                 latch: true,
                 ...over,

@@ -68,7 +68,8 @@ export class DriveLoop {
 
     /**
      * The duty for this tick following the planner `plan`; 0 once the move has finished and the
-     * table has settled. The speed asked of the table never exceeds the move's rate limit.
+     * table has settled. The speed asked of the table never exceeds the move's rate limit (one
+     * already above it, the limit lowered, is brought down to it as fast as its acceleration turns).
      */
     duty(
         nowMs: number,
