@@ -8,7 +8,7 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { DriveLoop } from "../src/control/drive"
-import { TICK_MS } from "../src/control/limits"
+import { HARD_MAX_RATE_DPS, TICK_MS } from "../src/control/limits"
 import { Planner, brakingSpeedDps } from "../src/control/planner"
 import {
     CORRECTION_ACCEL_DPS2,
@@ -56,7 +56,14 @@ describe("the drive loop's speed toward the goal", () => {
                     const lastAccelDps2 = c.lastAccelShare * accelLimitDps2
                     drive.wantedAccelDps2 = lastAccelDps2
                     const estDeg = c.targetDeg - d * c.tableToGoDeg
-                    drive.duty(1000, p, estDeg, c.tableRateDps, DT)
+                    drive.duty(
+                        1000,
+                        p,
+                        estDeg,
+                        c.tableRateDps,
+                        DT,
+                        HARD_MAX_RATE_DPS
+                    )
                     const towardDps = d * drive.wantedDps
                     const roomDps = brakingSpeedDps(
                         Math.abs(c.targetDeg - estDeg),
@@ -122,14 +129,14 @@ describe("the drive loop's speed toward home", () => {
                     p.moveTo(c.goalDeg, c.rateDps, c.accelDps2)
                     const drive = new DriveLoop()
                     drive.settled = false
-                    drive.homewardMaxDps = c.returnRateDps
                     for (let i = 0; i < 200; i++) {
                         drive.duty(
                             1000 + i * TICK_MS,
                             p,
                             c.goalDeg + c.pastDeg,
                             0,
-                            DT
+                            DT,
+                            c.returnRateDps
                         )
                         expect(-drive.wantedDps).toBeLessThanOrEqual(
                             c.returnRateDps + 1e-9

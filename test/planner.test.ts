@@ -128,8 +128,6 @@ function runPlan(
                 )
             // Braking down from a higher speed: the speed never grows again above the rate.
             speedCap = Math.max(rate, Math.abs(p.velDps))
-            if (Math.abs(p.lastAccelDps2 - (p.velDps - v0) / DT) > 1e-6)
-                return "lastAccelDps2 wrong"
             // The position moves by the new velocity, or lands on the target (where the velocity is
             // brought to zero over at most two ticks, each within the acceleration limit).
             const landed = p.posDeg === target

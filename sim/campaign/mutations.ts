@@ -192,11 +192,11 @@ export const MUTATIONS: Mutation[] = [
         replace: "Math.abs(errorDeg) < BIAS_FOLLOW_MAX_ERROR_DEG",
     },
     {
-        id: "lag-fed-from-the-plan",
+        id: "no-lag-feed-forward",
         rule: "the motor's lag fed forward from the wanted speed's own acceleration (the hard acceleration limit at a stop inside a ramp)",
         file: "src/control/drive.ts",
         find: "MOTOR_NOMINAL_TIME_CONSTANT_S * wantedAccelDps2",
-        replace: "MOTOR_NOMINAL_TIME_CONSTANT_S * plan.lastAccelDps2",
+        replace: "0",
     },
     {
         id: "accel-turned-in-one-tick",
@@ -209,8 +209,8 @@ export const MUTATIONS: Mutation[] = [
         id: "homeward-at-the-move-rate",
         rule: "never faster toward home than returnRateDps, also a correction back from past a goal",
         file: "src/control/controller.ts",
-        find: "this.drive.homewardMaxDps = this.settings.returnRateDps",
-        replace: "this.drive.homewardMaxDps = 10",
+        find: "this.settings.returnRateDps\n        )",
+        replace: "10\n        )",
     },
     {
         id: "pause-taken-again",

@@ -931,13 +931,13 @@ export class Controller {
             p.posDeg = estDeg + MAX_TRACKING_LAG_DEG
         else if (p.posDeg < estDeg - MAX_TRACKING_LAG_DEG)
             p.posDeg = estDeg - MAX_TRACKING_LAG_DEG
-        this.drive.homewardMaxDps = this.settings.returnRateDps
         const duty = this.drive.duty(
             nowMs,
             p,
             estDeg,
             this.estimator.rateDps,
-            dtS
+            dtS,
+            this.settings.returnRateDps
         )
         this.closedLoopLastTick = !this.drive.settled
         // A finished move holds where the table came to rest: the next move starts from there.

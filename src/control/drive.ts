@@ -26,7 +26,6 @@ import {
     WANTED_ACCEL_TURN_TICKS,
 } from "./tuning"
 import { filterGain } from "./estimator"
-import { HARD_MAX_RATE_DPS } from "./limits"
 import { brakingSpeedDps, Planner } from "./planner"
 
 export class DriveLoop {
@@ -42,9 +41,6 @@ export class DriveLoop {
     expectedDps: number
     /** how fast the wanted speed changed last tick */
     wantedAccelDps2: number
-    /** never more speed than this toward home (negative), whatever the move: a correction back
-     *  from past a goal is a move toward home too (returnRateDps; the hard limit until told) */
-    homewardMaxDps: number
 
     constructor() {
         this.settled = true
@@ -53,7 +49,6 @@ export class DriveLoop {
         this.wantedDps = 0
         this.expectedDps = 0
         this.wantedAccelDps2 = 0
-        this.homewardMaxDps = HARD_MAX_RATE_DPS
     }
 
     /** The drive was cut (safety stop, fault, boot): it is settled where it is. */
@@ -69,14 +64,17 @@ export class DriveLoop {
     /**
      * The duty for this tick following the planner `plan`; 0 once the move has finished and the
      * table has settled. The speed asked of the table never exceeds the move's rate limit (one
-     * already above it, the limit lowered, is brought down to it as fast as its acceleration turns).
+     * already above it, the limit lowered, is brought down to it as fast as its acceleration turns),
+     * and toward home (negative) never exceeds `homewardMaxDps` (returnRateDps), whatever the move:
+     * a correction back from past a goal is a move toward home too.
      */
     duty(
         nowMs: number,
         plan: Planner,
         estDeg: number,
         estRateDps: number,
-        dtS: number
+        dtS: number,
+        homewardMaxDps: number
     ): number {
         const setpointDeg = plan.posDeg
         const setpointVelDps = plan.velDps
@@ -113,10 +111,7 @@ export class DriveLoop {
         )
         const aimDps = clamp(
             setpointVelDps + correctionDps,
-            -Math.min(
-                toGoDeg < 0 ? roomDps : rateLimitDps,
-                this.homewardMaxDps
-            ),
+            -Math.min(toGoDeg < 0 ? roomDps : rateLimitDps, homewardMaxDps),
             toGoDeg > 0 ? roomDps : rateLimitDps
         )
         // The speed asked of the table changes no faster than the move's acceleration (plus a

@@ -41,8 +41,6 @@ export class Planner {
     targetDeg: number
     rateDps: number
     accelDps2: number
-    /** the setpoint's acceleration over the last step */
-    lastAccelDps2: number
 
     constructor(posDeg: number) {
         this.posDeg = posDeg
@@ -50,7 +48,6 @@ export class Planner {
         this.targetDeg = posDeg
         this.rateDps = 1
         this.accelDps2 = 1
-        this.lastAccelDps2 = 0
     }
 
     /** Safety stop: the drive is cut; the setpoint stays where the table is, with no velocity. */
@@ -58,7 +55,6 @@ export class Planner {
         this.posDeg = atDeg
         this.velDps = 0
         this.targetDeg = atDeg
-        this.lastAccelDps2 = 0
     }
 
     /** Head for `targetDeg` at no more than `rateDps`, ramping at `accelDps2` (hard-capped). */
@@ -96,12 +92,6 @@ export class Planner {
     }
 
     step(dtS: number): void {
-        const before = this.velDps
-        this.stepOnce(dtS)
-        this.lastAccelDps2 = (this.velDps - before) / dtS
-    }
-
-    stepOnce(dtS: number): void {
         const dv = this.accelDps2 * dtS
         const toGo = this.targetDeg - this.posDeg
         if (toGo === 0 && Math.abs(this.velDps) <= dv) {
