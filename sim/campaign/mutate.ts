@@ -34,6 +34,7 @@ export const FAST_SUITE = [
     "test/accel-limit.test.ts",
     "test/pause-resumed.test.ts",
     "test/stop-from-the-table.test.ts",
+    "test/home-side.test.ts",
 ]
 
 const NOT_COPIED = new Set(["node_modules", ".git", "out"])

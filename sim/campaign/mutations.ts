@@ -219,6 +219,20 @@ export const MUTATIONS: Mutation[] = [
         find: "this.pauseEnd.setIn(w.nowMs, this.pauseLeftMs)",
         replace: "this.pauseEnd.setIn(w.nowMs, RETURN_PAUSE_MS)",
     },
+    {
+        id: "home-side-trusted",
+        rule: "a move deeper within the sensor's doubt of home at the smaller of maxRateDps and returnRateDps",
+        file: "src/control/controller.ts",
+        find: "estDeg < s.homeDeg + HOME_SIDE_DOUBT_DEG",
+        replace: "estDeg < s.homeDeg",
+    },
+    {
+        id: "reference-from-first-sample",
+        rule: "the accelerometer/gyro comparison starts from the settled angle, not the first sample",
+        file: "src/control/imuMonitor.ts",
+        find: "if (this.referenceSettleS < DISAGREE_SETTLE_S) {",
+        replace: "if (false) {",
+    },
 ]
 
 /** The text with the mutation applied; throws if `find` does not occur that often. */

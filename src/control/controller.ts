@@ -53,6 +53,7 @@ import {
     IMU_HEALTHY_FOR_CLEAR_MS,
     MAX_TRACKING_LAG_DEG,
     SETTLE_TOLERANCE_DEG,
+    HOME_SIDE_DOUBT_DEG,
     STILL_AFTER_MS,
 } from "./tuning"
 import { FaultName, ImuSample, Inputs, Outputs } from "./types"
@@ -919,12 +920,16 @@ export class Controller {
             const there =
                 this.drive.settled &&
                 Math.abs(request.targetDeg - p.posDeg) < SETTLE_TOLERANCE_DEG
-            if (!there)
-                p.moveTo(
-                    request.targetDeg,
-                    request.rateDps,
-                    this.settings.accelDps2
-                )
+            // Deeper near home: above home that is a move deeper (maxRateDps), below it a move
+            // toward home (returnRateDps), and the estimate cannot tell the two apart there.
+            const s = this.settings
+            let rateDps = request.rateDps
+            if (
+                request.targetDeg > estDeg &&
+                estDeg < s.homeDeg + HOME_SIDE_DOUBT_DEG
+            )
+                rateDps = Math.min(rateDps, s.maxRateDps, s.returnRateDps)
+            if (!there) p.moveTo(request.targetDeg, rateDps, s.accelDps2)
         }
         p.step(dtS)
         if (p.posDeg > estDeg + MAX_TRACKING_LAG_DEG)

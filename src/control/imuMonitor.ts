@@ -17,7 +17,11 @@ import {
     IMU_MAX_ABS_G,
     IMU_STALE_MS,
 } from "./limits"
-import { DISAGREE_ACCEL_TAU_S, DISAGREE_REFERENCE_TAU_S } from "./tuning"
+import {
+    DISAGREE_ACCEL_TAU_S,
+    DISAGREE_REFERENCE_TAU_S,
+    DISAGREE_SETTLE_S,
+} from "./tuning"
 import { ImuSample } from "./types"
 
 function finiteWithin(x: number, bound: number): boolean {
@@ -77,6 +81,8 @@ export class ImuMonitor {
     accelLpDeg: number
     referenceDeg: number
     referenceReady: boolean
+    /** how long the smoothed accelerometer angle has been settling since the comparison started */
+    referenceSettleS: number
 
     constructor() {
         this.reason = null
@@ -102,6 +108,7 @@ export class ImuMonitor {
         this.accelLpDeg = 0
         this.referenceDeg = 0
         this.referenceReady = false
+        this.referenceSettleS = 0
     }
 
     /** Restart the accelerometer/gyro comparison (after the estimate itself was restarted). */
@@ -193,10 +200,16 @@ export class ImuMonitor {
             this.accelLpDeg = accelDeg
             this.referenceDeg = accelDeg
             this.referenceReady = true
+            this.referenceSettleS = 0
         } else {
             this.accelLpDeg +=
                 (accelDeg - this.accelLpDeg) *
                 filterGain(this.dtS, DISAGREE_ACCEL_TAU_S)
+            // The reference starts from the smoothed angle once that has settled.
+            if (this.referenceSettleS < DISAGREE_SETTLE_S) {
+                this.referenceDeg = this.accelLpDeg
+                this.referenceSettleS += this.dtS
+            }
             this.referenceDeg += (s.gyDps - biasDps) * this.dtS
             this.referenceDeg +=
                 (this.accelLpDeg - this.referenceDeg) *

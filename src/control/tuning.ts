@@ -38,6 +38,10 @@ export const RATE_FILTER_TAU_S = 0.04
  *  reference that leans slowly toward it (so an uncorrected bias cannot add up without limit). */
 export const DISAGREE_ACCEL_TAU_S = 0.1
 export const DISAGREE_REFERENCE_TAU_S = 3
+/** The reference starts from the smoothed accelerometer angle once that has settled this long (three
+ *  of its time constants), not from the first sample: one noisy first sample would otherwise stay in
+ *  the reference for seconds and read as a disagreement. */
+export const DISAGREE_SETTLE_S = 0.3
 
 /** An imu condition counts as gone once the sensor has been healthy this long. */
 export const IMU_HEALTHY_FOR_CLEAR_MS = 500
@@ -71,6 +75,10 @@ export const WANTED_ACCEL_TURN_TICKS = 2
 /** The setpoint never runs further than this ahead of (or behind) the table: a table that cannot keep
  *  up (a heavy user at the rate limit) is waited for, so it never has to catch up faster. */
 export const MAX_TRACKING_LAG_DEG = 1
+/** Within this much of home the estimate cannot tell for sure which side of home the table is on (a
+ *  noisy sensor reads half a degree off): a move deeper there runs at no more than the smaller of
+ *  maxRateDps and returnRateDps, each of which may be the one that applies. */
+export const HOME_SIDE_DOUBT_DEG = 1
 /** Rate feedback on the gyro-measured speed, duty per deg/s of speed error (stiffens the motor
  *  against load: about a third of its own speed gain). */
 export const RATE_GAIN_DUTY_PER_DPS = 0.04
