@@ -12,10 +12,15 @@ import { HARD_MAX_RATE_DPS, TICK_MS } from "../src/control/limits"
 import { Planner, brakingSpeedDps } from "../src/control/planner"
 import {
     CORRECTION_ACCEL_DPS2,
+    ESTIMATOR_QUIET_SCATTER_DEG,
+    RATE_GAIN_NOISY_SCATTER_DEG,
+    ACCEL_USABLE_MAX_DPS2,
     WANTED_ACCEL_TURN_TICKS,
 } from "../src/control/tuning"
 
 const DT = TICK_MS / 1000
+/** The usual sensor's scatter, as the estimator starts */
+const QUIET_SCATTER_DEG = ESTIMATOR_QUIET_SCATTER_DEG
 
 describe("the drive loop's speed toward the goal", () => {
     it("never more than a stop on the goal allows from the table's angle (or the last speed, brought down as fast as its acceleration turns)", () => {
@@ -52,7 +57,10 @@ describe("the drive loop's speed toward the goal", () => {
                     const drive = new DriveLoop()
                     drive.settled = false
                     drive.wantedDps = c.lastWantedDps
-                    const accelLimitDps2 = p.accelDps2 + CORRECTION_ACCEL_DPS2
+                    const accelLimitDps2 = Math.min(
+                        p.accelDps2 + CORRECTION_ACCEL_DPS2,
+                        ACCEL_USABLE_MAX_DPS2
+                    )
                     const lastAccelDps2 = c.lastAccelShare * accelLimitDps2
                     drive.wantedAccelDps2 = lastAccelDps2
                     const estDeg = c.targetDeg - d * c.tableToGoDeg
@@ -62,7 +70,8 @@ describe("the drive loop's speed toward the goal", () => {
                         estDeg,
                         c.tableRateDps,
                         DT,
-                        HARD_MAX_RATE_DPS
+                        HARD_MAX_RATE_DPS,
+                        QUIET_SCATTER_DEG
                     )
                     const towardDps = d * drive.wantedDps
                     const roomDps = brakingSpeedDps(
@@ -136,7 +145,8 @@ describe("the drive loop's speed toward home", () => {
                             c.goalDeg + c.pastDeg,
                             0,
                             DT,
-                            c.returnRateDps
+                            c.returnRateDps,
+                            QUIET_SCATTER_DEG
                         )
                         expect(-drive.wantedDps).toBeLessThanOrEqual(
                             c.returnRateDps + 1e-9
@@ -146,5 +156,71 @@ describe("the drive loop's speed toward home", () => {
             ),
             { numRuns: 300, seed: 20261203 }
         )
+    })
+})
+
+describe("the drive loop's acceleration under the hard limit", () => {
+    it("the speed asked never changes faster than ACCEL_USABLE_MAX_DPS2, whatever the plan's acceleration", () => {
+        fc.assert(
+            fc.property(
+                fc.record({
+                    accelDps2: fc.constantFrom(9.5, 10, 12, 15),
+                    rateDps: fc.integer({ min: 1, max: 10 }),
+                    stopAfterTicks: fc.integer({ min: 1, max: 60 }),
+                }),
+                c => {
+                    // A move deeper from rest, stopped after a while (inside its ramp or not).
+                    const p = new Planner(0)
+                    p.moveTo(90, c.rateDps, c.accelDps2)
+                    const drive = new DriveLoop()
+                    let last = 0
+                    let estDeg = 0
+                    for (let i = 0; i < 200; i++) {
+                        if (i === c.stopAfterTicks)
+                            p.stopSmoothly(c.accelDps2, DT)
+                        p.step(DT)
+                        drive.duty(
+                            1000 + i * TICK_MS,
+                            p,
+                            estDeg,
+                            drive.wantedDps,
+                            DT,
+                            HARD_MAX_RATE_DPS,
+                            QUIET_SCATTER_DEG
+                        )
+                        estDeg += drive.wantedDps * DT
+                        // (once settled the drive is off: no speed is asked)
+                        if (!drive.settled)
+                            expect(
+                                Math.abs(drive.wantedDps - last) / DT
+                            ).toBeLessThanOrEqual(ACCEL_USABLE_MAX_DPS2 + 1e-6)
+                        last = drive.wantedDps
+                    }
+                }
+            ),
+            { numRuns: 300, seed: 20261205 }
+        )
+    })
+
+    it("a noisy sensor's rate moves the duty less, in proportion to its scatter", () => {
+        // The same rate error (the table reads 1 deg/s slow) with a quiet and a noisy sensor.
+        const dutyWith = (scatterDeg: number) => {
+            const p = new Planner(0)
+            p.moveTo(0, 4, 4)
+            const drive = new DriveLoop()
+            drive.settled = false
+            drive.wantedDps = 2
+            drive.expectedDps = 2
+            p.velDps = 2
+            p.targetDeg = 20
+            return drive.duty(1000, p, 0, 1, DT, 4, scatterDeg)
+        }
+        const quiet = dutyWith(QUIET_SCATTER_DEG)
+        const at = dutyWith(RATE_GAIN_NOISY_SCATTER_DEG)
+        const noisy = dutyWith(4 * RATE_GAIN_NOISY_SCATTER_DEG)
+        const base = dutyWith(1e9) // the rate feedback all but gone
+        expect(at).toBeCloseTo(quiet, 12)
+        expect(noisy - base).toBeCloseTo((quiet - base) / 4, 6)
+        expect(quiet - base).toBeGreaterThan(0.03)
     })
 })

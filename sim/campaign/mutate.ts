@@ -35,6 +35,7 @@ export const FAST_SUITE = [
     "test/pause-resumed.test.ts",
     "test/stop-from-the-table.test.ts",
     "test/home-side.test.ts",
+    "test/planner.test.ts",
 ]
 
 const NOT_COPIED = new Set(["node_modules", ".git", "out"])

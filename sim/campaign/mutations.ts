@@ -220,6 +220,20 @@ export const MUTATIONS: Mutation[] = [
         replace: "this.pauseEnd.setIn(w.nowMs, RETURN_PAUSE_MS)",
     },
     {
+        id: "plan-at-the-setting",
+        rule: "no move planned faster than ACCEL_USABLE_MAX_DPS2 (accelDps2 10 runs at 9.5)",
+        file: "src/control/planner.ts",
+        find: "this.accelDps2 = clamp(accelDps2, 0.1, ACCEL_USABLE_MAX_DPS2)",
+        replace: "this.accelDps2 = clamp(accelDps2, 0.1, 15)",
+    },
+    {
+        id: "rate-gain-deaf-to-noise",
+        rule: "the rate feedback weakened in proportion to a noisy sensor's scatter",
+        file: "src/control/drive.ts",
+        find: "Math.max(1, scatterDeg / RATE_GAIN_NOISY_SCATTER_DEG)",
+        replace: "1",
+    },
+    {
         id: "home-side-trusted",
         rule: "a move deeper within the sensor's doubt of home at the smaller of maxRateDps and returnRateDps",
         file: "src/control/controller.ts",

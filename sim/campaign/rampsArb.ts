@@ -59,8 +59,9 @@ export const rampsSessionArb = fc
             fc.constantFrom(30, 46, 80, 120, 160),
             fc.integer({ min: 30, max: 160 })
         ),
-        imuNoise: fc.constantFrom(0, 0, 1, 2.5),
+        imuNoise: fc.constantFrom(0, 0, 1, 2.5, 5, 10),
         steps: fc.array(stepArb, { minLength: 4, maxLength: 14 }),
+        seed: fc.integer({ min: 1, max: 1000000 }),
     })
     .map(r => {
         const tick = (t: number) => Math.round(t * TICKS_PER_S) / TICKS_PER_S
@@ -80,7 +81,7 @@ export const rampsSessionArb = fc
         return {
             name: "moves ended inside their ramps at the fastest accelerations",
             durationS: Math.ceil(t + 10),
-            seed: 1,
+            seed: r.seed,
             table: {
                 startAngleDeg: r.homeDeg,
                 userMassKg: r.userMassKg,

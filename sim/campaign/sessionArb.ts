@@ -180,7 +180,14 @@ export function sessionArb(opts: SessionOptions) {
             startAtHome: fc.double({ min: 0, max: 1, noNaN: true }),
             startFraction: fc.double({ min: 0, max: 1, noNaN: true }),
             userMassKg: massArb,
-            imuNoise: fc.double({ min: 0, max: 3, noNaN: true }),
+            // Mostly an ordinary sensor; now and then up to the noisiest the format allows.
+            imuNoise: fc.oneof(
+                {
+                    weight: 4,
+                    arbitrary: fc.double({ min: 0, max: 3, noNaN: true }),
+                },
+                fc.double({ min: 0, max: 10, noNaN: true })
+            ),
             homeSwitch: fc.boolean(),
             steps: fc.array(stepArb, { minLength: 1, maxLength: 14 }),
             faults: opts.faults

@@ -942,7 +942,8 @@ export class Controller {
             estDeg,
             this.estimator.rateDps,
             dtS,
-            this.settings.returnRateDps
+            this.settings.returnRateDps,
+            Math.sqrt(this.estimator.scatterSqDeg2)
         )
         this.closedLoopLastTick = !this.drive.settled
         // A finished move holds where the table came to rest: the next move starts from there.

@@ -8,6 +8,7 @@
 import { clamp } from "./clamp"
 import { Since } from "./timer"
 import {
+    ACCEL_USABLE_MAX_DPS2,
     CORRECTION_ACCEL_DPS2,
     DRIVE_SPEED_MARGIN_DPS,
     DEADZONE_FADE_DPS,
@@ -24,6 +25,7 @@ import {
     SETTLE_TIMEOUT_MS,
     SETTLE_TOLERANCE_DEG,
     WANTED_ACCEL_TURN_TICKS,
+    RATE_GAIN_NOISY_SCATTER_DEG,
 } from "./tuning"
 import { filterGain } from "./estimator"
 import { brakingSpeedDps, Planner } from "./planner"
@@ -66,7 +68,8 @@ export class DriveLoop {
      * table has settled. The speed asked of the table never exceeds the move's rate limit (one
      * already above it, the limit lowered, is brought down to it as fast as its acceleration turns),
      * and toward home (negative) never exceeds `homewardMaxDps` (returnRateDps), whatever the move:
-     * a correction back from past a goal is a move toward home too.
+     * a correction back from past a goal is a move toward home too. `scatterDeg` is the
+     * accelerometer's scatter as the estimator sees it (how noisy the sensor is).
      */
     duty(
         nowMs: number,
@@ -74,7 +77,8 @@ export class DriveLoop {
         estDeg: number,
         estRateDps: number,
         dtS: number,
-        homewardMaxDps: number
+        homewardMaxDps: number,
+        scatterDeg: number
     ): number {
         const setpointDeg = plan.posDeg
         const setpointVelDps = plan.velDps
@@ -119,7 +123,10 @@ export class DriveLoop {
         // acceleration turns over WANTED_ACCEL_TURN_TICKS ticks at least, never in one: a stop in
         // the middle of a ramp asks the motor for the full turn at once otherwise, which a drive
         // stronger than its nominal gain (a heavy user going deeper) follows well past the limit.
-        const accelLimitDps2 = plan.accelDps2 + CORRECTION_ACCEL_DPS2
+        const accelLimitDps2 = Math.min(
+            plan.accelDps2 + CORRECTION_ACCEL_DPS2,
+            ACCEL_USABLE_MAX_DPS2
+        )
         const turnDps2 = (2 * accelLimitDps2) / WANTED_ACCEL_TURN_TICKS
         const wantedAccelDps2 = clamp(
             clamp(
@@ -151,7 +158,10 @@ export class DriveLoop {
             (wantedDps - this.expectedDps) *
             filterGain(dtS, RATE_FILTER_TAU_S + dtS / 2)
         const rateErrorDps = this.expectedDps - estRateDps
-        duty += RATE_GAIN_DUTY_PER_DPS * rateErrorDps
+        // A noisy sensor's rate would shake the table through this gain: weakened in proportion.
+        duty +=
+            (RATE_GAIN_DUTY_PER_DPS * rateErrorDps) /
+            Math.max(1, scatterDeg / RATE_GAIN_NOISY_SCATTER_DEG)
         // The integral learns what the load needs (a heavy user, the angle) so that the table keeps
         // to the commanded speed instead of running a little over or under it.
         this.integralDuty = clamp(

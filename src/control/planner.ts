@@ -4,7 +4,8 @@
 // exception: it drops the velocity to zero at once, because the drive is cut.
 
 import { clamp } from "./clamp"
-import { HARD_MAX_ACCEL_DPS2, HARD_MAX_RATE_DPS } from "./limits"
+import { HARD_MAX_RATE_DPS } from "./limits"
+import { ACCEL_USABLE_MAX_DPS2 } from "./tuning"
 
 /**
  * The fastest speed from which braking at `accelDps2`, one tick of `dtS` at a time, still stops
@@ -57,16 +58,17 @@ export class Planner {
         this.targetDeg = atDeg
     }
 
-    /** Head for `targetDeg` at no more than `rateDps`, ramping at `accelDps2` (hard-capped). */
+    /** Head for `targetDeg` at no more than `rateDps`, ramping at `accelDps2` (at most
+     *  ACCEL_USABLE_MAX_DPS2: the table's own acceleration stays within the hard limit). */
     moveTo(targetDeg: number, rateDps: number, accelDps2: number): void {
         this.targetDeg = targetDeg
         this.rateDps = clamp(rateDps, 0, HARD_MAX_RATE_DPS)
-        this.accelDps2 = clamp(accelDps2, 0.1, HARD_MAX_ACCEL_DPS2)
+        this.accelDps2 = clamp(accelDps2, 0.1, ACCEL_USABLE_MAX_DPS2)
     }
 
     /** Decelerate at `accelDps2` and hold where the setpoint comes to rest. */
     stopSmoothly(accelDps2: number, dtS: number): void {
-        const a = clamp(accelDps2, 0.1, HARD_MAX_ACCEL_DPS2)
+        const a = clamp(accelDps2, 0.1, ACCEL_USABLE_MAX_DPS2)
         const d = brakingDistanceDeg(this.velDps, a, dtS)
         const dir = this.velDps > 0 ? 1 : this.velDps < 0 ? -1 : 0
         let stopAt = this.posDeg + dir * d

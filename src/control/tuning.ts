@@ -69,6 +69,12 @@ export const POSITION_CORRECTION_MAX_DPS = 1.5
 /** The speed asked of the table may change this much faster than the planned acceleration, so the
  *  position feedback has room to correct. */
 export const CORRECTION_ACCEL_DPS2 = 0.5
+/** The most acceleration a move is planned with, and the drive asks of the table (plan and
+ *  correction together), whatever accelDps2 says: the table follows what it is asked up to about
+ *  1.55 times as hard (the heaviest user lowering, a drive at the fast end of its tolerance, the
+ *  rate loop taking back a lead at a turn, a noisy sensor), and that stays within the hard limit
+ *  (limits.ts HARD_MAX_ACCEL_DPS2, 15). accelDps2 10, the top of its range, runs at this. */
+export const ACCEL_USABLE_MAX_DPS2 = 9.5
 /** The wanted speed's acceleration turns from one limit to the other over this many ticks at least
  *  (a stop in the middle of a ramp): the motor is never asked for the whole turn in one tick. */
 export const WANTED_ACCEL_TURN_TICKS = 2
@@ -82,6 +88,10 @@ export const HOME_SIDE_DOUBT_DEG = 1
 /** Rate feedback on the gyro-measured speed, duty per deg/s of speed error (stiffens the motor
  *  against load: about a third of its own speed gain). */
 export const RATE_GAIN_DUTY_PER_DPS = 0.04
+/** Above this accelerometer scatter (the estimator's, about 2.5 times the usual sensor's noise) the
+ *  rate feedback is weakened in proportion: its gain on a noisier gyro would shake the table with
+ *  the noise (at imuNoise 10, by up to 5 deg/s^2), and the integral still learns the load. */
+export const RATE_GAIN_NOISY_SCATTER_DEG = 0.6
 /** Integral of the rate error, duty per degree of speed error accumulated, and its bound (the load
  *  changes the motor's speed by some 15 %: a tenth of full duty covers it). */
 export const RATE_INTEGRAL_DUTY_PER_DEG = 0.3
