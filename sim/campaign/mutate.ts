@@ -36,6 +36,7 @@ export const FAST_SUITE = [
     "test/stop-from-the-table.test.ts",
     "test/home-side.test.ts",
     "test/planner.test.ts",
+    "test/holding.test.ts",
 ]
 
 const NOT_COPIED = new Set(["node_modules", ".git", "out"])

@@ -234,6 +234,13 @@ export const MUTATIONS: Mutation[] = [
         replace: "1",
     },
     {
+        id: "holding-follows-the-estimate",
+        rule: "holding never drives the motor, also when the estimate jumps",
+        file: "src/control/controller.ts",
+        find: "const holding = this.drive.settled && p.arrived()",
+        replace: "const holding = false",
+    },
+    {
         id: "home-side-trusted",
         rule: "a move deeper within the sensor's doubt of home at the smaller of maxRateDps and returnRateDps",
         file: "src/control/controller.ts",

@@ -932,9 +932,12 @@ export class Controller {
             if (!there) p.moveTo(request.targetDeg, rateDps, s.accelDps2)
         }
         p.step(dtS)
-        if (p.posDeg > estDeg + MAX_TRACKING_LAG_DEG)
+        // A table holding is left alone: a jump of the estimate must not move its setpoint and so
+        // un-settle it (holding never drives the motor).
+        const holding = this.drive.settled && p.arrived()
+        if (!holding && p.posDeg > estDeg + MAX_TRACKING_LAG_DEG)
             p.posDeg = estDeg + MAX_TRACKING_LAG_DEG
-        else if (p.posDeg < estDeg - MAX_TRACKING_LAG_DEG)
+        else if (!holding && p.posDeg < estDeg - MAX_TRACKING_LAG_DEG)
             p.posDeg = estDeg - MAX_TRACKING_LAG_DEG
         const duty = this.drive.duty(
             nowMs,
