@@ -37,6 +37,7 @@ export const FAST_SUITE = [
     "test/home-side.test.ts",
     "test/planner.test.ts",
     "test/holding.test.ts",
+    "test/homeward-correction.test.ts",
 ]
 
 const NOT_COPIED = new Set(["node_modules", ".git", "out"])

@@ -209,8 +209,8 @@ export const MUTATIONS: Mutation[] = [
         id: "homeward-at-the-move-rate",
         rule: "never faster toward home than returnRateDps, also a correction back from past a goal",
         file: "src/control/controller.ts",
-        find: "this.settings.returnRateDps\n        )",
-        replace: "10\n        )",
+        find: "this.settings.returnRateDps,\n            Math.sqrt(",
+        replace: "10,\n            Math.sqrt(",
     },
     {
         id: "pause-taken-again",
