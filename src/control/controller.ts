@@ -6,6 +6,7 @@
 // recomputes the hard rules on the duty from the inputs, the estimate and the settings, whatever the
 // layers above asked for.
 
+import { clamp } from "./clamp"
 import { DriveLoop } from "./drive"
 import { AngleEstimator, accelAngleDeg } from "./estimator"
 import { FAULT_TABLE } from "./faultTable"
@@ -935,10 +936,12 @@ export class Controller {
         // A table holding is left alone: a jump of the estimate must not move its setpoint and so
         // un-settle it (holding never drives the motor).
         const holding = this.drive.settled && p.arrived()
-        if (!holding && p.posDeg > estDeg + MAX_TRACKING_LAG_DEG)
-            p.posDeg = estDeg + MAX_TRACKING_LAG_DEG
-        else if (!holding && p.posDeg < estDeg - MAX_TRACKING_LAG_DEG)
-            p.posDeg = estDeg - MAX_TRACKING_LAG_DEG
+        if (!holding)
+            p.posDeg = clamp(
+                p.posDeg,
+                estDeg - MAX_TRACKING_LAG_DEG,
+                estDeg + MAX_TRACKING_LAG_DEG
+            )
         const duty = this.drive.duty(
             nowMs,
             p,
