@@ -66,43 +66,51 @@ function session(c: Case) {
 }
 
 describe("arriving at a goal at speed (DOWN onto the deepest angle, UP onto home)", () => {
-    it(`${CASES.length} cases: every rule kept, no overrun past either goal, the guard never needed`, () => {
-        const problems: string[] = []
-        for (const c of CASES) {
-            const r = session(c)
-            const name = r.scenario.name
-            for (const v of r.violations.slice(0, 2))
-                problems.push(`${name}: ${v.rule} at ${v.tS} s: ${v.detail}`)
-            const home = r.scenario.settings.homeDeg
-            let deepest = -Infinity
-            let deepestEst = -Infinity
-            let lowest = Infinity
-            for (const row of r.rows) {
-                deepest = Math.max(deepest, row.angleDeg)
-                deepestEst = Math.max(deepestEst, row.estDeg)
-                lowest = Math.min(lowest, row.angleDeg)
-            }
-            if (deepest > c.capDeg + OVERRUN_DEG)
-                problems.push(`${name}: ran to ${deepest.toFixed(3)}`)
-            // The guard's backstop lies GUARD_MARGIN_DEG past the deepest angle: a drive that
-            // reaches it has let the table overrun.
-            if (deepestEst >= c.capDeg + GUARD_MARGIN_DEG)
-                problems.push(
-                    `${name}: estimate reached ${deepestEst.toFixed(3)}`
+    // One test per rate, each a share of the grid's CASES.length cases.
+    for (const rateDps of [1, 3, 5, 8]) {
+        const cases = CASES.filter(c => c.rateDps === rateDps)
+        it(`at ${rateDps} deg/s, ${cases.length} cases: every rule kept, no overrun past either goal, the guard never needed`, () => {
+            const problems: string[] = []
+            for (const c of cases) {
+                const r = session(c)
+                const name = r.scenario.name
+                for (const v of r.violations.slice(0, 2))
+                    problems.push(
+                        `${name}: ${v.rule} at ${v.tS} s: ${v.detail}`
+                    )
+                const home = r.scenario.settings.homeDeg
+                let deepest = -Infinity
+                let deepestEst = -Infinity
+                let lowest = Infinity
+                for (const row of r.rows) {
+                    deepest = Math.max(deepest, row.angleDeg)
+                    deepestEst = Math.max(deepestEst, row.estDeg)
+                    lowest = Math.min(lowest, row.angleDeg)
+                }
+                if (deepest > c.capDeg + OVERRUN_DEG)
+                    problems.push(`${name}: ran to ${deepest.toFixed(3)}`)
+                // The guard's backstop lies GUARD_MARGIN_DEG past the deepest angle: a drive that
+                // reaches it has let the table overrun.
+                if (deepestEst >= c.capDeg + GUARD_MARGIN_DEG)
+                    problems.push(
+                        `${name}: estimate reached ${deepestEst.toFixed(3)}`
+                    )
+                if (lowest < home - OVERRUN_DEG)
+                    problems.push(
+                        `${name}: ran below home to ${lowest.toFixed(3)}`
+                    )
+                // ...and it does get there: it comes to rest within the settle tolerance of each goal.
+                const atDepth = r.rows.find(row => row.tS >= travelS(c) + 0.9)
+                const atEnd = r.rows[r.rows.length - 1]
+                if (
+                    atDepth === undefined ||
+                    Math.abs(atDepth.estDeg - c.capDeg) > SETTLE_TOLERANCE_DEG
                 )
-            if (lowest < home - OVERRUN_DEG)
-                problems.push(`${name}: ran below home to ${lowest.toFixed(3)}`)
-            // ...and it does get there: it comes to rest within the settle tolerance of each goal.
-            const atDepth = r.rows.find(row => row.tS >= travelS(c) + 0.9)
-            const atEnd = r.rows[r.rows.length - 1]
-            if (
-                atDepth === undefined ||
-                Math.abs(atDepth.estDeg - c.capDeg) > SETTLE_TOLERANCE_DEG
-            )
-                problems.push(`${name}: not at the deepest angle before UP`)
-            if (Math.abs(atEnd.estDeg - home) > SETTLE_TOLERANCE_DEG)
-                problems.push(`${name}: not home at the end`)
-        }
-        expect(problems).toEqual([])
-    })
+                    problems.push(`${name}: not at the deepest angle before UP`)
+                if (Math.abs(atEnd.estDeg - home) > SETTLE_TOLERANCE_DEG)
+                    problems.push(`${name}: not home at the end`)
+            }
+            expect(problems).toEqual([])
+        })
+    }
 })

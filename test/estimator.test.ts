@@ -335,6 +335,98 @@ describe("AngleEstimator", () => {
         expect(est.tauS()).toBe(ESTIMATOR_MAX_TAU_S)
     })
 
+    // The noisiest sensor the scenario format allows (imuNoise 10: 0.04 g on each axis, about 2.3 deg
+    // of angle scatter per sample).
+    const NOISIEST_G = 0.04
+    const NOISIEST_SCATTER_DEG = (NOISIEST_G * 180) / Math.PI
+
+    it("boot measures the scatter from its samples: the first move has the filter's time constant for it", () => {
+        // It once started every boot at the quiet scatter and took a second to find a noisy one: a
+        // move just after power-on ran with tau 0.5 s on a 2.3 deg scatter, the estimate pulled
+        // toward the boot mean's error at over 1 deg/s, and the table with it.
+        const ratios: number[] = []
+        for (let seed = 1; seed <= 40; seed++) {
+            const r = run(still(-45), 0, {
+                seed,
+                accelNoiseG: NOISIEST_G,
+                bootN: 37,
+            })
+            ratios.push(Math.sqrt(r.est.scatterSqDeg2) / NOISIEST_SCATTER_DEG)
+            expect(r.est.tauS()).toBeGreaterThan(2.5)
+        }
+        // a sample variance of 37 samples: within 3.5 of its standard errors (12 %) every time
+        for (const q of ratios) expect(Math.abs(q - 1)).toBeLessThan(0.42)
+        const mean = ratios.reduce((a, b) => a + b, 0) / ratios.length
+        expect(Math.abs(mean - 1)).toBeLessThan(0.05)
+        // a still, quiet sensor keeps the quiet time constant
+        const quiet = run(still(-45), 0, {
+            seed: 3,
+            accelNoiseG: 0.004,
+            bootN: 13,
+        })
+        expect(quiet.est.tauS()).toBe(ESTIMATOR_TAU_S)
+    })
+
+    it("knows its own doubt: the boot mean's error (scatter over the samples), then the filter's", () => {
+        const r = run(still(-45), 0, {
+            seed: 4,
+            accelNoiseG: NOISIEST_G,
+            bootN: 37,
+        })
+        const est = r.est
+        expect(est.errorVarDeg2).toBeCloseTo(est.scatterSqDeg2 / 37, 12)
+        // carried on by the filter (gain k = dt / tau): toward k / (2 - k) of the scatter, about
+        // 0.12 deg for tau 3.8 s, from the boot's 0.38
+        run(still(-45), 30, { est, seed: 5, accelNoiseG: NOISIEST_G })
+        const k = DT / est.tauS()
+        const steady = (k / (2 - k)) * est.scatterSqDeg2
+        expect(est.errorVarDeg2 / steady).toBeGreaterThan(0.8)
+        expect(est.errorVarDeg2 / steady).toBeLessThan(1.25)
+        // and the estimate does scatter about that much: its error over the next 60 s
+        const r2 = run(still(-45), 60, {
+            est,
+            seed: 6,
+            accelNoiseG: NOISIEST_G,
+        })
+        expect(r2.rmsErrDeg / Math.sqrt(est.errorVarDeg2)).toBeGreaterThan(0.6)
+        expect(r2.rmsErrDeg / Math.sqrt(est.errorVarDeg2)).toBeLessThan(1.5)
+    })
+
+    it("one wild sample of the noisiest sensor lifts its scatter by a few per cent, not to the noise trigger", () => {
+        // A soak session held the table 235 s at imuNoise 10, and one sample 10 deg off (two jumps of
+        // some 15 and 11 deg among jumps of 3) lifted the squared mean to the imu fault's trigger.
+        const est = run(still(-60), 20, {
+            seed: 9,
+            accelNoiseG: NOISIEST_G,
+            bootN: 37,
+        }).est
+        const before = Math.sqrt(est.scatterSqDeg2)
+        est.update(est.lastAccelDeg + 15, 0, DT, true)
+        est.update(est.lastAccelDeg - 11, 0, DT, true)
+        const after = Math.sqrt(est.scatterSqDeg2)
+        // each jump counts for at most SCATTER_JUMP_CLIP_SQ = 9 times the squared scatter: 2 %
+        // of eight times more, twice, is 1.16 ^ 2 on the square, 16 % on the scatter at most
+        expect(after / before).toBeLessThan(1.17)
+        // unclipped the two would add (15^2 + 11^2) / 2 * 0.02 = 3.5 deg^2 to some 5.3: 30 %
+    })
+
+    it("a bias error with the long time constant of a noisy sensor is learned while moving", () => {
+        // A bias error b leaves an error of b * tau: 1.1 deg for 0.3 deg/s at tau 3.8 s. The gate once
+        // shut the learning out beyond 0.5 deg whatever tau was, just when the bias most needed it.
+        const b = 0.3
+        const moving = new AngleEstimator()
+        moving.bootSample(-10, 0)
+        const r = run(SINE, 120, {
+            est: moving,
+            biasDps: b,
+            seed: 12,
+            accelNoiseG: NOISIEST_G,
+        })
+        expect(moving.tauS()).toBeGreaterThan(3)
+        expect(Math.abs(moving.biasDps - b)).toBeLessThan(0.2 * b)
+        expect(r.maxErrDeg).toBeLessThan(3)
+    })
+
     it("restart() forgets the angle but keeps the bias", () => {
         const est = new AngleEstimator()
         est.bootSample(10, 0.7)

@@ -98,36 +98,44 @@ describe("moves at home with a noisy sensor", () => {
         )
     })
 
-    it("the band is needed: UP at home with the estimate below home moves deeper, at the smaller rate", () => {
-        // The session the soak found (test/campaign-found/): the estimate 0.54 below home just after
-        // power-on, UP pressed, so the move toward home went deeper at returnRateDps 3.
-        const r = runSession({
-            name: "UP at home, the estimate below home",
-            durationS: 6,
-            seed: 1899,
-            table: {
-                startAngleDeg: -60,
-                userMassKg: 101,
-                imuNoise: 2.5,
-                homeSwitch: false,
-            },
-            settings: {
-                maxAngleDeg: 45,
-                maxRateDps: 1,
-                returnRateDps: 3,
-                accelDps2: 10,
-                homeDeg: -60,
-                progression: false,
-            },
-            events: [
-                { t: 0, set: { latch: true, deadman: true } },
-                { t: 0.5, set: { up: true } },
-                { t: 1.56, set: { up: false } },
-            ],
-        })
-        const deeper = r.rows.filter(x => x.tS < 1.6 && x.rateDps > 0)
-        expect(deeper.length).toBeGreaterThan(0)
-        expect(Math.max(...deeper.map(x => x.rateDps))).toBeLessThan(1.75)
-        expect(r.violations).toEqual([])
+    it("the band is needed: a table just below home that the estimate reads at or above it", () => {
+        // A move deeper from there is a move toward home for the table (returnRateDps) and a move
+        // deeper for the estimate (maxRateDps). The soak found it by chance (the estimate 0.54 below
+        // home just after power-on); here the table starts 0.3 below home with the noisiest sensor
+        // (the boot's mean off by some 0.4 deg), DOWN pressed with the rates far apart.
+        let readAbove = 0
+        const problems: string[] = []
+        for (let seed = 1; seed <= 40; seed++) {
+            const r = runSession({
+                name: "DOWN just below home",
+                durationS: 4,
+                seed,
+                table: {
+                    startAngleDeg: -60.3,
+                    userMassKg: 80,
+                    imuNoise: 10,
+                    homeSwitch: false,
+                },
+                settings: {
+                    maxAngleDeg: 45,
+                    maxRateDps: 8,
+                    returnRateDps: 1,
+                    accelDps2: 10,
+                    homeDeg: -60,
+                    progression: false,
+                },
+                events: [
+                    { t: 0, set: { latch: true, deadman: true } },
+                    { t: 1.2, set: { down: true } },
+                    { t: 1.6, set: { down: false } },
+                ],
+            })
+            const before = r.rows.find(x => x.tS >= 1.18)
+            if (before !== undefined && before.estDeg >= -60) readAbove++
+            for (const v of r.violations.filter(x => x.rule !== "accel"))
+                problems.push(`seed ${seed}: ${v.rule} at ${v.tS}: ${v.detail}`)
+        }
+        expect(readAbove).toBeGreaterThan(3)
+        expect(problems).toEqual([])
     })
 })

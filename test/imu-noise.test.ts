@@ -41,7 +41,13 @@ function session(
 }
 
 describe("a sensor too noisy to trust", () => {
-    it("20x noise, struck at any moment of a session: the imu fault within 2 s, every rule kept", () => {
+    // Within 3.5 s: the noise trigger judges a mean over about a second, whose jumps count for at
+    // most 9 times its present value (tuning.ts, SCATTER_JUMP_CLIP_SQ), so that one wild sample of
+    // the noisiest sensor allowed does not raise a false imu fault (a soak found one after 235 s). In
+    // 400 tries with Gaussian noise 20x noise reached the trigger in 1.3 s (median), at most 3.0 s;
+    // counting every jump in full it had reached it in at most 2.2 s (this test once said 2 s). While
+    // it has not, every rule holds: that is what this test asks first.
+    it("20x noise, struck at any moment of a session: the imu fault within 3.5 s, every rule kept", () => {
         const problems: string[] = []
         for (let seed = 1; seed <= 24; seed++) {
             const atS = 0.5 + ((seed * 37) % 50)
@@ -53,7 +59,7 @@ describe("a sensor too noisy to trust", () => {
             const raised = r.rows.find(row => row.faults.includes("imu"))
             if (raised === undefined)
                 problems.push(`seed ${seed}: no imu fault`)
-            else if (raised.tS < atS || raised.tS > atS + 2)
+            else if (raised.tS < atS || raised.tS > atS + 3.5)
                 problems.push(
                     `seed ${seed}: imu fault at ${raised.tS} s for noise at ${atS} s`
                 )

@@ -38,6 +38,7 @@ export const FAST_SUITE = [
     "test/planner.test.ts",
     "test/holding.test.ts",
     "test/homeward-correction.test.ts",
+    "test/noisy-start.test.ts",
 ]
 
 const NOT_COPIED = new Set(["node_modules", ".git", "out"])

@@ -56,8 +56,8 @@ export const MUTATIONS: Mutation[] = [
         id: "bias-not-followed",
         rule: "the gyro bias followed while the table moves",
         file: "src/control/estimator.ts",
-        find: "(errorDeg * dtS) / (tauS * tauS * BIAS_FOLLOW_FACTOR)",
-        replace: "0",
+        find: "(errorDeg * dtS) /",
+        replace: "0 * (errorDeg * dtS) /",
     },
     {
         id: "deeper-cap",
@@ -98,9 +98,9 @@ export const MUTATIONS: Mutation[] = [
         id: "overtravel-later",
         rule: "overtravel raised 1 degree past the deepest angle (6)",
         file: "src/control/motionMonitor.ts",
-        find: "if (estDeg > effectiveMaxDeg + OVERTRAVEL_DEEP_MARGIN_DEG)",
+        find: "if (estDeg > effectiveMaxDeg + OVERTRAVEL_DEEP_MARGIN_DEG + doubtDeg)",
         replace:
-            "if (estDeg > effectiveMaxDeg + OVERTRAVEL_DEEP_MARGIN_DEG + 5)",
+            "if (estDeg > effectiveMaxDeg + OVERTRAVEL_DEEP_MARGIN_DEG + 5 + doubtDeg)",
     },
     {
         id: "overspeed-later",
@@ -185,11 +185,48 @@ export const MUTATIONS: Mutation[] = [
             "if (p.velDps > 0 ? p.posDeg > estDeg : p.posDeg < estDeg) p.posDeg = estDeg",
     },
     {
-        id: "bias-gate-per-sample",
-        rule: "the gyro bias followed while moving with a noisy accelerometer (the return keeps its speed)",
+        id: "bias-gate-in-degrees",
+        rule: "the gyro bias followed while moving with the long time constant of a noisy sensor (its error b * tau passes the gate)",
         file: "src/control/estimator.ts",
-        find: "Math.abs(this.errorMeanDeg) < BIAS_FOLLOW_MAX_ERROR_DEG",
-        replace: "Math.abs(errorDeg) < BIAS_FOLLOW_MAX_ERROR_DEG",
+        find: "Math.abs(this.errorMeanDeg) < BIAS_FOLLOW_MAX_ERROR_DPS * tauS",
+        replace:
+            "Math.abs(this.errorMeanDeg) < BIAS_FOLLOW_MAX_ERROR_DPS * ESTIMATOR_TAU_S",
+    },
+    {
+        id: "boot-short-for-noise",
+        rule: "a noisy sensor averaged for longer at boot (up to BOOT_LONGEST_MS)",
+        file: "src/control/controller.ts",
+        find: "(n * BOOT_ANGLE_ERROR_SQ_DEG2 >=",
+        replace: "(n * 1e9 >=",
+    },
+    {
+        id: "boot-scatter-unmeasured",
+        rule: "the accelerometer's scatter measured from the boot's samples (the first move's filter time constant)",
+        file: "src/control/estimator.ts",
+        find: "(offDeg * (accelDeg - this.angleDeg) - this.scatterSqDeg2) /",
+        replace:
+            "0 * (offDeg * (accelDeg - this.angleDeg) - this.scatterSqDeg2) /",
+    },
+    {
+        id: "noise-judged-while-booting",
+        rule: "the noise trigger judges the scatter once the boot has averaged it, not over its first few samples",
+        file: "src/control/controller.ts",
+        find: "this.booted ? est.scatterSqDeg2 : 0",
+        replace: "est.scatterSqDeg2",
+    },
+    {
+        id: "overtravel-without-doubt",
+        rule: "the overtravel fault judges the estimate beyond its margin by more than its own doubt (a noisy sensor's start at the deepest angle)",
+        file: "src/control/motionMonitor.ts",
+        find: "OVERTRAVEL_DEEP_MARGIN_DEG + doubtDeg)",
+        replace: "OVERTRAVEL_DEEP_MARGIN_DEG)",
+    },
+    {
+        id: "scatter-unclipped",
+        rule: "one wild sample counts for at most SCATTER_JUMP_CLIP_SQ times the scatter (no false imu fault with the noisiest sensor)",
+        file: "src/control/estimator.ts",
+        find: "SCATTER_JUMP_CLIP_SQ *",
+        replace: "1e9 *",
     },
     {
         id: "no-lag-feed-forward",

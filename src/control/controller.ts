@@ -51,10 +51,13 @@ import type { World } from "./world"
 import {
     BOOT_COAST_MS,
     BOOT_SETTLE_MS,
+    BOOT_ANGLE_ERROR_SQ_DEG2,
+    BOOT_LONGEST_MS,
     IMU_HEALTHY_FOR_CLEAR_MS,
     MAX_TRACKING_LAG_DEG,
     SETTLE_TOLERANCE_DEG,
     HOME_SIDE_DOUBT_DEG,
+    OVERTRAVEL_DOUBT_SIGMAS,
     STILL_AFTER_MS,
 } from "./tuning"
 import { FaultName, ImuSample, Inputs, Outputs } from "./types"
@@ -348,7 +351,10 @@ export class Controller {
 
     step(rawInputs: Inputs, callerNowMs: number): Outputs {
         const inputs = sanitize(rawInputs, this.lastSeq, this.cleanInputs)
-        const faults = this.supervisor.faults
+        const sup = this.supervisor
+        const st = this.settings
+        const plan = this.planner
+        const faults = sup.faults
         const first = this.lastMs < 0
         const nowMs = this.clock(callerNowMs)
         const dtMs = first ? TICK_MS : nowMs - this.lastMs
@@ -362,7 +368,7 @@ export class Controller {
             this.dutyZero.start(nowMs)
         }
         this.lastMs = nowMs
-        this.supervisor.observeInputs(inputs, nowMs)
+        sup.observeInputs(inputs, nowMs)
         this.guard.observe(inputs, nowMs)
 
         // Requests: what the service desk was handed since the last tick, in order.
@@ -373,15 +379,18 @@ export class Controller {
         this.lastSeq = sample.seq
         // Calibration corrects the readings before anything uses them.
         const rawAccelDeg = accelAngleDeg(sample.axG, sample.azG)
-        const accelDeg = rawAccelDeg - this.settings.accelOffsetDeg
-        const gyroDps = sample.gyDps - this.settings.gyroBiasDps
+        const accelDeg = rawAccelDeg - st.accelOffsetDeg
+        const gyroDps = sample.gyDps - st.gyroBiasDps
         const mon = this.imuMonitor
+        const est = this.estimator
+        const bootMs = nowMs - this.startMs
         mon.check(
             sample,
             nowMs,
             accelDeg,
-            this.estimator.biasDps,
-            this.estimator.scatterSqDeg2
+            est.biasDps,
+            // Booting, the scatter is a mean over a few samples only: judged once it has its boot.
+            this.booted ? est.scatterSqDeg2 : 0
         )
         if (mon.reason !== null) {
             faults.raise("imu", mon.reason)
@@ -394,59 +403,57 @@ export class Controller {
             mon.healthy.atLeast(nowMs, IMU_HEALTHY_FOR_CLEAR_MS)
         ) {
             // The sensor is back: start the estimate afresh (the table may have moved open-loop).
-            this.estimator.restart()
+            est.restart()
             mon.resetReference()
             this.imuRecovered = true
         }
         const feed =
             mon.fresh && mon.reason === null && (!imuFault || this.imuRecovered)
-        if (!mon.fresh && this.estimator.initialized && !imuFault)
-            this.estimator.predict(dtMs / 1000)
+        if (!mon.fresh && est.initialized && !imuFault) est.predict(dtMs / 1000)
         if (feed) {
             if (!this.booted && !imuFault) {
                 // The averages start again once the coast of a cut drive is over.
-                if (
-                    !this.bootCoastOver &&
-                    nowMs - this.startMs >= BOOT_COAST_MS
-                ) {
+                if (!this.bootCoastOver && bootMs >= BOOT_COAST_MS) {
                     this.bootCoastOver = true
-                    this.estimator.bootSamples = 0
+                    est.bootSamples = 0
                 }
-                this.estimator.bootSample(accelDeg, gyroDps)
+                est.bootSample(accelDeg, gyroDps)
             } else {
                 const still =
                     this.lastDuty === 0 &&
                     this.dutyZero.atLeast(nowMs, STILL_AFTER_MS)
-                this.estimator.update(accelDeg, gyroDps, mon.dtS, still)
+                est.update(accelDeg, gyroDps, mon.dtS, still)
             }
         }
-        if (
-            !this.booted &&
-            this.estimator.initialized &&
-            nowMs - this.startMs >= BOOT_SETTLE_MS
-        ) {
-            if (imuFault || this.estimator.bootSamples >= BOOT_MIN_SAMPLES)
+        if (!this.booted && est.initialized && bootMs >= BOOT_SETTLE_MS) {
+            // A noisy sensor is averaged for longer (up to BOOT_LONGEST_MS), until the mean's own
+            // error (the scatter over the root of the samples) is down to BOOT_ANGLE_ERROR_DEG.
+            const n = est.bootSamples
+            if (
+                imuFault ||
+                (n >= BOOT_MIN_SAMPLES &&
+                    (n * BOOT_ANGLE_ERROR_SQ_DEG2 >= est.scatterSqDeg2 ||
+                        bootMs >= BOOT_LONGEST_MS))
+            )
                 this.booted = true
         }
         const booting = !this.booted && !imuFault
         if (booting && !inputs.latch) this.latchOpenedUnjudged = true
         const estTrusted =
             this.booted &&
-            this.estimator.initialized &&
+            est.initialized &&
             mon.reason === null &&
             (!imuFault || this.imuRecovered)
-        const est = this.estimator
 
         // The exercise program: a session begins when the table leaves home (not in service mode:
         // the table is empty then), and ends when it is back.
         // Service mode until the decision below (only sup.decide enters or leaves it).
-        const inService = this.supervisor.inService()
+        const inService = sup.inService()
         const prog = this.program
         prog.firstTick(nowMs)
         if (!booting && estTrusted) {
             const atHomeNow =
-                Math.abs(est.angleDeg - this.settings.homeDeg) <=
-                AT_HOME_TOLERANCE_DEG
+                Math.abs(est.angleDeg - st.homeDeg) <= AT_HOME_TOLERANCE_DEG
             if (
                 !prog.session.active &&
                 this.wasAtHome &&
@@ -455,18 +462,18 @@ export class Controller {
             )
                 prog.begin(
                     nowMs,
-                    userMaxDeg(this.settings),
+                    userMaxDeg(st),
                     est.angleDeg,
                     faults.raises,
-                    this.settings.sessionLimitS,
-                    this.settings.progression
+                    st.sessionLimitS,
+                    st.progression
                 )
             else if (prog.session.active && atHomeNow)
                 prog.end(
                     nowMs,
-                    this.supervisor.session.invertedMs / 1000,
+                    sup.session.invertedMs / 1000,
                     faults.raises,
-                    this.settings.progression
+                    st.progression
                 )
             this.wasAtHome = atHomeNow
         }
@@ -474,10 +481,11 @@ export class Controller {
 
         // Monitor. In service mode the table is empty: its deepest is the service mode's own.
         const effMax = inService ? SERVICE_MAX_DEG : this.effectiveMaxDeg()
-        const home = this.settings.homeDeg
+        const home = st.homeDeg
         const mm = this.motionMonitor
         if (estTrusted) {
-            const planned = this.closedLoopLastTick ? this.planner.velDps : 0
+            const planned = this.closedLoopLastTick ? plan.velDps : 0
+            mm.doubtDeg = OVERTRAVEL_DOUBT_SIGMAS * Math.sqrt(est.errorVarDeg2)
             mm.check(
                 nowMs,
                 est.angleDeg,
@@ -519,7 +527,7 @@ export class Controller {
                 !booting &&
                 (!inputs.latch || this.latchOpenedUnjudged) &&
                 !inputs.homeSwitch &&
-                !this.supervisor.inService()
+                !sup.inService()
             )
                 faults.raise("latch", "strap latch open with the angle unknown")
             if (!booting) this.latchOpenedUnjudged = false
@@ -527,7 +535,6 @@ export class Controller {
 
         // Decide.
         let request: MotionRequest
-        const sup = this.supervisor
         const wasInService = inService
         if (booting) {
             sup.mode = "boot"
@@ -542,9 +549,9 @@ export class Controller {
             world.estDeg = est.angleDeg
             world.rateDps = est.rateDps
             world.effectiveMaxDeg = effMax
-            world.setpointDeg = this.planner.posDeg
-            world.setpointVelDps = this.planner.velDps
-            world.setpointArrived = this.planner.arrived()
+            world.setpointDeg = plan.posDeg
+            world.setpointVelDps = plan.velDps
+            world.setpointArrived = plan.arrived()
             world.driveSettled = this.drive.settled
             world.imuHealthyMs = mon.healthy.forMs(nowMs)
             world.calibrationTargetDeg = this.calibrator.axisTargetDeg()
@@ -589,7 +596,7 @@ export class Controller {
         let duty = 0
         if (!booting) {
             this.guard.track(
-                this.settings,
+                st,
                 inputs,
                 estTrusted,
                 est.angleDeg,
@@ -602,7 +609,7 @@ export class Controller {
             g.request = request
             g.inputs = inputs
             g.faults = faults
-            g.settings = this.settings
+            g.settings = st
             g.estTrusted = estTrusted
             g.estDeg = est.angleDeg
             g.effMaxDeg = effMax
@@ -612,18 +619,18 @@ export class Controller {
             g.dtMs = dtMs
             duty = this.guard.limit(g)
         }
-        if (duty === 0 && planned !== 0 && this.planner.velDps !== 0) {
+        if (duty === 0 && planned !== 0 && plan.velDps !== 0) {
             // The guard cut a move the planner was making: the plan ends where the table is, so no
             // monitor judges the table against a plan the drive no longer follows.
-            this.planner.halt(est.angleDeg)
+            plan.halt(est.angleDeg)
             this.drive.cut()
             this.closedLoopLastTick = false
         }
         if (!booting && estTrusted) {
             const atHome =
                 Math.abs(est.angleDeg - home) <= AT_HOME_TOLERANCE_DEG
-            this.supervisor.finishState(
-                this.planner.arrived(),
+            sup.finishState(
+                plan.arrived(),
                 this.drive.settled || duty === 0,
                 atHome
             )
@@ -644,7 +651,7 @@ export class Controller {
         const targetDeg =
             request.kind === "openLoop" || request.kind === "off"
                 ? est.angleDeg
-                : this.planner.targetDeg
+                : plan.targetDeg
         const warning = sup.session.warning(limitS)
         const alarm = faults.firstAlarm()
         return {
@@ -655,7 +662,7 @@ export class Controller {
             estDeg: est.angleDeg,
             rateDps: est.rateDps,
             targetDeg: targetDeg,
-            setpointDeg: this.planner.posDeg,
+            setpointDeg: plan.posDeg,
             effectiveMaxDeg: effMax,
             sessionInvertedS: sup.session.invertedMs / 1000,
             warning: warning,

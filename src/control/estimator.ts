@@ -5,13 +5,16 @@
 import { atan2Deg } from "./trig"
 import {
     BIAS_FOLLOW_FACTOR,
-    BIAS_FOLLOW_MAX_ERROR_DEG,
+    BIAS_FOLLOW_MIN_FACTOR,
+    BIAS_FOLLOW_MAX_ERROR_DPS,
     BIAS_TRACK_TAU_S,
     ESTIMATOR_MAX_TAU_S,
     ESTIMATOR_QUIET_SCATTER_DEG,
     ESTIMATOR_SCATTER_TAU_S,
     ESTIMATOR_TAU_S,
     RATE_FILTER_TAU_S,
+    SCATTER_CLIP_FLOOR_SQ_DEG2,
+    SCATTER_JUMP_CLIP_SQ,
 } from "./tuning"
 
 /** The tilt angle the accelerometer alone sees (axis convention in types.ts). */
@@ -42,6 +45,10 @@ export class AngleEstimator {
     predictedDeg: number
     /** the angle error (accelerometer less estimate) smoothed over the filter's time constant */
     errorMeanDeg: number
+    /** the variance of the estimate's own error from the accelerometer's noise: the boot mean's
+     *  (the scatter over the samples), then as the filter carries it on (the gyro's share is far
+     *  smaller and left out) */
+    errorVarDeg2: number
 
     constructor() {
         this.angleDeg = 0
@@ -52,6 +59,7 @@ export class AngleEstimator {
         this.predictedDeg = 0
         this.lastAccelDeg = NaN
         this.errorMeanDeg = 0
+        this.errorVarDeg2 = 0
         this.scatterSqDeg2 =
             ESTIMATOR_QUIET_SCATTER_DEG * ESTIMATOR_QUIET_SCATTER_DEG
     }
@@ -77,7 +85,9 @@ export class AngleEstimator {
 
     /**
      * Boot: the motor is off and the table still, so the running means of the accelerometer angle
-     * and of the gyro give the starting angle and the gyro bias.
+     * and of the gyro give the starting angle and the gyro bias, and the samples' variance about
+     * their mean the accelerometer's scatter (the first move already has the filter's time constant
+     * for it; about the mean, a still table's few samples tell it better than their jumps do).
      */
     bootSample(accelDeg: number, gyroDps: number): void {
         const n = this.bootSamples + 1
@@ -85,9 +95,15 @@ export class AngleEstimator {
             this.angleDeg = accelDeg
             this.biasDps = gyroDps
         } else {
-            this.angleDeg += (accelDeg - this.angleDeg) / n
+            const offDeg = accelDeg - this.angleDeg
+            this.angleDeg += offDeg / n
             this.biasDps += (gyroDps - this.biasDps) / n
+            this.scatterSqDeg2 +=
+                (offDeg * (accelDeg - this.angleDeg) - this.scatterSqDeg2) /
+                (n - 1)
+            this.errorVarDeg2 = this.scatterSqDeg2 / n
         }
+        this.lastAccelDeg = accelDeg
         this.bootSamples = n
         this.rateDps = 0
         this.initialized = true
@@ -110,6 +126,7 @@ export class AngleEstimator {
     ): void {
         if (!this.initialized) {
             this.angleDeg = accelDeg
+            this.errorVarDeg2 = this.scatterSqDeg2
             this.rateDps = 0
             this.predictedDeg = 0
             this.initialized = true
@@ -124,24 +141,45 @@ export class AngleEstimator {
         this.predictedDeg = 0
         // The accelerometer's noise, measured from its own successive readings (the gyro's share of
         // the change taken out), so that an error of the estimate is never mistaken for noise.
+        // A jump counts for at most SCATTER_JUMP_CLIP_SQ times the scatter so far (or its floor): one
+        // wild sample of a noisy sensor does not make it read as a failing one.
         if (!isNaN(this.lastAccelDeg)) {
             const jump = accelDeg - this.lastAccelDeg - rate * dtS
-            this.scatterSqDeg2 +=
-                ((jump * jump) / 2 - this.scatterSqDeg2) *
-                filterGain(dtS, ESTIMATOR_SCATTER_TAU_S)
+            const sq = this.scatterSqDeg2
+            this.scatterSqDeg2 =
+                sq +
+                (Math.min(
+                    (jump * jump) / 2,
+                    SCATTER_JUMP_CLIP_SQ *
+                        Math.max(sq, SCATTER_CLIP_FLOOR_SQ_DEG2)
+                ) -
+                    sq) *
+                    filterGain(dtS, ESTIMATOR_SCATTER_TAU_S)
         }
         this.lastAccelDeg = accelDeg
         const tauS = this.tauS()
         const errorDeg = accelDeg - this.angleDeg
         // Moving, the bias is learned from the accelerometer: the angle error's integral, while the
-        // error smoothed over tau is small (a large one is a transient, a start or a jolt, not the
-        // bias; judged sample by sample, a noisy accelerometer's errors shut the learning out).
-        this.errorMeanDeg +=
-            (errorDeg - this.errorMeanDeg) * filterGain(dtS, tauS)
-        if (!still && Math.abs(this.errorMeanDeg) < BIAS_FOLLOW_MAX_ERROR_DEG)
+        // error smoothed over tau is small for tau (a large one is a transient, a start or a jolt,
+        // not the bias; judged sample by sample, a noisy accelerometer's errors shut the learning
+        // out; a bias error b leaves an error of b * tau, so the longer tau the larger it may be).
+        const k = filterGain(dtS, tauS)
+        this.errorMeanDeg += (errorDeg - this.errorMeanDeg) * k
+        if (
+            !still &&
+            Math.abs(this.errorMeanDeg) < BIAS_FOLLOW_MAX_ERROR_DPS * tauS
+        )
             this.biasDps -=
-                (errorDeg * dtS) / (tauS * tauS * BIAS_FOLLOW_FACTOR)
-        this.angleDeg += errorDeg * filterGain(dtS, tauS)
+                (errorDeg * dtS) /
+                (tauS *
+                    Math.max(
+                        BIAS_FOLLOW_MIN_FACTOR * tauS,
+                        BIAS_FOLLOW_FACTOR * ESTIMATOR_TAU_S
+                    ))
+        this.angleDeg += errorDeg * k
+        // (1 - k)^2 of the variance carried on, k^2 of the sample's added (k is small: 1 - 2k)
+        this.errorVarDeg2 +=
+            k * (k * this.scatterSqDeg2 - 2 * this.errorVarDeg2)
         this.rateDps +=
             (rate - this.rateDps) * filterGain(dtS, RATE_FILTER_TAU_S)
     }

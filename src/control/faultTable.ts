@@ -85,7 +85,7 @@ export const FAULT_TABLE: FaultRow[] = [
         name: "overtravel",
         kind: "alarm",
         raisedWhen:
-            "the estimated angle beyond the effective deepest angle + 1, or below home - 5",
+            "the estimated angle beyond the effective deepest angle + 1, or below home - 5, by more than the estimate's own doubt (2.5 of its standard errors: some 0.15 degree just after power-on with a usual sensor, 1 with the noisiest allowed, a few hundredths later)",
         allows: ALLOW_NOTHING,
         rateCapDps: NO_RATE_CAP_DPS,
         openLoop: false,

@@ -24,6 +24,9 @@ import {
 
 export class MotionMonitor {
     overtravel: string | null
+    /** how far the estimate itself may be off, set before each check: the overtravel fault needs
+     *  the estimate beyond its margin by more than this (tuning.ts, OVERTRAVEL_DOUBT_SIGMAS) */
+    doubtDeg: number
     overspeed: string | null
     stall: string | null
     direction: string | null
@@ -37,6 +40,7 @@ export class MotionMonitor {
 
     constructor() {
         this.overtravel = null
+        this.doubtDeg = 0
         this.overspeed = null
         this.stall = null
         this.direction = null
@@ -62,13 +66,14 @@ export class MotionMonitor {
         dtS: number
     ): void {
         this.overtravel = null
-        if (estDeg > effectiveMaxDeg + OVERTRAVEL_DEEP_MARGIN_DEG)
+        const doubtDeg = this.doubtDeg
+        if (estDeg > effectiveMaxDeg + OVERTRAVEL_DEEP_MARGIN_DEG + doubtDeg)
             this.overtravel =
                 "angle " +
                 fmt1(estDeg) +
                 " beyond the deepest allowed " +
                 fmt1(effectiveMaxDeg)
-        else if (estDeg < homeDeg - OVERTRAVEL_HOME_MARGIN_DEG)
+        else if (estDeg < homeDeg - OVERTRAVEL_HOME_MARGIN_DEG - doubtDeg)
             this.overtravel =
                 "angle " + fmt1(estDeg) + " below home " + fmt1(homeDeg)
 

@@ -7,6 +7,16 @@ export const BOOT_SETTLE_MS = 500
  *  restart (a cut stops within DEADMAN_STOP_MS): the angle and the gyro's bias are averaged afresh
  *  from the samples after it. A bias learned from a coasting table reads as motion once still. */
 export const BOOT_COAST_MS = 250
+/** A sensor noisier than usual is averaged longer, until the boot mean's own error (the scatter over
+ *  the root of the samples) is down to this: about 2.2 times the usual noise (imuNoise 2.2) still
+ *  boots in BOOT_SETTLE_MS; at imuNoise 10 the 13 samples of the usual boot left the angle 0.66 deg
+ *  and the gyro's bias 0.14 deg/s uncertain (one standard error), and a move deeper just after
+ *  power-on ran a degree past the deepest angle (the bias error times the filter's time constant). */
+export const BOOT_ANGLE_ERROR_DEG = 0.15
+/** ...squared, as the controller compares it (test/estimator.test.ts holds the two together). */
+export const BOOT_ANGLE_ERROR_SQ_DEG2 = 0.0225
+/** ...but never longer than this in all: the grip's grace and the return wait for the boot. */
+export const BOOT_LONGEST_MS = 1000
 
 /** Complementary filter: the accelerometer corrects the gyro-propagated angle with this time
  *  constant while the accelerometer is as quiet as a healthy MPU-6050 on a still bed. */
@@ -18,18 +28,43 @@ export const ESTIMATOR_QUIET_SCATTER_DEG = 0.3
 export const ESTIMATOR_MAX_TAU_S = 4
 /** The scatter is measured with this time constant. */
 export const ESTIMATOR_SCATTER_TAU_S = 1
+/** ...from jumps (sample to sample, the gyro's share taken out) counted at most this many times the
+ *  scatter so far (in squares: 3 times the RMS of a jump). A Gaussian sensor's jumps pass almost all
+ *  (the mean reads about 3 % low), and one wild sample of a sensor at the noisiest the table allows
+ *  (a jump of 15 deg among jumps of 3) no longer lifts the mean to the imu fault's noise trigger. */
+export const SCATTER_JUMP_CLIP_SQ = 9
+/** ...times the scatter so far, or this if more (the square of 0.77 deg, about 3.4 times the usual
+ *  sensor's scatter): a sensor turning twenty times noisier than usual is not held back by the quiet
+ *  scatter it starts from, and one jolt of a quiet sensor still lifts it by a few tenths at most. In
+ *  400 tries with Gaussian noise 20x noise reached the noise trigger in 1.3 s (median; at most 3.0 s,
+ *  3.5 s without this floor, 2.2 s counting every jump in full); the noisiest sensor allowed, held
+ *  60 times for 10 min, never did (its scatter's mean at most 3.27 deg; counting every jump in full
+ *  it reached 3.47, and the trigger once). */
+export const SCATTER_CLIP_FLOOR_SQ_DEG2 = 0.6
 
 /** With the motor off this long the worm gear holds the table still, so the gyro reads its bias. */
 export const STILL_AFTER_MS = 300
 /** The gyro bias estimate follows the still gyro with this time constant. */
 export const BIAS_TRACK_TAU_S = 2
 /** While the table moves, the bias follows what the accelerometer says the gyro got wrong: the
- *  angle error integrated, its loop this many times slower than the complementary filter's own
- *  (a bias that drifts during a long move would make the table run slow, or fast, at its rate). */
+ *  angle error integrated, with gain 1 / (tau^2 * this) at the quiet sensor's tau (a bias that
+ *  drifts during a long move would make the table run slow, or fast, at its rate). */
 export const BIAS_FOLLOW_FACTOR = 10
-/** ...while the angle error, smoothed over the filter's time constant, is below this (a larger one
- *  is a transient, not a drifting bias; smoothed, the accelerometer's noise does not shut it out). */
-export const BIAS_FOLLOW_MAX_ERROR_DEG = 0.5
+/** ...and as a noisier sensor lengthens tau, the factor shrinks in proportion (the loop's gain falls
+ *  as 1 / tau, not 1 / tau^2) down to this, where the filter and the bias loop are critically damped
+ *  (both poles at 1 / (2 tau)). Held at 10, the slower pole sat near 9 tau: half a minute with a
+ *  noisy sensor's tau of 3 to 4 s, while the gyro's bias wanders 0.1 deg/s in two minutes, and a
+ *  return at 1 deg/s with such a sensor ran 10 % slow (of 900 sessions of the noisiest sensors, 7
+ *  broke a rule with the factor held at 10, none with it shrinking). 4 for every sensor would do as
+ *  well there, but with a quiet sensor it overshoots a correction by 13 % of it (7 % at 10): a table
+ *  read 0.9 deg past the deepest angle then reads past the overtravel margin. */
+export const BIAS_FOLLOW_MIN_FACTOR = 4
+/** ...while the angle error, smoothed over the filter's time constant, is below this rate times
+ *  that time constant (0.5 deg with a quiet sensor): a larger one is a transient, not a drifting bias.
+ *  A bias error b leaves an error of b * tau, so a fixed bound in degrees shut the learning out with
+ *  a noisy sensor's long tau just as the bias most needed it (a return at 1 deg/s ran 12 % slow and
+ *  its error grew on, past the gate). */
+export const BIAS_FOLLOW_MAX_ERROR_DPS = 1
 
 /** The reported rate is the bias-corrected gyro, smoothed with this time constant. */
 export const RATE_FILTER_TAU_S = 0.04
@@ -85,6 +120,12 @@ export const MAX_TRACKING_LAG_DEG = 1
  *  noisy sensor reads half a degree off): a move deeper there runs at no more than the smaller of
  *  maxRateDps and returnRateDps, each of which may be the one that applies. */
 export const HOME_SIDE_DOUBT_DEG = 1
+/** The overtravel fault judges the estimate beyond its margins by more than this many standard
+ *  errors of the estimate's own (estimator.ts, errorVarDeg2): the noisiest sensor allowed leaves the
+ *  boot's mean 0.38 deg uncertain, and a table at rest at the deepest angle read as beyond its margin
+ *  in 4 of 1,500 power-ons there (in 77 of 1,500 starting 0.4 deg past it, within the margin). A
+ *  usual sensor's doubt is some 0.15 deg at boot and 0.03 deg after. */
+export const OVERTRAVEL_DOUBT_SIGMAS = 2.5
 /** Rate feedback on the gyro-measured speed, duty per deg/s of speed error (stiffens the motor
  *  against load: about a third of its own speed gain). */
 export const RATE_GAIN_DUTY_PER_DPS = 0.04
