@@ -1,6 +1,6 @@
 // The motion planner: properties over random moves. behaviour.md: every commanded move starts and ends
 // with the acceleration limit, never jerks, never overshoots; the hard caps (10 deg/s, 15 deg/s^2)
-// cannot be exceeded (the plan's acceleration stops at ACCEL_USABLE_MAX_DPS2, 9.5, so that the
+// cannot be exceeded (the plan's acceleration stops at ACCEL_USABLE_MAX_DPS2, 9, so that the
 // table's own stays under 15). planner.ts: a target moved inside the braking distance may be passed (the
 // setpoint brakes and comes back); any other target is never passed; halt() stops at once.
 

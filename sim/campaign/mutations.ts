@@ -46,7 +46,7 @@ export const MUTATIONS: Mutation[] = [
     },
     {
         id: "noise-ignored",
-        rule: "an IMU whose readings scatter more than 3.4 degrees is the imu fault",
+        rule: "an IMU whose readings scatter more than 3.6 degrees is the imu fault",
         file: "src/control/imuMonitor.ts",
         find: "scatterSqDeg2 > IMU_NOISY_SCATTER_DEG * IMU_NOISY_SCATTER_DEG",
         replace:

@@ -53,7 +53,7 @@ export const FAULT_TABLE: FaultRow[] = [
         name: "imu",
         kind: "alarm",
         raisedWhen:
-            "no fresh IMU sample for 100 ms, an I2C error, acceleration magnitude outside 0.7..1.3 g for 0.2 s, frozen readings (all six axes identical for 0.5 s), accelerometer and gyro disagreeing by more than 5 degrees for 0.5 s, readings that scatter more than 3.4 degrees from one sample to the next (a mean over about a second), or a reading that is not a plausible number",
+            "no fresh IMU sample for 100 ms, an I2C error, acceleration magnitude outside 0.7..1.3 g for 0.2 s, frozen readings (all six axes identical for 0.5 s), accelerometer and gyro disagreeing by more than 5 degrees for 0.5 s, readings that scatter more than 3.6 degrees from one sample to the next (a mean over about a second), or a reading that is not a plausible number",
         allows: ALLOW_HELPER_UP,
         rateCapDps: NO_RATE_CAP_DPS,
         openLoop: true,

@@ -66,8 +66,11 @@ export const IMU_DISAGREE_DEG = 5
 export const IMU_DISAGREE_MS = 500
 /** The accelerometer angle's scatter (the estimator's mean over about a second of the RMS change
  *  between samples that the gyro does not explain) beyond which the angle cannot be trusted to the
- *  degree the limits need. The scenario format's noisiest sensor (imuNoise 10) scatters up to 3.1. */
-export const IMU_NOISY_SCATTER_DEG = 3.4
+ *  degree the limits need. The scenario format's noisiest sensor (imuNoise 10) scatters 2.3 on the
+ *  mean, and that mean reached 3.4 once in some 35,000 s of soak sessions (a false imu fault; in
+ *  300 runs of 600 s with Gaussian noise, twice over 3.4, never over 3.5); a sensor twenty times
+ *  noisier than usual scatters 4.6 and passes this within 1.5 s (median; 3.0 s at most in 400). */
+export const IMU_NOISY_SCATTER_DEG = 3.6
 export const OVERTRAVEL_DEEP_MARGIN_DEG = 1
 export const OVERTRAVEL_HOME_MARGIN_DEG = 5
 export const OVERSPEED_MARGIN_DPS = 2
