@@ -39,6 +39,7 @@ export const FAST_SUITE = [
     "test/holding.test.ts",
     "test/homeward-correction.test.ts",
     "test/noisy-start.test.ts",
+    "test/helper-up-jammed.test.ts",
 ]
 
 const NOT_COPIED = new Set(["node_modules", ".git", "out"])

@@ -222,6 +222,13 @@ export const MUTATIONS: Mutation[] = [
         replace: "OVERTRAVEL_DEEP_MARGIN_DEG)",
     },
     {
+        id: "jammed-release-pushes-on",
+        rule: "the helper's UP released on a table that was not following cuts the drive (no pushing on against a jam)",
+        file: "src/control/recovery.ts",
+        find: 'jammed ? "off" : ',
+        replace: "",
+    },
+    {
         id: "scatter-unclipped",
         rule: "one wild sample counts for at most SCATTER_JUMP_CLIP_SQ times the scatter (no false imu fault with the noisiest sensor)",
         file: "src/control/estimator.ts",

@@ -80,8 +80,12 @@ export class HelperUp {
         if (this.cut) return req.set("off")
         if (!b.upActive()) {
             // Released: decelerate and hold, as UP always does (the drive only went toward home).
+            // A table that was not following (jammed) has no speed to take off: the drive is cut,
+            // or it would push on against the jam toward a stop its setpoint can never reach (the
+            // setpoint never runs more than MAX_TRACKING_LAG_DEG ahead of the table).
+            const jammed = this.noProgress.running()
             this.noProgress.stop()
-            return req.set(movedLastTick ? "stop" : "hold")
+            return req.set(jammed ? "off" : movedLastTick ? "stop" : "hold")
         }
         // A jammed drive is not driven for ever: no progress for a while cuts it until UP is
         // pressed again.

@@ -174,6 +174,8 @@ export class Supervisor {
     }
 
     decideRequest(w: World, monitorReasons: (string | null)[]): MotionRequest {
+        const svc = this.service
+        const register = this.faults
         const b = this.buttons
         const s = this.settings
         const req = this.request
@@ -192,53 +194,46 @@ export class Supervisor {
         if (
             this.latchOpenedNow &&
             !atHome &&
-            !this.service.active() &&
-            !this.faults.raisedNow &&
-            this.faults.has("latch") &&
+            !svc.active() &&
+            !register.raisedNow &&
+            register.has("latch") &&
             !b.upActive()
         ) {
             return this.haltAll(EVENT_LATCH)
         }
 
         // A fault raised this tick stops the motor in this tick, whatever else is going on.
-        if (this.faults.raisedNow) {
-            this.faults.raisedNow = false
-            this.service.endByFault(this.faults.reasonList().join("; "))
+        if (register.raisedNow) {
+            register.raisedNow = false
+            svc.endByFault(register.reasonList().join("; "))
             return this.haltAll(EVENT_FAULT)
         }
 
-        if (this.service.active()) {
+        if (svc.active()) {
             this.mode = "service"
-            const r = this.service.tick(
-                req,
-                w,
-                b,
-                atHome,
-                s.homeDeg,
-                this.movedLastTick
-            )
-            if (!this.service.active()) {
+            const r = svc.tick(req, w, b, atHome, s.homeDeg, this.movedLastTick)
+            if (!svc.active()) {
                 this.enter("ready")
                 this.event = EVENT_SERVICE_DONE
             }
             return r
         }
         if (
-            this.service.entryDue(
+            svc.entryDue(
                 w,
                 b,
                 atHome || this.homeSwitchBelieved(w),
-                this.faults.anyExcept(["settings"])
+                register.anyExcept(["settings"])
             )
         ) {
-            this.service.enter(w.nowMs, b)
+            svc.enter(w.nowMs, b)
             this.enter("service")
             this.event = EVENT_SERVICE_ENTERED
             return req.set("halt")
         }
 
         const allow = allowanceOf(
-            this.faults,
+            register,
             {
                 estDeg: w.estDeg,
                 homeDeg: s.homeDeg,
@@ -339,6 +334,8 @@ export class Supervisor {
         atHome: boolean,
         allow: Allowance
     ): MotionRequest {
+        const keypad = this.pad
+        const rets = this.returns
         const b = this.buttons
         const s = this.settings
         const req = this.request
@@ -354,61 +351,59 @@ export class Supervisor {
         let returning = this.mode === "returning"
 
         // Safety stops first: they cut the drive this tick.
-        const stopped = this.pad.safetyStop(
+        const stopped = keypad.safetyStop(
             w,
             b,
             grip && latchOk && noFault,
             s.homeDeg,
-            this.returns.held,
+            rets.held,
             graceMs
         )
         if (stopped) returning = false
-        const wasMoving = returning || this.pad.intent !== PAD_NONE
+        const wasMoving = returning || keypad.intent !== PAD_NONE
 
         // The pad's commands (a press of UP, DOWN or PRESET takes over from a return).
         if (!stopped) {
-            const padBefore = this.pad.intent
-            const homePressed = this.pad.commands(
+            const padBefore = keypad.intent
+            const homePressed = keypad.commands(
                 w,
                 b,
                 mayGoDeeper,
                 this.stoppingPoint(w)
             )
-            if (this.pad.intent !== padBefore && this.pad.intent !== PAD_NONE)
+            if (keypad.intent !== padBefore && keypad.intent !== PAD_NONE)
                 returning = false
             if (homePressed) {
-                this.returns.start("home", this.stoppingPoint(w))
-                this.pad.intent = PAD_NONE
+                rets.start("home", this.stoppingPoint(w))
+                keypad.intent = PAD_NONE
                 returning = true
             }
         }
 
         // The automatic returns.
-        if (returning && this.returns.reason === "deadman" && grip)
-            returning = false // gripped again during the return: stop and hold
+        if (returning && rets.reason === "deadman" && grip) returning = false // gripped again during the return: stop and hold
         const due =
             !atHome &&
-            this.pad.intent !== PAD_UP &&
+            keypad.intent !== PAD_UP &&
             w.estTrusted &&
-            this.returns.due(w.nowMs, this.gripReleased, this.session, graceMs)
+            rets.due(w.nowMs, this.gripReleased, this.session, graceMs)
         if (due && !returning) {
             if (this.session.expired) {
-                this.returns.start("session", this.stoppingPoint(w))
-                this.pad.intent = PAD_NONE
+                rets.start("session", this.stoppingPoint(w))
+                keypad.intent = PAD_NONE
                 returning = true
-            } else if (this.pad.intent !== PAD_PRESET && !grip) {
-                this.returns.start("deadman", this.stoppingPoint(w))
-                this.pad.intent = PAD_NONE
+            } else if (keypad.intent !== PAD_PRESET && !grip) {
+                rets.start("deadman", this.stoppingPoint(w))
+                keypad.intent = PAD_NONE
                 returning = true
             }
         }
-        if (returning && !this.returns.advance(w, atHome)) returning = false
+        if (returning && !rets.advance(w, atHome)) returning = false
         this.mode = returning ? "returning" : "ready"
 
         if (stopped) return req.set("halt")
-        if (returning)
-            return this.returns.request(req, s.homeDeg, returnRateDps)
-        const move = this.pad.request(
+        if (returning) return rets.request(req, s.homeDeg, returnRateDps)
+        const move = keypad.request(
             req,
             w,
             s.homeDeg,
