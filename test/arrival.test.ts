@@ -69,6 +69,7 @@ describe("arriving at a goal at speed (DOWN onto the deepest angle, UP onto home
     // One test per rate, each a share of the grid's CASES.length cases.
     for (const rateDps of [1, 3, 5, 8]) {
         const cases = CASES.filter(c => c.rateDps === rateDps)
+        expect(cases.length).toBeGreaterThan(0)
         it(`at ${rateDps} deg/s, ${cases.length} cases: every rule kept, no overrun past either goal, the guard never needed`, () => {
             const problems: string[] = []
             for (const c of cases) {

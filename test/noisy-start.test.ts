@@ -8,7 +8,14 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { runSession } from "../sim/campaign/session"
-import { BOOT_LONGEST_MS, BOOT_SETTLE_MS } from "../src/control/tuning"
+import {
+    BOOT_ANGLE_ERROR_DEG,
+    BOOT_ANGLE_ERROR_SQ_DEG2,
+    BOOT_LONGEST_MS,
+    BOOT_SETTLE_MS,
+    OVERTRAVEL_DOUBT_MAX_DEG,
+} from "../src/control/tuning"
+import { AngleEstimator } from "../src/control/estimator"
 
 const SESSIONS = 150
 const SEED = 20261205
@@ -100,6 +107,34 @@ export const noisyStartArb = fc
     })
 
 describe("the noisiest sensors from power-on", () => {
+    it("BOOT_ANGLE_ERROR_SQ_DEG2 is BOOT_ANGLE_ERROR_DEG squared", () => {
+        expect(BOOT_ANGLE_ERROR_SQ_DEG2).toBeCloseTo(
+            BOOT_ANGLE_ERROR_DEG ** 2,
+            12
+        )
+    })
+
+    it("the estimate's doubt stays a number, never negative, however late a sample comes", () => {
+        // (1 - k)^2 V + k^2 S with k = dt / tau up to 1: a late sample (a late control tick) once made
+        // a shortcut of it negative, and the overtravel check compared against NaN.
+        for (const lateS of [0.02, 0.3, 0.6, 1, 5]) {
+            const est = new AngleEstimator()
+            for (let i = 0; i < 40; i++) est.bootSample(10 + (i % 3) * 0.5, 0)
+            for (let i = 0; i < 500; i++)
+                est.update(10 + (i % 5) * 0.3, 0, 0.02, true)
+            // the late sample the same as the last: its jump, and so the scatter, come out 0
+            est.update(est.lastAccelDeg, 0, lateS, true)
+            expect(Number.isFinite(est.errorVarDeg2)).toBe(true)
+            expect(est.errorVarDeg2).toBeGreaterThanOrEqual(0)
+            est.restart()
+            est.update(10, 0, 0.02, true)
+            est.update(10.6, 0, 0.02, true)
+            est.update(est.lastAccelDeg, 0, lateS, true)
+            expect(est.errorVarDeg2).toBeGreaterThanOrEqual(0)
+        }
+        expect(OVERTRAVEL_DOUBT_MAX_DEG).toBe(1)
+    })
+
     it("a usual sensor boots in BOOT_SETTLE_MS, the noisiest in BOOT_LONGEST_MS", () => {
         for (const seed of [1, 2, 3]) {
             expect(bootEndS(powerOn(seed, 1).rows)).toBeCloseTo(

@@ -57,6 +57,7 @@ import {
     MAX_TRACKING_LAG_DEG,
     SETTLE_TOLERANCE_DEG,
     HOME_SIDE_DOUBT_DEG,
+    OVERTRAVEL_DOUBT_MAX_DEG,
     OVERTRAVEL_DOUBT_SIGMAS,
     STILL_AFTER_MS,
 } from "./tuning"
@@ -485,7 +486,10 @@ export class Controller {
         const mm = this.motionMonitor
         if (estTrusted) {
             const planned = this.closedLoopLastTick ? plan.velDps : 0
-            mm.doubtDeg = OVERTRAVEL_DOUBT_SIGMAS * Math.sqrt(est.errorVarDeg2)
+            mm.doubtDeg = Math.min(
+                OVERTRAVEL_DOUBT_MAX_DEG,
+                OVERTRAVEL_DOUBT_SIGMAS * Math.sqrt(est.errorVarDeg2)
+            )
             mm.check(
                 nowMs,
                 est.angleDeg,

@@ -177,9 +177,10 @@ export class AngleEstimator {
                         BIAS_FOLLOW_FACTOR * ESTIMATOR_TAU_S
                     ))
         this.angleDeg += errorDeg * k
-        // (1 - k)^2 of the variance carried on, k^2 of the sample's added (k is small: 1 - 2k)
-        this.errorVarDeg2 +=
-            k * (k * this.scatterSqDeg2 - 2 * this.errorVarDeg2)
+        // (1 - k)^2 of the variance carried on, k^2 of the sample's added (never negative: k is
+        // dt / tau, at most 1, and a late sample makes it large)
+        this.errorVarDeg2 =
+            (1 - k) * (1 - k) * this.errorVarDeg2 + k * k * this.scatterSqDeg2
         this.rateDps +=
             (rate - this.rateDps) * filterGain(dtS, RATE_FILTER_TAU_S)
     }

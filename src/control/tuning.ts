@@ -13,7 +13,7 @@ export const BOOT_COAST_MS = 250
  *  and the gyro's bias 0.14 deg/s uncertain (one standard error), and a move deeper just after
  *  power-on ran a degree past the deepest angle (the bias error times the filter's time constant). */
 export const BOOT_ANGLE_ERROR_DEG = 0.15
-/** ...squared, as the controller compares it (test/estimator.test.ts holds the two together). */
+/** ...squared, as the controller compares it (test/noisy-start.test.ts holds the two together). */
 export const BOOT_ANGLE_ERROR_SQ_DEG2 = 0.0225
 /** ...but never longer than this in all: the grip's grace and the return wait for the boot. */
 export const BOOT_LONGEST_MS = 1000
@@ -129,6 +129,10 @@ export const HOME_SIDE_DOUBT_DEG = 1
  *  in 4 of 1,500 power-ons there (in 77 of 1,500 starting 0.4 deg past it, within the margin). A
  *  usual sensor's doubt is some 0.15 deg at boot and 0.03 deg after. */
 export const OVERTRAVEL_DOUBT_SIGMAS = 2.5
+/** ...but never more than this: the estimate restarted from one sample (after an imu fault has
+ *  gone) is as uncertain as the sensor's scatter, up to some 9 deg near the noise trigger, and the
+ *  backstop must not move that far out (the noisiest sensor's boot needs some 0.95 deg). */
+export const OVERTRAVEL_DOUBT_MAX_DEG = 1
 /** Rate feedback on the gyro-measured speed, duty per deg/s of speed error (stiffens the motor
  *  against load: about a third of its own speed gain). */
 export const RATE_GAIN_DUTY_PER_DPS = 0.04
