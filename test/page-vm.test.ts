@@ -77,6 +77,43 @@ async function homeAgain(): Promise<void> {
     )
 }
 
+/**
+ * The table idle at home after the start, as `ready` asks. On a loaded machine the first IMU sample
+ * can come more than 100 ms late too: the firmware rightly raises `imu`, and with the page's latch
+ * still open the latch fault ("strap latch open with the angle unknown"). A person then closes the
+ * latch and clears them (STOP at home); the latch is opened again as it was, and it is said on the
+ * test's output.
+ */
+async function idleAfterStart(
+    ready: (s: TableSnapshot) => boolean
+): Promise<TableSnapshot> {
+    const end = performance.now() + 60_000
+    for (;;) {
+        const s = await snap()
+        if (s && atHome(s) && ready(s)) return s
+        if (s && s.state === "fault") {
+            const closedHere = !s.latch
+            if (closedHere) {
+                await page.click("#latch")
+                await until(x => x.latch === true, "the latch closed")
+            }
+            const names = await clearFault(page, source.table)
+            console.log(
+                `(a fault at the start, raised by a late IMU sample on a loaded machine: ${names}; cleared)`
+            )
+            if (closedHere) {
+                await page.click("#latch")
+                await until(x => x.latch === false, "the latch open again")
+            }
+        }
+        if (performance.now() > end)
+            throw new Error(
+                `the page never showed idle at home (last: ${JSON.stringify(s)})`
+            )
+        await page.waitForTimeout(50)
+    }
+}
+
 const atHome = (s: TableSnapshot) =>
     s.connected &&
     s.state === "idle" &&
@@ -124,13 +161,11 @@ describe("the page against the firmware in the VM", () => {
 
     it("shows the firmware's table, idle at home, with the service's cap and session", async () => {
         expect(await page.textContent("#mode")).toContain("DeviceScript VM")
-        const s = await until(
+        const s = await idleAfterStart(
             s =>
-                atHome(s) &&
                 s.capDeg !== null &&
                 s.sessionLimitS !== null &&
-                s.warningsAcknowledged !== null,
-            "idle at home"
+                s.warningsAcknowledged !== null
         )
         // A new table: flat until the first-use warnings are acknowledged (here, in the console pane).
         expect(s.capDeg).toBe(0)
